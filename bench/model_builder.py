@@ -1,0 +1,130 @@
+"""Build a random-weight NLI model with a real BertJapaneseTokenizer, for tests and benchmarks.
+
+Nothing can be downloaded from the hub here. Speed depends on the model's shape, not its weights,
+and the tokenizer is the real MeCab (unidic_lite) + WordPiece one with a vocab made from its own output.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from core.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
+
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+NLI_ID2LABEL = {0: "entailment", 1: "neutral", 2: "contradiction"}
+
+# Text the vocab is made from: the seed's examples, labels and template, plus common Japanese.
+CORPUS = (
+    *DEFAULT_EXAMPLES,
+    *(f"この例は{label}です。" for label in DEFAULT_LABELS),
+    "この文は旅行についてです。",
+    "これは料理の話です。",
+    "スポーツ、音楽、政治、経済、天気、映画、科学、健康のニュースです。",
+    "東京から大阪まで新幹線で行きました。今日はとても暑い日でした。",
+    "私は毎朝コーヒーを飲みながら本を読みます。",
+    "カレーライスとお寿司と天ぷらが好きです。",
+)
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    hidden_size: int
+    num_hidden_layers: int
+    num_attention_heads: int
+    intermediate_size: int
+    max_position_embeddings: int
+    vocab_size: int | None  # None: just the tokens the corpus needs
+    initializer_range: float
+
+
+# Small and fast for tests; a wide init so random logits differ across labels.
+TINY = ModelShape(32, 2, 2, 64, 512, None, 0.5)
+# The real model's shape (cl-tohoku BERT-base with its 32768-token vocab).
+BERT_BASE = ModelShape(768, 12, 12, 3072, 512, 32768, 0.02)
+
+
+def _tokenizer(vocab_file: Path):
+    from transformers import BertJapaneseTokenizer
+
+    return BertJapaneseTokenizer(
+        str(vocab_file),
+        word_tokenizer_type="mecab",
+        subword_tokenizer_type="wordpiece",
+        mecab_kwargs={"mecab_dic": "unidic_lite"},
+        model_max_length=512,
+    )
+
+
+def build_vocab(vocab_file: Path, corpus: tuple[str, ...], size: int | None) -> list[str]:
+    """Specials, every MeCab word of the corpus, every character alone and as a ##piece."""
+    vocab_file.write_text("\n".join(SPECIAL_TOKENS) + "\n", encoding="utf-8")
+    word_tokenizer = _tokenizer(vocab_file).word_tokenizer
+    vocab = list(SPECIAL_TOKENS)
+    seen = set(vocab)
+
+    def add(token: str) -> None:
+        if token not in seen:
+            seen.add(token)
+            vocab.append(token)
+
+    for text in corpus:
+        for word in word_tokenizer.tokenize(text):
+            add(word)
+    for char in sorted({c for text in corpus for c in text}):
+        add(char)
+        add("##" + char)
+    if size is not None:
+        vocab.extend(f"[unused{i}]" for i in range(size - len(vocab)))
+    vocab_file.write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    return vocab
+
+
+def build_model(out_dir: Path, shape: ModelShape = TINY, seed: int = 0) -> Path:
+    """Write tokenizer + random-weight BertForSequenceClassification to `out_dir`."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    vocab = build_vocab(out_dir / "vocab.txt", CORPUS, shape.vocab_size)
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=shape.hidden_size,
+        num_hidden_layers=shape.num_hidden_layers,
+        num_attention_heads=shape.num_attention_heads,
+        intermediate_size=shape.intermediate_size,
+        max_position_embeddings=shape.max_position_embeddings,
+        initializer_range=shape.initializer_range,
+        type_vocab_size=2,
+        id2label=NLI_ID2LABEL,
+        label2id={label: i for i, label in NLI_ID2LABEL.items()},
+    )
+    torch.manual_seed(seed)
+    model = BertForSequenceClassification(config).eval()
+    model.save_pretrained(out_dir)
+    _tokenizer(out_dir / "vocab.txt").save_pretrained(out_dir)
+    (out_dir / "SHAPE.txt").write_text(repr(asdict(shape)), encoding="utf-8")
+    return out_dir
+
+
+def ensure_model(out_dir: Path, shape: ModelShape) -> Path:
+    """Build once and reuse: the BERT-base build takes a while and 400+ MB."""
+    marker = Path(out_dir) / "SHAPE.txt"
+    if marker.exists() and marker.read_text(encoding="utf-8") == repr(asdict(shape)):
+        return Path(out_dir)
+    return build_model(out_dir, shape)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--shape", choices=["tiny", "bert-base"], default="tiny")
+    args = parser.parse_args()
+    shape = TINY if args.shape == "tiny" else BERT_BASE
+    print(ensure_model(args.out_dir, shape))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Zero-shot classification logic: plain Python, no Streamlit."""

@@ -1,0 +1,133 @@
+"""Settings, read from the environment when asked for, never at import."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MODEL_ID = "Formzu/bert-base-japanese-jsnli"
+DEFAULT_TEMPLATE = "この例は{}です。"
+# Ten labels cost ten forward rows; 50 keeps one request well under a second on one vCPU with int8.
+DEFAULT_MAX_LABELS = 50
+# Longer than any sensible label; keeps every hypothesis far below the model's token limit.
+DEFAULT_MAX_LABEL_CHARS = 50
+# About 10x what BERT's 512 tokens can read; beyond it the tokenizer's work is pure waste.
+DEFAULT_MAX_TEXT_CHARS = 5000
+# A template is one short sentence; a long one only eats the text's token budget.
+DEFAULT_MAX_TEMPLATE_CHARS = 200
+# How long a request waits for a model that is still loading before it gets 503.
+DEFAULT_READY_WAIT_SECONDS = 10.0
+# Results kept per process: enough for a demo's examples and a teammate's session.
+DEFAULT_RESULT_CACHE_SIZE = 1024
+
+CGROUP_V2_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+CGROUP_V1_QUOTA = Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
+CGROUP_V1_PERIOD = Path("/sys/fs/cgroup/cpu/cpu.cfs_period_us")
+
+
+def cpu_quota(
+    cpu_max: Path = CGROUP_V2_CPU_MAX,
+    v1_quota: Path = CGROUP_V1_QUOTA,
+    v1_period: Path = CGROUP_V1_PERIOD,
+) -> float | None:
+    """CPUs granted by the container's cgroup quota, or None when unlimited."""
+    try:
+        quota, period = cpu_max.read_text().split()[:2]
+        if quota != "max":
+            return int(quota) / int(period)
+        return None
+    except (OSError, ValueError):
+        pass
+    try:
+        quota_us = int(v1_quota.read_text())
+        period_us = int(v1_period.read_text())
+    except (OSError, ValueError):
+        return None
+    return quota_us / period_us if quota_us > 0 and period_us > 0 else None
+
+
+def available_cpus(quota: float | None = None) -> int:
+    """CPUs this process may use: its affinity, capped by the cgroup quota."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    if quota is None:
+        quota = cpu_quota()
+    if quota is not None:
+        cpus = min(cpus, max(1, math.ceil(quota)))
+    return max(1, cpus)
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+    if value < 0:
+        raise ValueError(f"{name} must not be negative, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    model_id: str = DEFAULT_MODEL_ID
+    hypothesis_template: str = DEFAULT_TEMPLATE
+    num_threads: int = 1
+    max_labels: int = DEFAULT_MAX_LABELS
+    max_label_chars: int = DEFAULT_MAX_LABEL_CHARS
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
+    max_template_chars: int = DEFAULT_MAX_TEMPLATE_CHARS
+    ready_wait_seconds: float = DEFAULT_READY_WAIT_SECONDS
+    result_cache_size: int = DEFAULT_RESULT_CACHE_SIZE
+    http_only: bool = False
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        return cls(
+            model_id=env.get("MODEL_ID", "").strip() or DEFAULT_MODEL_ID,
+            hypothesis_template=env.get("HYPOTHESIS_TEMPLATE") or DEFAULT_TEMPLATE,
+            num_threads=_positive_int(env, "NUM_THREADS", available_cpus()),
+            max_labels=_positive_int(env, "MAX_LABELS", DEFAULT_MAX_LABELS),
+            max_label_chars=_positive_int(env, "MAX_LABEL_CHARS", DEFAULT_MAX_LABEL_CHARS),
+            max_text_chars=_positive_int(env, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
+            max_template_chars=_positive_int(
+                env, "MAX_TEMPLATE_CHARS", DEFAULT_MAX_TEMPLATE_CHARS
+            ),
+            ready_wait_seconds=_positive_float(
+                env, "READY_WAIT_SECONDS", DEFAULT_READY_WAIT_SECONDS
+            ),
+            result_cache_size=_positive_int(
+                env, "RESULT_CACHE_SIZE", DEFAULT_RESULT_CACHE_SIZE
+            ),
+            http_only=_flag(env.get("HTTP_ONLY")),
+        )
+
+
+def get_settings() -> Settings:
+    """The settings in force now, read from the environment."""
+    return Settings.from_env()

@@ -1,0 +1,33 @@
+"""Shared fixtures: a tiny random-weight NLI model built on disk, never fetched from the hub."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+# Tests never reach the hub: a stray hub id fails at once instead of hanging.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bench.model_builder import build_model  # noqa: E402
+from core.config import Settings  # noqa: E402
+from core.model import load_model  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    return build_model(tmp_path_factory.mktemp("tiny-nli-model"))
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_model_dir):
+    return load_model(str(tiny_model_dir), num_threads=1)
+
+
+@pytest.fixture
+def settings(tiny_model_dir) -> Settings:
+    return Settings(model_id=str(tiny_model_dir), num_threads=1)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from core.config import DEFAULT_MODEL_ID, DEFAULT_TEMPLATE, Settings, available_cpus, cpu_quota
+
+
+def test_defaults_match_the_seed_demo():
+    settings = Settings.from_env({})
+    assert settings.model_id == DEFAULT_MODEL_ID == "Formzu/bert-base-japanese-jsnli"
+    assert settings.hypothesis_template == DEFAULT_TEMPLATE == "この例は{}です。"
+    assert settings.http_only is False
+
+
+def test_environment_overrides_defaults():
+    settings = Settings.from_env(
+        {"MODEL_ID": "/models/x", "NUM_THREADS": "3", "MAX_LABELS": "7", "HTTP_ONLY": "1"}
+    )
+    assert (settings.model_id, settings.num_threads, settings.max_labels) == ("/models/x", 3, 7)
+    assert settings.http_only is True
+
+
+@pytest.mark.parametrize("value", ["zero", "0", "-2"])
+def test_bad_numbers_name_the_setting(value):
+    with pytest.raises(ValueError, match="NUM_THREADS"):
+        Settings.from_env({"NUM_THREADS": value})
+
+
+def test_settings_are_read_when_asked_not_at_import(monkeypatch):
+    from core.config import get_settings
+
+    monkeypatch.setenv("MODEL_ID", "/late/model")
+    assert get_settings().model_id == "/late/model"
+
+
+def test_cgroup_v2_quota_is_read(tmp_path):
+    cpu_max = tmp_path / "cpu.max"
+    cpu_max.write_text("150000 100000\n")
+    assert cpu_quota(cpu_max, tmp_path / "none", tmp_path / "none") == 1.5
+
+
+def test_unlimited_cgroup_v2_has_no_quota(tmp_path):
+    cpu_max = tmp_path / "cpu.max"
+    cpu_max.write_text("max 100000\n")
+    assert cpu_quota(cpu_max, tmp_path / "none", tmp_path / "none") is None
+
+
+def test_cgroup_v1_quota_is_read(tmp_path):
+    (tmp_path / "q").write_text("200000")
+    (tmp_path / "p").write_text("100000")
+    assert cpu_quota(tmp_path / "none", tmp_path / "q", tmp_path / "p") == 2.0
+
+
+def test_quota_caps_the_cpus_rounded_up():
+    assert available_cpus(quota=0.5) == 1
+    assert available_cpus(quota=1.5) == min(2, len(os.sched_getaffinity(0)))
+
+
+def test_default_threads_follow_the_quota(monkeypatch):
+    monkeypatch.setattr("core.config.cpu_quota", lambda: 1.0)
+    assert Settings.from_env({}).num_threads == 1
