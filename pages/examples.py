@@ -1,0 +1,90 @@
+"""Examples: the seed's sentences and yours, classified all at once into a score matrix."""
+
+import pandas as pd
+import streamlit as st
+
+from core.analysis import score_matrix
+from core.errors import InputError, ModelNotReady
+from web import state
+from web.components import model_status_banner, wait_for_model
+from web.i18n import error_text, t
+from web.navigation import CLASSIFY_PAGE
+from web.resources import classify, get_service
+
+TOP_MARK = "★ "
+
+
+def _add() -> None:
+    text = st.session_state["examples_new"].strip()
+    if not text:
+        state.flash(t("error.empty_example"))
+        return
+    if text not in state.examples():
+        state.set_examples([*state.examples(), text])
+    st.session_state["examples_new"] = ""
+
+
+def _remove(index: int) -> None:
+    state.set_examples([e for i, e in enumerate(state.examples()) if i != index])
+
+
+def _run_all(items: list[str], labels: list[str]) -> None:
+    template = get_service().settings.hypothesis_template
+    progress = st.progress(0.0, text=t("examples.progress", done=0, total=len(items)))
+    results = []
+    for done, text in enumerate(items, start=1):
+        results.append(classify(text, labels, template, False))
+        progress.progress(done / len(items), text=t("examples.progress", done=done, total=len(items)))
+    state.set_example_run(state.ExampleRun(tuple(labels), tuple(results)))
+
+
+def _matrix_frame(run: state.ExampleRun) -> pd.DataFrame:
+    rows = score_matrix(run.results, run.labels)
+    frame = pd.DataFrame([row.scores for row in rows], columns=list(run.labels))
+    frame.insert(0, t("examples.example"), [row.text for row in rows])
+    frame[t("examples.top")] = [TOP_MARK + row.top_label for row in rows]
+    return frame
+
+
+st.title(t("examples.header"))
+model_status_banner()
+state.show_flash()
+
+items = state.examples()
+if not items:
+    st.info(t("examples.empty"))
+for i, text in enumerate(items):
+    text_col, send_col, remove_col = st.columns([7, 2, 1], vertical_alignment="center")
+    text_col.write(text)
+    if send_col.button(t("examples.send"), key=f"examples_send_{i}"):
+        state.send_to_classify(text)
+        st.switch_page(CLASSIFY_PAGE)
+    remove_col.button("✕", key=f"examples_remove_{i}", help=t("examples.remove"),
+                      on_click=_remove, args=(i,))
+
+add_col, add_button_col = st.columns([7, 3], vertical_alignment="bottom")
+add_col.text_input(t("examples.add"), key="examples_new")
+add_button_col.button(t("examples.add_button"), key="examples_add", on_click=_add)
+
+labels = state.current_labels()
+st.caption(f"{t('classify.labels')}: {'、'.join(labels)}")
+if st.button(t("examples.run_all"), key="examples_run_all", type="primary", disabled=not items):
+    try:
+        if not wait_for_model():
+            raise ModelNotReady(get_service().status().error or "")
+        _run_all(items, labels)
+    except InputError as error:
+        st.error(error_text(error))
+    except ModelNotReady:
+        st.error(t("model.not_ready"))
+
+run = state.example_run()
+if run is not None:
+    st.subheader(t("examples.matrix"))
+    frame = _matrix_frame(run)
+    st.dataframe(
+        frame.style.highlight_max(axis=1, subset=list(run.labels), color="#ffe08a").format(
+            "{:.3f}", subset=list(run.labels)
+        ),
+        hide_index=True,
+    )

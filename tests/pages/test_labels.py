@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+
+from tests.pages.conftest import goto
+
+LABELS_PAGE = "pages/labels.py"
+
+
+def _labels(at) -> list[str]:
+    return [w.value for w in at.text_input if w.key.startswith("labels_rename_")]
+
+
+def _add(at, label):
+    at.text_input(key="labels_new").input(label)
+    at.button(key="labels_add").click().run()
+    return at
+
+
+def test_default_set_is_the_seeds_labels(app):
+    assert _labels(goto(app, LABELS_PAGE)) == ["旅行", "料理", "踊り"]
+
+
+def test_add_a_label(app):
+    assert _labels(_add(goto(app, LABELS_PAGE), "音楽")) == ["旅行", "料理", "踊り", "音楽"]
+
+
+def test_adding_a_duplicate_is_explained(app):
+    _add(goto(app, LABELS_PAGE), "旅行")
+    assert "すでにあります" in app.error[0].value
+    assert _labels(app) == ["旅行", "料理", "踊り"]
+
+
+def test_rename_a_label(app):
+    goto(app, LABELS_PAGE)
+    app.text_input(key="labels_rename_標準_1_料理").input("グルメ").run()
+    assert _labels(app) == ["旅行", "グルメ", "踊り"]
+
+
+def test_remove_a_label(app):
+    goto(app, LABELS_PAGE).button(key="labels_remove_0").click().run()
+    assert _labels(app) == ["料理", "踊り"]
+
+
+def test_reorder_labels(app):
+    goto(app, LABELS_PAGE).button(key="labels_down_0").click().run()
+    assert _labels(app) == ["料理", "旅行", "踊り"]
+    app.button(key="labels_up_2").click().run()
+    assert _labels(app) == ["料理", "踊り", "旅行"]
+
+
+def test_create_and_switch_between_named_sets(app):
+    goto(app, LABELS_PAGE)
+    app.text_input(key="labels_new_set").input("スポーツ")
+    app.button(key="labels_create_set").click().run()
+    _add(app, "野球")
+    assert _labels(app) == ["野球"]
+    app.selectbox(key="labels_set_picker").select("標準").run()
+    assert _labels(app) == ["旅行", "料理", "踊り"]
+
+
+def test_delete_the_current_set(app):
+    goto(app, LABELS_PAGE)
+    app.text_input(key="labels_new_set").input("一時").run()
+    app.button(key="labels_create_set").click().run()
+    app.button(key="labels_delete_set").click().run()
+    assert app.selectbox(key="labels_set_picker").options == ["標準"]
+
+
+def test_import_a_set_from_json(app):
+    goto(app, LABELS_PAGE)
+    data = json.dumps({"name": "天気", "labels": ["晴れ", "雨"]}, ensure_ascii=False).encode()
+    app.file_uploader(key="labels_import").set_value(("tenki.json", data, "application/json"))
+    app.run()
+    assert app.selectbox(key="labels_set_picker").value == "天気"
+    assert _labels(app) == ["晴れ", "雨"]
+
+
+def test_malformed_json_import_is_explained_and_keeps_the_sets(app):
+    goto(app, LABELS_PAGE)
+    app.file_uploader(key="labels_import").set_value(("bad.json", b"{oops", "application/json"))
+    app.run()
+    assert "JSON" in app.error[0].value
+    assert _labels(app) == ["旅行", "料理", "踊り"]
+
+
+def test_export_button_offers_the_current_set(app):
+    assert goto(app, LABELS_PAGE).get("download_button")[0].label == "JSON でエクスポート"

@@ -1,0 +1,86 @@
+"""Render pieces several pages use: the model's state, and a ranked result."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core.service import ModelState
+from core.types import ClassificationResult
+from web.i18n import t
+from web import resources
+
+# A page waits this long for a loading model before telling the user to come back.
+PAGE_READY_WAIT_SECONDS = 120.0
+# Bars per label: tall enough to read a Japanese label, short enough for 20 labels on a screen.
+BAR_HEIGHT_PX = 28
+
+
+def model_status_banner() -> bool:
+    """Say whether the model is loading or failed (with a retry). True when it is ready."""
+    service = resources.get_service()
+    status = service.status()
+    if status.state == ModelState.IDLE:
+        service.start_loading()
+        status = service.status()
+    if status.state == ModelState.READY:
+        return True
+    if status.state == ModelState.ERROR:
+        st.error(t("model.error", error=status.error))
+        if st.button(t("model.retry"), key="model_retry"):
+            service.start_loading()
+            st.rerun()
+        return False
+    st.info(t("model.loading"))
+    return False
+
+
+def wait_for_model() -> bool:
+    """Block with a spinner while the model loads; False if it failed or took too long."""
+    service = resources.get_service()
+    if service.status().state == ModelState.READY:
+        return True
+    service.start_loading()
+    with st.spinner(t("model.loading")):
+        service.wait_ready(PAGE_READY_WAIT_SECONDS)
+    return service.status().state == ModelState.READY
+
+
+def result_frame(result: ClassificationResult) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("result.rank"): range(1, len(result.labels) + 1),
+            t("result.label"): result.labels,
+            t("result.score"): result.scores,
+        }
+    )
+
+
+def ranked_result(result: ClassificationResult) -> None:
+    """A ranked horizontal bar chart plus a table, best label on top."""
+    frame = result_frame(result)
+    label, score = t("result.label"), t("result.score")
+    # ASCII field names: Vega-Lite reads the field strings, so keep them plain and title the axes.
+    bars = pd.DataFrame({"label": result.labels, "score": result.scores})
+    chart = (
+        alt.Chart(bars)
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), title=score),
+            y=alt.Y("label:N", sort="-x", title=label),
+            tooltip=[alt.Tooltip("label:N", title=label), alt.Tooltip("score:Q", title=score, format=".4f")],
+        )
+        .properties(height=alt.Step(BAR_HEIGHT_PX))
+    )
+    st.altair_chart(chart, width="stretch")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={score: st.column_config.ProgressColumn(score, min_value=0.0, max_value=1.0, format="%.4f")},
+    )
+    if result.truncated:
+        st.warning(t("classify.truncated", max_tokens=result.max_tokens))
+    if result.dropped_labels:
+        st.info(t("classify.dropped", labels="、".join(result.dropped_labels)))
+    st.caption(t("classify.elapsed", ms=result.elapsed_ms, model=result.model_id))

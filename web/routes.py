@@ -1,0 +1,108 @@
+"""HTTP routes served beside Streamlit: health, readiness and the JSON API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from core.errors import InputError, ModelNotReady
+from core.messages import message
+from core.service import ModelState
+from web import resources
+
+HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
+CLASSIFY_PATH = "/api/classify"
+# A request is a sentence and a few labels; 64 KiB is far beyond any honest one.
+MAX_BODY_BYTES = 64 * 1024
+# Loading a BERT-base model from local disk takes seconds; ask clients to come back after that.
+RETRY_AFTER_SECONDS = 5
+
+
+def _lang(request: Request) -> str:
+    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "ja"
+
+
+def _error(status: int, code: str, text: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"error": text, "code": code}, status_code=status, headers=headers)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """200 whenever the process answers, whatever the model does; no model work here."""
+    return JSONResponse({"status": "ok", "model": resources.get_service().status().to_json()})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    status = resources.get_service().status()
+    code = 200 if status.state == ModelState.READY else 503
+    return JSONResponse({"ready": code == 200, "model": status.to_json()}, status_code=code)
+
+
+def _bad(detail: str, lang: str) -> JSONResponse:
+    return _error(400, "error.bad_request", message("error.bad_request", lang, detail=detail))
+
+
+async def _read_json(request: Request) -> Any:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ValueError(f"body over {MAX_BODY_BYTES} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise ValueError(f"body over {MAX_BODY_BYTES} bytes")
+    return json.loads(body)
+
+
+async def api_classify(request: Request) -> JSONResponse:
+    lang = _lang(request)
+    try:
+        payload = await _read_json(request)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return _bad(f"JSON: {exc}", lang)
+    if not isinstance(payload, dict):
+        return _bad("the body must be a JSON object", lang)
+    labels = payload.get("labels")
+    template = payload.get("hypothesis_template")
+    multi_label = payload.get("multi_label", False)
+    if not isinstance(labels, list):
+        return _bad("labels must be a list of strings", lang)
+    if template is not None and not isinstance(template, str):
+        return _bad("hypothesis_template must be a string", lang)
+    if not isinstance(multi_label, bool):
+        return _bad("multi_label must be true or false", lang)
+    try:
+        result = await run_in_threadpool(
+            resources.classify, payload.get("text"), labels, template, multi_label
+        )
+    except InputError as exc:
+        return _error(400, exc.key, exc.message(lang))
+    except ModelNotReady:
+        return _error(
+            503,
+            "model.not_ready",
+            message("model.not_ready", lang),
+            **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    return JSONResponse(result.to_api())
+
+
+ROUTES = [
+    Route(HEALTH_PATH, healthz, methods=["GET"]),
+    Route(READY_PATH, readyz, methods=["GET"]),
+    Route(CLASSIFY_PATH, api_classify, methods=["POST"]),
+]
+
+
+@asynccontextmanager
+async def lifespan(app: object) -> AsyncIterator[None]:
+    """Start loading the model once the server is up, so health checks pass at once."""
+    resources.get_service().start_loading()
+    yield
