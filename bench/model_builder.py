@@ -1,7 +1,8 @@
 """Build a random-weight NLI model with a real BertJapaneseTokenizer, for tests and benchmarks.
 
-Nothing can be downloaded from the hub here. Speed depends on the model's shape, not its weights,
-and the tokenizer is the real MeCab (unidic_lite) + WordPiece one with a vocab made from its own output.
+Nothing can be downloaded from the hub here. Speed depends on the model's shape, not its
+weights, and the tokenizer is the real MeCab (unidic_lite) + WordPiece one, with a vocab made
+from its own output.
 """
 
 from __future__ import annotations

@@ -15,9 +15,7 @@ class MatrixRow:
     top_label: str
 
 
-def score_matrix(
-    results: Sequence[ClassificationResult], labels: Sequence[str]
-) -> list[MatrixRow]:
+def score_matrix(results: Sequence[ClassificationResult], labels: Sequence[str]) -> list[MatrixRow]:
     """One row per result, scores in `labels` order, so rows line up as columns of a table."""
     return [
         MatrixRow(

@@ -115,15 +115,11 @@ class Settings:
             max_labels=_positive_int(env, "MAX_LABELS", DEFAULT_MAX_LABELS),
             max_label_chars=_positive_int(env, "MAX_LABEL_CHARS", DEFAULT_MAX_LABEL_CHARS),
             max_text_chars=_positive_int(env, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
-            max_template_chars=_positive_int(
-                env, "MAX_TEMPLATE_CHARS", DEFAULT_MAX_TEMPLATE_CHARS
-            ),
+            max_template_chars=_positive_int(env, "MAX_TEMPLATE_CHARS", DEFAULT_MAX_TEMPLATE_CHARS),
             ready_wait_seconds=_positive_float(
                 env, "READY_WAIT_SECONDS", DEFAULT_READY_WAIT_SECONDS
             ),
-            result_cache_size=_positive_int(
-                env, "RESULT_CACHE_SIZE", DEFAULT_RESULT_CACHE_SIZE
-            ),
+            result_cache_size=_positive_int(env, "RESULT_CACHE_SIZE", DEFAULT_RESULT_CACHE_SIZE),
             http_only=_flag(env.get("HTTP_ONLY")),
         )
 

@@ -43,7 +43,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "候補に加えるラベル。カンマ区切りで複数指定できます。",
         "A label to add to the candidates; separate several with commas.",
     ),
-    "classify.multi_label": ("複数ラベル (各ラベルを独立に判定)", "Multi-label (judge each label alone)"),
+    "classify.multi_label": (
+        "複数ラベル (各ラベルを独立に判定)",
+        "Multi-label (judge each label alone)",
+    ),
     "classify.template": ("仮説テンプレート", "Hypothesis template"),
     "classify.template_help": (
         "{} がラベルに置き換わります。{} はちょうど1つ必要です。",
@@ -88,7 +91,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "examples.send": ("分類ページへ", "Send to Classify"),
     "examples.run_all": ("すべて分類", "Run all"),
     "examples.progress": ("{done}/{total} 件を分類しました", "Classified {done} of {total}"),
-    "examples.matrix": ("スコア表 (★ が各行の最上位)", "Score matrix (★ marks each row's top label)"),
+    "examples.matrix": (
+        "スコア表 (★ が各行の最上位)",
+        "Score matrix (★ marks each row's top label)",
+    ),
     "examples.example": ("例文", "Example"),
     "examples.top": ("最上位", "Top label"),
     "examples.empty": ("例文がありません。", "There are no examples."),
@@ -133,9 +139,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラベルとテンプレートを合わせた仮説文がモデルの上限 ({limit} トークン) を超えます。短くしてください。",
         "A label with its template exceeds the model's limit ({limit} tokens). Shorten it.",
     ),
-    "error.label_exists": ("ラベル「{label}」はすでにあります。", "The label “{label}” already exists."),
+    "error.label_exists": (
+        "ラベル「{label}」はすでにあります。",
+        "The label “{label}” already exists.",
+    ),
     "error.empty_label": ("ラベルが空です。", "The label is empty."),
-    "error.set_exists": ("セット「{name}」はすでにあります。", "A set named “{name}” already exists."),
+    "error.set_exists": (
+        "セット「{name}」はすでにあります。",
+        "A set named “{name}” already exists.",
+    ),
     "error.empty_set_name": ("セットの名前を入力してください。", "Type a name for the set."),
     "error.last_set": ("最後のセットは削除できません。", "The last set cannot be deleted."),
     "error.bad_json": (

@@ -1,4 +1,4 @@
-"""Load an NLI model for zero-shot classification (prepare → infer → post-process lives in scoring)."""
+"""Load an NLI model for zero-shot classification; scoring does prepare → infer → post-process."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ UNSET_MODEL_MAX_LENGTH = 10**20
 
 
 def find_label_index(label2id: Mapping[str, int], prefix: str) -> int | None:
-    """The index of the first label starting with `prefix`, case-insensitive, as the pipeline does."""
+    """Index of the first label starting with `prefix`, case-insensitive, as the pipeline does."""
     for label, index in label2id.items():
         if label.lower().startswith(prefix):
             return int(index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from core import scoring
 from core.config import Settings
@@ -15,7 +15,7 @@ from core.types import ClassificationResult
 from core.validation import build_request
 
 
-class ModelState(str, Enum):
+class ModelState(StrEnum):
     IDLE = "idle"
     LOADING = "loading"
     READY = "ready"
@@ -44,9 +44,10 @@ class ClassifierService:
         self.settings = settings
         self._loader = loader
         self._guard = threading.Lock()
-        # A forward pass already uses every thread torch was given; running two at once only thrashes.
+        # A forward pass already uses every thread torch has; two at once only thrash.
         self._forward_lock = threading.Lock()
-        self._ready = threading.Event()
+        # Set once a load settles either way, so waiters wake on failure too, not only on success.
+        self._settled = threading.Event()
         self._state = ModelState.IDLE
         self._error: str | None = None
         self._loaded: LoadedModel | None = None
@@ -56,12 +57,13 @@ class ClassifierService:
             return ModelStatus(self._state, self.settings.model_id, self._error)
 
     def start_loading(self) -> bool:
-        """Start loading unless it is under way or done; a failed load is retried. True if started."""
+        """Start loading unless under way or done; a failed load is retried. True if started."""
         with self._guard:
             if self._state in (ModelState.LOADING, ModelState.READY):
                 return False
             self._state = ModelState.LOADING
             self._error = None
+            self._settled.clear()
         threading.Thread(target=self._load, name="model-loader", daemon=True).start()
         return True
 
@@ -77,18 +79,21 @@ class ClassifierService:
         with self._guard:
             self._loaded = loaded
             self._state = ModelState.READY
-        self._ready.set()
+        self._settled.set()
 
     def _fail(self, error: str) -> None:
         with self._guard:
             self._state = ModelState.ERROR
             self._error = error
+        self._settled.set()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        return self._ready.wait(timeout)
+        """Wait until the load settles or `timeout` passes; True if the model is ready."""
+        self._settled.wait(timeout)
+        return self.status().state == ModelState.READY
 
     def model(self, wait: float | None = None) -> LoadedModel:
-        """The loaded model, waiting up to `wait` seconds (the setting by default) while it loads."""
+        """The loaded model, waiting up to `wait` seconds (default: the setting) while it loads."""
         if self.status().state == ModelState.IDLE:
             self.start_loading()
         self.wait_ready(self.settings.ready_wait_seconds if wait is None else wait)

@@ -44,7 +44,9 @@ def clean_text(text: object, settings: Settings) -> str:
     return text
 
 
-def clean_labels(labels: Iterable[object], settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def clean_labels(
+    labels: Iterable[object], settings: Settings
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Stripped labels in order with duplicates dropped, and the dropped ones."""
     kept: list[str] = []
     dropped: list[str] = []
@@ -93,6 +95,3 @@ def build_request(
         multi_label=bool(multi_label),
         dropped_labels=dropped,
     )
-
-
-

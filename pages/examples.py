@@ -34,7 +34,9 @@ def _run_all(items: list[str], labels: list[str]) -> None:
     results = []
     for done, text in enumerate(items, start=1):
         results.append(classify(text, labels, template, False))
-        progress.progress(done / len(items), text=t("examples.progress", done=done, total=len(items)))
+        progress.progress(
+            done / len(items), text=t("examples.progress", done=done, total=len(items))
+        )
     state.set_example_run(state.ExampleRun(tuple(labels), tuple(results)))
 
 
@@ -59,8 +61,9 @@ for i, text in enumerate(items):
     if send_col.button(t("examples.send"), key=f"examples_send_{i}"):
         state.send_to_classify(text)
         st.switch_page(CLASSIFY_PAGE)
-    remove_col.button("✕", key=f"examples_remove_{i}", help=t("examples.remove"),
-                      on_click=_remove, args=(i,))
+    remove_col.button(
+        "✕", key=f"examples_remove_{i}", help=t("examples.remove"), on_click=_remove, args=(i,)
+    )
 
 add_col, add_button_col = st.columns([7, 3], vertical_alignment="bottom")
 add_col.text_input(t("examples.add"), key="examples_new")

@@ -85,12 +85,29 @@ for i, label in enumerate(labels):
         args=(i, key),
         label_visibility="collapsed",
     )
-    up_col.button("↑", key=f"labels_up_{i}", help=t("labels.up"), disabled=i == 0,
-                  on_click=_apply, args=(lambda ls, i=i: labelsets.move_label(ls, i, -1),))
-    down_col.button("↓", key=f"labels_down_{i}", help=t("labels.down"), disabled=i == len(labels) - 1,
-                    on_click=_apply, args=(lambda ls, i=i: labelsets.move_label(ls, i, 1),))
-    remove_col.button("✕", key=f"labels_remove_{i}", help=t("labels.remove"),
-                      on_click=_apply, args=(lambda ls, i=i: labelsets.remove_label(ls, i),))
+    up_col.button(
+        "↑",
+        key=f"labels_up_{i}",
+        help=t("labels.up"),
+        disabled=i == 0,
+        on_click=_apply,
+        args=(lambda ls, i=i: labelsets.move_label(ls, i, -1),),
+    )
+    down_col.button(
+        "↓",
+        key=f"labels_down_{i}",
+        help=t("labels.down"),
+        disabled=i == len(labels) - 1,
+        on_click=_apply,
+        args=(lambda ls, i=i: labelsets.move_label(ls, i, 1),),
+    )
+    remove_col.button(
+        "✕",
+        key=f"labels_remove_{i}",
+        help=t("labels.remove"),
+        on_click=_apply,
+        args=(lambda ls, i=i: labelsets.remove_label(ls, i),),
+    )
 
 add_col, add_button_col = st.columns([6, 3], vertical_alignment="bottom")
 add_col.text_input(t("labels.add"), key="labels_new")

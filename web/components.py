@@ -8,8 +8,8 @@ import streamlit as st
 
 from core.service import ModelState
 from core.types import ClassificationResult
-from web.i18n import t
 from web import resources
+from web.i18n import t
 
 # A page waits this long for a loading model before telling the user to come back.
 PAGE_READY_WAIT_SECONDS = 120.0
@@ -69,16 +69,16 @@ def ranked_result(result: ClassificationResult) -> None:
         .encode(
             x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), title=score),
             y=alt.Y("label:N", sort="-x", title=label),
-            tooltip=[alt.Tooltip("label:N", title=label), alt.Tooltip("score:Q", title=score, format=".4f")],
+            tooltip=[
+                alt.Tooltip("label:N", title=label),
+                alt.Tooltip("score:Q", title=score, format=".4f"),
+            ],
         )
         .properties(height=alt.Step(BAR_HEIGHT_PX))
     )
     st.altair_chart(chart, width="stretch")
-    st.dataframe(
-        frame,
-        hide_index=True,
-        column_config={score: st.column_config.ProgressColumn(score, min_value=0.0, max_value=1.0, format="%.4f")},
-    )
+    # A plain HTML table: screen readers and the browser tests can read it, unlike a canvas grid.
+    st.table(frame.style.format({score: "{:.4f}"}).hide(axis="index"))
     if result.truncated:
         st.warning(t("classify.truncated", max_tokens=result.max_tokens))
     if result.dropped_labels:

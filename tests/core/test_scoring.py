@@ -32,9 +32,7 @@ def _request(settings, **kwargs):
 @pytest.mark.parametrize("multi_label", [False, True])
 def test_scores_equal_the_pipelines(tiny_model, settings, reference_pipeline, multi_label):
     ours = scoring.classify(tiny_model, _request(settings, multi_label=multi_label))
-    theirs = reference_pipeline(
-        TEXT, LABELS, hypothesis_template=TEMPLATE, multi_label=multi_label
-    )
+    theirs = reference_pipeline(TEXT, LABELS, hypothesis_template=TEMPLATE, multi_label=multi_label)
     assert list(ours.labels) == theirs["labels"]
     assert ours.scores == pytest.approx(theirs["scores"], abs=PIPELINE_TOLERANCE)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import ModelNotReady
 from core.service import ClassifierService
 from tests.pages.conftest import goto
 from web import resources
@@ -18,7 +19,7 @@ def _submit(at, text="そうだ京都に行こう!"):
 
 
 def _table(at):
-    return at.dataframe[0].value
+    return at.table[0].value
 
 
 def test_classify_shows_labels_ranked_by_score(app, ready_service):
@@ -51,7 +52,7 @@ def test_multi_label_scores_each_label_alone(app, ready_service):
 def test_empty_text_gets_a_message_not_a_result(app):
     _submit(app, text="   ")
     assert "テキストが空です" in app.error[0].value
-    assert not app.dataframe
+    assert not app.table
 
 
 def test_template_without_placeholder_is_explained(app):
@@ -71,7 +72,7 @@ def test_failed_model_says_why_and_offers_retry(app, monkeypatch, tmp_path):
 
     broken = ClassifierService(Settings(model_id=str(tmp_path / "missing-model")))
     broken.start_loading()
-    with pytest.raises(Exception):
+    with pytest.raises(ModelNotReady):
         broken.model(wait=30)
     monkeypatch.setattr(resources, "get_service", lambda: broken)
     app.run()

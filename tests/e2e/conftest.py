@@ -1,0 +1,55 @@
+"""A real Chromium (Debian's package) driven by Playwright, against the real server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import ROOT
+from tests.live_server import READY_TIMEOUT_SECONDS, live_server
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling hosts this sandbox refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+# Streamlit renders after its WebSocket connects; a cold first render on CI can take a while.
+UI_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1500}, locale="ja-JP")
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tiny_model_dir, tmp_path_factory):
+    with live_server(tmp_path_factory.mktemp("e2e"), MODEL_ID=str(tiny_model_dir)) as server:
+        server.wait_until("/readyz", 200, READY_TIMEOUT_SECONDS)
+        yield server
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
