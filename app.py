@@ -6,9 +6,10 @@ script (`__main__`), it builds the navigation between the pages.
 
 import streamlit as st
 
-from web.routes import ROUTES, lifespan
+from core.config import get_settings
+from web.routes import build_routes, lifespan
 
-app = st.App("app.py", routes=ROUTES, lifespan=lifespan)
+app = st.App("app.py", routes=build_routes(get_settings()), lifespan=lifespan)
 
 if __name__ == "__main__":
     from web.navigation import run_navigation

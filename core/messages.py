@@ -174,3 +174,26 @@ def message(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     ja, en = MESSAGES[key]
     text = en if lang == "en" else ja
     return text.format(**params) if params else text.replace("{{", "{").replace("}}", "}")
+
+
+# The plain-HTTP page (/lite) uses these keys too; they are merged here to keep one table.
+MESSAGES.update(
+    {
+        "lite.title": (
+            "日本語ゼロショット分類 (ライト版)",
+            "Japanese zero-shot classification (lite)",
+        ),
+        "lite.intro": (
+            "WebSocket を使わない軽量ページです。テキストとラベルを選んで「分類する」を押してください。",
+            "A light page without WebSockets. Type a text, pick labels and press Classify.",
+        ),
+        "lite.examples": ("例文 (クリックで入力)", "Examples (click to use)"),
+        "lite.working": ("分類しています…", "Classifying…"),
+        "lite.network_error": (
+            "サーバーに接続できませんでした。しばらくしてから再度お試しください。",
+            "Could not reach the server. Please try again shortly.",
+        ),
+        "lite.full_app": ("フル機能版を開く", "Open the full app"),
+        "lite.switch_language": ("English", "日本語"),
+    }
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -65,12 +66,21 @@ class LiveServer:
 
 @contextmanager
 def live_server(tmp_dir: Path, **env: str) -> Iterator[LiveServer]:
-    """The app exactly as the Dockerfile's CMD runs it; only address and port differ, by env."""
+    """The app exactly as the Dockerfile's CMD runs it, with the image's ENV.
+
+    Only the address (127.0.0.1, not 0.0.0.0) and the port differ, set through Streamlit's env.
+    """
+    from tests.dockerfile import read_dockerfile, runtime_env
+
+    command = read_dockerfile().cmd
+    executable = shutil.which(command[0], path=str(Path(sys.executable).parent)) or shutil.which(
+        command[0]
+    )
     port = free_port()
     log_path = tmp_dir / f"server-{port}.log"
     full_env = {
         **os.environ,
-        "HF_HUB_OFFLINE": "1",
+        **runtime_env(),
         "STREAMLIT_SERVER_ADDRESS": "127.0.0.1",
         "STREAMLIT_SERVER_PORT": str(port),
         "PYTHONUNBUFFERED": "1",
@@ -79,7 +89,7 @@ def live_server(tmp_dir: Path, **env: str) -> Iterator[LiveServer]:
     with log_path.open("w") as log:
         started_at = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py"],
+            [executable, *command[1:]],
             cwd=ROOT,
             env=full_env,
             stdout=log,

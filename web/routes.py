@@ -12,10 +12,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from core.config import Settings
 from core.errors import InputError, ModelNotReady
 from core.messages import message
 from core.service import ModelState
-from web import resources
+from web import lite, resources
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
@@ -94,11 +95,19 @@ async def api_classify(request: Request) -> JSONResponse:
     return JSONResponse(result.to_api())
 
 
-ROUTES = [
-    Route(HEALTH_PATH, healthz, methods=["GET"]),
-    Route(READY_PATH, readyz, methods=["GET"]),
-    Route(CLASSIFY_PATH, api_classify, methods=["POST"]),
-]
+def build_routes(settings: Settings) -> list[Route]:
+    """The app's own routes; with HTTP_ONLY the plain-HTTP page also takes the root."""
+    routes = [
+        Route(HEALTH_PATH, healthz, methods=["GET"]),
+        Route(READY_PATH, readyz, methods=["GET"]),
+        Route(CLASSIFY_PATH, api_classify, methods=["POST"]),
+        Route(lite.DEFAULTS_PATH, lite.defaults, methods=["GET"]),
+        Route(lite.LITE_PATH, lite.lite_page, methods=["GET"]),
+        Route(lite.LITE_PATH + "/{name:str}", lite.lite_asset, methods=["GET"]),
+    ]
+    if settings.http_only:
+        routes.insert(0, Route("/", lite.lite_page, methods=["GET"]))
+    return routes
 
 
 @asynccontextmanager
