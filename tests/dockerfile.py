@@ -1,4 +1,4 @@
-"""Read the Dockerfile's contract (CMD, ENV, EXPOSE, HEALTHCHECK) so tests run the app as the image does."""
+"""The Dockerfile's contract (CMD, ENV, EXPOSE): tests run the app as the image does."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The plain-HTTP page for hosts that carry no WebSocket (App Runner): HTML + fetch, no Streamlit UI."""
+"""A plain-HTTP page for hosts with no WebSocket (App Runner): HTML + fetch, no Streamlit UI."""
 
 from __future__ import annotations
 
