@@ -42,6 +42,8 @@ class ModelShape:
 
 # Small and fast for tests; a wide init so random logits differ across labels.
 TINY = ModelShape(32, 2, 2, 64, 512, None, 0.5)
+# Small, with BERT's own init: for checks whose numbers depend on realistic weight scales (int8).
+SMALL = ModelShape(128, 2, 4, 512, 512, None, 0.02)
 # The real model's shape (cl-tohoku BERT-base with its 32768-token vocab).
 BERT_BASE = ModelShape(768, 12, 12, 3072, 512, 32768, 0.02)
 

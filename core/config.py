@@ -20,8 +20,11 @@ DEFAULT_MAX_TEXT_CHARS = 5000
 DEFAULT_MAX_TEMPLATE_CHARS = 200
 # How long a request waits for a model that is still loading before it gets 503.
 DEFAULT_READY_WAIT_SECONDS = 10.0
-# Results kept per process: enough for a demo's examples and a teammate's session.
-DEFAULT_RESULT_CACHE_SIZE = 1024
+# Long enough to catch requests arriving together, short against a ~100 ms forward pass.
+DEFAULT_BATCH_WAIT_MS = 2.0
+# Pairs per forward pass: bounds activation memory (64 x 512 tokens fits well within 2 GB).
+DEFAULT_MAX_BATCH_PAIRS = 64
+QUANTIZE_CHOICES = ("", "int8")
 
 CGROUP_V2_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 CGROUP_V1_QUOTA = Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
@@ -92,6 +95,15 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _quantize(value: str | None) -> str:
+    value = (value or "").strip().lower()
+    if value in ("", "none", "fp32", "off"):
+        return ""
+    if value not in QUANTIZE_CHOICES:
+        raise ValueError(f"QUANTIZE must be int8 or empty, got {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     model_id: str = DEFAULT_MODEL_ID
@@ -102,7 +114,9 @@ class Settings:
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
     max_template_chars: int = DEFAULT_MAX_TEMPLATE_CHARS
     ready_wait_seconds: float = DEFAULT_READY_WAIT_SECONDS
-    result_cache_size: int = DEFAULT_RESULT_CACHE_SIZE
+    batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS
+    max_batch_pairs: int = DEFAULT_MAX_BATCH_PAIRS
+    quantize: str = ""
     http_only: bool = False
 
     @classmethod
@@ -119,7 +133,9 @@ class Settings:
             ready_wait_seconds=_positive_float(
                 env, "READY_WAIT_SECONDS", DEFAULT_READY_WAIT_SECONDS
             ),
-            result_cache_size=_positive_int(env, "RESULT_CACHE_SIZE", DEFAULT_RESULT_CACHE_SIZE),
+            batch_wait_ms=_positive_float(env, "BATCH_WAIT_MS", DEFAULT_BATCH_WAIT_MS),
+            max_batch_pairs=_positive_int(env, "MAX_BATCH_PAIRS", DEFAULT_MAX_BATCH_PAIRS),
+            quantize=_quantize(env.get("QUANTIZE")),
             http_only=_flag(env.get("HTTP_ONLY")),
         )
 

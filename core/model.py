@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from core.config import Settings
 from core.errors import ModelError
 from core.messages import message
 
@@ -69,7 +70,24 @@ def set_threads(num_threads: int) -> None:
         torch.set_num_threads(num_threads)
 
 
-def load_model(model_id: str, num_threads: int = 1) -> LoadedModel:
+def quantize_int8(model: Any) -> Any:
+    """Dynamic int8 quantization of the Linear layers: int8 weights, activations quantized live.
+
+    Chosen over ONNX Runtime: no export step or extra runtime, and it measured 3x faster than fp32
+    on one thread with the BERT-base shape (docs/benchmarks.md).
+    """
+    import warnings
+
+    import torch
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():
+        # torch marks torch.ao.quantization deprecated in favour of torchao; it works as is.
+        warnings.simplefilter("ignore")
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def load_model(model_id: str, num_threads: int = 1, quantize: str = "") -> LoadedModel:
     """Tokenizer and sequence-classification model from a hub id or a local directory."""
     try:
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -81,6 +99,8 @@ def load_model(model_id: str, num_threads: int = 1) -> LoadedModel:
         raise ModelError(f"{model_id}: {type(exc).__name__}: {exc}") from exc
     model.eval()
     entailment, contradiction = nli_indices(model.config.label2id, model_id)
+    if quantize == "int8":
+        model = quantize_int8(model)
     return LoadedModel(
         model_id=model_id,
         tokenizer=tokenizer,
@@ -89,4 +109,9 @@ def load_model(model_id: str, num_threads: int = 1) -> LoadedModel:
         contradiction_index=contradiction,
         use_segment_ids=getattr(model.config, "type_vocab_size", 0) > 1,
         max_tokens=model_max_tokens(tokenizer, model.config),
+        quantized=quantize == "int8",
     )
+
+
+def load_from_settings(settings: Settings) -> LoadedModel:
+    return load_model(settings.model_id, settings.num_threads, settings.quantize)

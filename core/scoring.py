@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,13 +16,24 @@ from core.validation import fill_template
 PAIR_SPECIAL_TOKENS = 3
 
 
+Features = dict[str, list[int]]
+
+
+@dataclass
+class EncodedRequest:
+    """One request's pairs, tokenized, unpadded: pairs of several requests can share a batch."""
+
+    features: list[Features]
+    truncated: bool
+
+
 @dataclass
 class PreparedBatch:
     encodings: Any
     truncated: bool
 
 
-def prepare(loaded: LoadedModel, request: ClassificationRequest) -> PreparedBatch:
+def encode(loaded: LoadedModel, request: ClassificationRequest) -> EncodedRequest:
     """Tokenize every pair; cut the text, never the hypothesis, to what the model reads."""
     tokenizer = loaded.tokenizer
     hypotheses = [fill_template(request.hypothesis_template, label) for label in request.labels]
@@ -33,15 +45,25 @@ def prepare(loaded: LoadedModel, request: ClassificationRequest) -> PreparedBatc
     encodings = tokenizer(
         [request.text] * len(hypotheses),
         hypotheses,
-        padding=True,
         truncation="only_first" if truncated else False,
         max_length=loaded.max_tokens if truncated else None,
-        return_tensors="pt",
         # transformers 5 dropped token_type_ids from BertJapaneseTokenizer's outputs;
         # without them a BERT NLI model reads the hypothesis as part of the premise.
         return_token_type_ids=loaded.use_segment_ids,
     )
-    return PreparedBatch(encodings=encodings, truncated=truncated)
+    names = list(encodings.keys())
+    features = [{name: encodings[name][i] for name in names} for i in range(len(hypotheses))]
+    return EncodedRequest(features=features, truncated=truncated)
+
+
+def collate(loaded: LoadedModel, features: list[Features]) -> Any:
+    """Pad a list of pairs to the longest one, as tensors."""
+    return loaded.tokenizer.pad(features, padding=True, return_tensors="pt")
+
+
+def prepare(loaded: LoadedModel, request: ClassificationRequest) -> PreparedBatch:
+    encoded = encode(loaded, request)
+    return PreparedBatch(encodings=collate(loaded, encoded.features), truncated=encoded.truncated)
 
 
 def infer(loaded: LoadedModel, batch: PreparedBatch) -> Any:
@@ -64,13 +86,26 @@ def effective_multi_label(request: ClassificationRequest) -> bool:
     return request.multi_label or len(request.labels) == 1
 
 
-def classify(loaded: LoadedModel, request: ClassificationRequest) -> ClassificationResult:
+def forward(loaded: LoadedModel, features: list[Features]) -> Any:
+    """Logits for a list of pairs, in order: collate → infer."""
+    return infer(loaded, PreparedBatch(collate(loaded, features), truncated=False))
+
+
+def classify(
+    loaded: LoadedModel,
+    request: ClassificationRequest,
+    run_forward: Callable[[list[Features]], Any] | None = None,
+) -> ClassificationResult:
+    """prepare → infer → post-process; `run_forward` lets a micro-batcher do the infer step."""
     started = time.perf_counter()
-    batch = prepare(loaded, request)
-    logits = infer(loaded, batch)
+    encoded = encode(loaded, request)
+    if run_forward is None:
+        logits = forward(loaded, encoded.features)
+    else:
+        logits = run_forward(encoded.features)
     multi_label = effective_multi_label(request)
     scores = postprocess(loaded, logits, multi_label)
-    return rank(loaded, request, scores, multi_label, batch.truncated, started)
+    return rank(loaded, request, scores, multi_label, encoded.truncated, started)
 
 
 def rank(

@@ -6,11 +6,13 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 
 from core import scoring
+from core.batching import MicroBatcher
 from core.config import Settings
 from core.errors import ModelError, ModelNotReady
-from core.model import LoadedModel, load_model
+from core.model import LoadedModel, load_from_settings
 from core.types import ClassificationResult
 from core.validation import build_request
 
@@ -39,13 +41,12 @@ class ClassifierService:
     """Loads the model once on a background thread and scores requests against it."""
 
     def __init__(
-        self, settings: Settings, loader: Callable[[str, int], LoadedModel] = load_model
+        self, settings: Settings, loader: Callable[[Settings], LoadedModel] = load_from_settings
     ) -> None:
         self.settings = settings
         self._loader = loader
         self._guard = threading.Lock()
-        # A forward pass already uses every thread torch has; two at once only thrash.
-        self._forward_lock = threading.Lock()
+        self._batcher: MicroBatcher | None = None
         # Set once a load settles either way, so waiters wake on failure too, not only on success.
         self._settled = threading.Event()
         self._state = ModelState.IDLE
@@ -69,7 +70,13 @@ class ClassifierService:
 
     def _load(self) -> None:
         try:
-            loaded = self._loader(self.settings.model_id, self.settings.num_threads)
+            loaded = self._loader(self.settings)
+            # One worker runs every forward pass: two at once would only fight over torch's threads.
+            batcher = MicroBatcher(
+                partial(scoring.forward, loaded),
+                max_wait_seconds=self.settings.batch_wait_ms / 1000,
+                max_pairs=self.settings.max_batch_pairs,
+            )
         except ModelError as exc:
             self._fail(str(exc))
             return
@@ -78,6 +85,7 @@ class ClassifierService:
             return
         with self._guard:
             self._loaded = loaded
+            self._batcher = batcher
             self._state = ModelState.READY
         self._settled.set()
 
@@ -113,5 +121,4 @@ class ClassifierService:
         """Validate first, so bad input is refused even while the model loads; then score."""
         request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
         loaded = self.model(wait)
-        with self._forward_lock:
-            return scoring.classify(loaded, request)
+        return scoring.classify(loaded, request, run_forward=self._batcher)

@@ -17,6 +17,9 @@ from bench.model_builder import build_model  # noqa: E402
 from core.config import Settings  # noqa: E402
 from core.model import load_model  # noqa: E402
 
+# First runs import torch and transformers; later runs take well under a second.
+READY_TIMEOUT_SECONDS = 60
+
 
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
@@ -31,3 +34,20 @@ def tiny_model(tiny_model_dir):
 @pytest.fixture
 def settings(tiny_model_dir) -> Settings:
     return Settings(model_id=str(tiny_model_dir), num_threads=1)
+
+
+@pytest.fixture(scope="session")
+def ready_service(tiny_model_dir):
+    """The app's shared service with the tiny model loaded, as the lifespan hook would leave it."""
+    from web import resources
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MODEL_ID", str(tiny_model_dir))
+    resources.get_service.clear()
+    resources._cached_classify.clear()
+    service = resources.get_service()
+    service.start_loading()
+    assert service.wait_ready(READY_TIMEOUT_SECONDS)
+    yield service
+    mp.undo()
+    resources.get_service.clear()

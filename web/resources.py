@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import DEFAULT_RESULT_CACHE_SIZE, get_settings
+from core.config import get_settings
 from core.service import ClassifierService
 from core.types import ClassificationResult
 
@@ -15,7 +15,11 @@ def get_service() -> ClassifierService:
     return ClassifierService(get_settings())
 
 
-@st.cache_data(max_entries=DEFAULT_RESULT_CACHE_SIZE, show_spinner=False)
+# Results kept per process (LRU): enough for a demo's examples and a teammate's session.
+RESULT_CACHE_ENTRIES = 1024
+
+
+@st.cache_data(max_entries=RESULT_CACHE_ENTRIES, show_spinner=False)
 def _cached_classify(
     model_id: str, text: str, labels: tuple[str, ...], template: str | None, multi_label: bool
 ) -> ClassificationResult:

@@ -61,3 +61,13 @@ def test_quota_caps_the_cpus_rounded_up():
 def test_default_threads_follow_the_quota(monkeypatch):
     monkeypatch.setattr("core.config.cpu_quota", lambda: 1.0)
     assert Settings.from_env({}).num_threads == 1
+
+
+def test_quantize_accepts_int8_and_off():
+    assert Settings.from_env({"QUANTIZE": "int8"}).quantize == "int8"
+    assert Settings.from_env({"QUANTIZE": ""}).quantize == ""
+
+
+def test_unknown_quantize_names_the_setting():
+    with pytest.raises(ValueError, match="QUANTIZE"):
+        Settings.from_env({"QUANTIZE": "int4"})

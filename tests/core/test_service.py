@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from core.errors import InputError, ModelError, ModelNotReady
-from core.model import load_model
+from core.model import load_from_settings
 from core.service import ClassifierService, ModelState
 
 
@@ -17,12 +17,12 @@ class GatedLoader:
         self.calls = 0
         self.fail_first = fail_first
 
-    def __call__(self, model_id: str, num_threads: int):
+    def __call__(self, settings):
         self.calls += 1
         self.gate.wait()
         if self.fail_first and self.calls == 1:
             raise ModelError("corrupt weights")
-        return load_model(model_id, num_threads)
+        return load_from_settings(settings)
 
 
 def test_new_service_is_idle(settings):
@@ -78,7 +78,7 @@ def test_failed_load_reports_the_error_and_a_retry_recovers(settings):
 
 
 def test_unexpected_loader_crash_is_an_error_state(settings):
-    def broken_loader(model_id, num_threads):
+    def broken_loader(settings):
         raise KeyError("boom")
 
     service = ClassifierService(settings, broken_loader)
@@ -96,7 +96,7 @@ def test_classify_starts_loading_on_first_use(settings):
 
 
 def test_status_json_carries_the_error_message(settings):
-    def failing_loader(model_id, num_threads):
+    def failing_loader(settings):
         raise ModelError("no such directory")
 
     service = ClassifierService(settings, failing_loader)
