@@ -6,9 +6,9 @@ import json
 import re
 import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from tests.conftest import ROOT
-
+ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
 
 

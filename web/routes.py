@@ -17,6 +17,7 @@ from core.errors import InputError, ModelNotReady
 from core.messages import message
 from core.service import ModelState
 from web import lite, resources
+from web.tcp import disable_nagle_on_listeners
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
@@ -113,5 +114,6 @@ def build_routes(settings: Settings) -> list[Route]:
 @asynccontextmanager
 async def lifespan(app: object) -> AsyncIterator[None]:
     """Start loading the model once the server is up, so health checks pass at once."""
+    disable_nagle_on_listeners()
     resources.get_service().start_loading()
     yield

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import socket
+
+from web.tcp import disable_nagle_on_listeners
+
+
+def _nodelay(sock: socket.socket) -> int:
+    return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
+def test_listener_bound_like_streamlit_gets_nodelay_and_passes_it_on():
+    # Streamlit binds this way (protocol 0), which asyncio's own TCP_NODELAY check skips.
+    with socket.socket(socket.AF_INET) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        assert _nodelay(listener) == 0
+        assert disable_nagle_on_listeners() >= 1
+        assert _nodelay(listener) != 0
+        with socket.create_connection(listener.getsockname()) as client:
+            accepted, _ = listener.accept()
+            with accepted:
+                assert _nodelay(accepted) != 0
+            assert client
+
+
+def test_connected_sockets_are_left_alone():
+    with socket.socket(socket.AF_INET) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with socket.create_connection(listener.getsockname()) as client:
+            disable_nagle_on_listeners()
+            assert _nodelay(client) == 0
