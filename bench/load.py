@@ -66,7 +66,9 @@ def run_level(url: str, clients: int, total: int, labels: list[str], tag: str):
     return total / wall, *summary(latencies), errors
 
 
-def bare_forward_p50(model_dir: str, threads: int, labels: list[str], runs: int) -> float:
+def bare_forward_p50(
+    model_dir: str, threads: int, quantize: str, labels: list[str], runs: int
+) -> float:
     """The in-process forward pass the API wraps, on the same thread count, for comparison."""
     import torch
 
@@ -76,7 +78,7 @@ def bare_forward_p50(model_dir: str, threads: int, labels: list[str], runs: int)
     from core.validation import build_request
 
     torch.set_num_threads(threads)
-    loaded = load_model(model_dir, threads)
+    loaded = load_model(model_dir, threads, quantize)
     settings = Settings(model_id=model_dir)
     seconds = []
     for i in range(runs + 2):
@@ -98,7 +100,7 @@ def main() -> None:
     model_dir = str(bert_base_dir())
     labels = list(LABEL_POOL[: args.labels])
 
-    bare = bare_forward_p50(model_dir, args.threads, labels, runs=args.requests // 2)
+    bare = bare_forward_p50(model_dir, args.threads, args.quantize, labels, args.requests // 2)
     print(f"Machine: {machine()}")
     print(f"Server: NUM_THREADS={args.threads} QUANTIZE={args.quantize or 'off'}, BERT-base shape")
     print(f"Labels per request: {args.labels}; requests per level: {args.requests}\n")

@@ -84,7 +84,8 @@ def quantize_int8(model: Any) -> Any:
     with warnings.catch_warnings():
         # torch marks torch.ao.quantization deprecated in favour of torchao; it works as is.
         warnings.simplefilter("ignore")
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        # In place: a copy would hold fp32 and int8 weights at once (+~440 MB peak for BERT-base).
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
 def load_model(model_id: str, num_threads: int = 1, quantize: str = "") -> LoadedModel:
