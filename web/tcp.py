@@ -16,8 +16,13 @@ def _listening_tcp_sockets() -> list[socket.socket]:
     found = []
     for name in os.listdir("/proc/self/fd"):
         try:
-            sock = socket.socket(fileno=os.dup(int(name)))
-        except OSError:
+            fd = os.dup(int(name))
+        except OSError:  # closed since listed, e.g. the listing's own descriptor
+            continue
+        try:
+            sock = socket.socket(fileno=fd)
+        except OSError:  # not a socket: close our copy, or it would hold a pipe open forever
+            os.close(fd)
             continue
         try:
             is_tcp = (

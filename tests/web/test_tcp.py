@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import socket
 
 from web.tcp import disable_nagle_on_listeners
@@ -31,3 +32,15 @@ def test_connected_sockets_are_left_alone():
         with socket.create_connection(listener.getsockname()) as client:
             disable_nagle_on_listeners()
             assert _nodelay(client) == 0
+
+
+def test_no_descriptor_is_left_open():
+    # A leaked copy of a pipe's write end keeps its reader waiting for EOF forever.
+    read_end, write_end = os.pipe()
+    try:
+        before = set(os.listdir("/proc/self/fd"))
+        disable_nagle_on_listeners()
+        assert set(os.listdir("/proc/self/fd")) <= before
+    finally:
+        os.close(read_end)
+        os.close(write_end)
