@@ -25,6 +25,9 @@ DEFAULT_BATCH_WAIT_MS = 2.0
 # Pairs per forward pass: bounds activation memory (64 x 512 tokens fits well within 2 GB).
 DEFAULT_MAX_BATCH_PAIRS = 64
 QUANTIZE_CHOICES = ("", "int8")
+# Failed password tries in a row before a wait: a person mistypes a few times, a script never stops.
+DEFAULT_LOGIN_MAX_FAILURES = 5
+DEFAULT_LOGIN_LOCKOUT_SECONDS = 60.0
 
 CGROUP_V2_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 CGROUP_V1_QUOTA = Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
@@ -95,6 +98,10 @@ def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _list(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
 def _quantize(value: str | None) -> str:
     value = (value or "").strip().lower()
     if value in ("", "none", "fp32", "off"):
@@ -118,6 +125,26 @@ class Settings:
     max_batch_pairs: int = DEFAULT_MAX_BATCH_PAIRS
     quantize: str = ""
     http_only: bool = False
+    app_password: str | None = None
+    app_password_hash: str | None = None
+    api_token: str | None = None
+    allowed_emails: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    login_max_failures: int = DEFAULT_LOGIN_MAX_FAILURES
+    login_lockout_seconds: float = DEFAULT_LOGIN_LOCKOUT_SECONDS
+
+    @property
+    def password_required(self) -> bool:
+        return bool(self.app_password or self.app_password_hash)
+
+    def __repr__(self) -> str:
+        # Secrets never reach a log line or a traceback through repr().
+        hidden = {"app_password", "app_password_hash", "api_token"}
+        fields = ", ".join(
+            f"{name}={'***' if name in hidden and value else value!r}"
+            for name, value in self.__dict__.items()
+        )
+        return f"Settings({fields})"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -137,6 +164,15 @@ class Settings:
             max_batch_pairs=_positive_int(env, "MAX_BATCH_PAIRS", DEFAULT_MAX_BATCH_PAIRS),
             quantize=_quantize(env.get("QUANTIZE")),
             http_only=_flag(env.get("HTTP_ONLY")),
+            app_password=env.get("APP_PASSWORD") or None,
+            app_password_hash=env.get("APP_PASSWORD_HASH") or None,
+            api_token=env.get("API_TOKEN") or None,
+            allowed_emails=_list(env.get("ALLOWED_EMAILS")),
+            allowed_domains=_list(env.get("ALLOWED_DOMAINS")),
+            login_max_failures=_positive_int(env, "LOGIN_MAX_FAILURES", DEFAULT_LOGIN_MAX_FAILURES),
+            login_lockout_seconds=_positive_float(
+                env, "LOGIN_LOCKOUT_SECONDS", DEFAULT_LOGIN_LOCKOUT_SECONDS
+            ),
         )
 
 

@@ -197,3 +197,42 @@ MESSAGES.update(
         "lite.switch_language": ("English", "日本語"),
     }
 )
+
+MESSAGES.update(
+    {
+        "login.title": ("ログイン", "Log in"),
+        "login.password": ("パスワード", "Password"),
+        "login.submit": ("ログイン", "Log in"),
+        "login.wrong": (
+            "パスワードが違います。あと {left} 回まで試せます。",
+            "Wrong password. {left} more tries before a wait.",
+        ),
+        "login.locked": (
+            "失敗が続いたため、{seconds} 秒後に再度お試しください。",
+            "Too many failed tries. Try again in {seconds} seconds.",
+        ),
+        "login.logout": ("ログアウト", "Log out"),
+        "login.signed_in_as": ("{who} としてログイン中", "Signed in as {who}"),
+        "login.oidc": ("シングルサインオンでログイン", "Log in with single sign-on"),
+        "login.not_allowed": (
+            "{email} はこのアプリを使えません。管理者に連絡してください。",
+            "{email} may not use this app. Ask its administrator.",
+        ),
+        "login.required_http": (
+            "認証が必要です。API は Authorization: Bearer <API_TOKEN> を付けてください。",
+            "Authentication required. Send Authorization: Bearer <API_TOKEN> to the API.",
+        ),
+        "login.locked_http": (
+            "認証の失敗が続いています。しばらく待ってから再度お試しください。",
+            "Too many failed authentications. Wait a while and try again.",
+        ),
+        "error.internal": (
+            "内部エラーが発生しました (リクエスト ID {request_id})。",
+            "An internal error occurred (request id {request_id}).",
+        ),
+        "error.body_too_large": (
+            "リクエストが大きすぎます ({limit} バイトまで)。",
+            "The request is too large (at most {limit} bytes).",
+        ),
+    }
+)

@@ -5,7 +5,7 @@ import streamlit as st
 from core.errors import InputError, ModelNotReady
 from web import state
 from web.components import model_status_banner, ranked_result, wait_for_model
-from web.i18n import error_text, t
+from web.i18n import error_text, plain, t
 from web.resources import classify, get_service
 
 st.title(t("app.title"))
@@ -21,11 +21,11 @@ with st.form("classify_form"):
     text = st.text_area(
         t("classify.text"), key="classify_text", placeholder=t("classify.text_placeholder")
     )
-    st.caption(f"{t('classify.labels')} — {state.current_set_name()}")
+    st.caption(f"{t('classify.labels')} — {plain(state.current_set_name())}")
     chosen = [
         label
         for i, label in enumerate(labels)
-        if st.checkbox(label, value=True, key=f"classify_label_{i}_{label}")
+        if st.checkbox(plain(label), value=True, key=f"classify_label_{i}_{label}")
     ]
     custom = st.text_input(
         t("classify.custom_label"), key="classify_custom", help=t("classify.custom_label_help")

@@ -7,7 +7,7 @@ from core.analysis import score_matrix
 from core.errors import InputError, ModelNotReady
 from web import state
 from web.components import model_status_banner, wait_for_model
-from web.i18n import error_text, t
+from web.i18n import error_text, plain, t
 from web.navigation import CLASSIFY_PAGE
 from web.resources import classify, get_service
 
@@ -57,7 +57,7 @@ if not items:
     st.info(t("examples.empty"))
 for i, text in enumerate(items):
     text_col, send_col, remove_col = st.columns([7, 2, 1], vertical_alignment="center")
-    text_col.write(text)
+    text_col.markdown(plain(text))
     if send_col.button(t("examples.send"), key=f"examples_send_{i}"):
         state.send_to_classify(text)
         st.switch_page(CLASSIFY_PAGE)
@@ -70,7 +70,7 @@ add_col.text_input(t("examples.add"), key="examples_new")
 add_button_col.button(t("examples.add_button"), key="examples_add", on_click=_add)
 
 labels = state.current_labels()
-st.caption(f"{t('classify.labels')}: {'、'.join(labels)}")
+st.caption(f"{t('classify.labels')}: {plain('、'.join(labels))}")
 if st.button(t("examples.run_all"), key="examples_run_all", type="primary", disabled=not items):
     try:
         if not wait_for_model():

@@ -19,6 +19,8 @@ from core.model import load_model  # noqa: E402
 
 # First runs import torch and transformers; later runs take well under a second.
 READY_TIMEOUT_SECONDS = 60
+PASSWORD = "correct horse battery staple"
+API_TOKEN = "test-api-token-0123456789"
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +53,25 @@ def ready_service(tiny_model_dir):
     yield service
     mp.undo()
     resources.get_service.clear()
+
+
+@pytest.fixture
+def guarded_service(tiny_model_dir, monkeypatch):
+    """The app's service, ready with the tiny model, with access control on (password, token)."""
+    settings = Settings(
+        model_id=str(tiny_model_dir),
+        num_threads=1,
+        app_password=PASSWORD,
+        api_token=API_TOKEN,
+        login_max_failures=3,
+    )
+    from core.service import ClassifierService
+    from web import access, resources
+
+    service = ClassifierService(settings)
+    service.start_loading()
+    assert service.wait_ready(READY_TIMEOUT_SECONDS)
+    monkeypatch.setattr(resources, "get_service", lambda: service)
+    # Failed tries are remembered per client address; each test starts with none.
+    monkeypatch.setattr(access, "GUARD", access.BasicAuthGuard())
+    return service

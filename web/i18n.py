@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from core.errors import InputError
@@ -11,6 +13,9 @@ LANGUAGE_KEY = "ui_language"
 PICKER_KEY = "ui_language_picker"
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
 LANGUAGE_LABEL = " / ".join(message("app.language", code) for code in LANGUAGES)
+# Streamlit renders labels, captions and alerts as Markdown: a backslash before each ASCII
+# punctuation mark shows it as itself, so user text never turns into links, emphasis or markup.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
 def lang() -> str:
@@ -18,12 +23,22 @@ def lang() -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def plain(text: object) -> str:
+    """`text` escaped for Markdown, so a user's `**`, `[link](…)` or `<script>` shows as typed."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def _plain_params(params: dict[str, object]) -> dict[str, object]:
+    return {name: plain(v) if isinstance(v, str) else v for name, v in params.items()}
+
+
 def t(key: str, **params: object) -> str:
-    return message(key, lang(), **params)
+    """The message in the session's language, for a Markdown element; string values escaped."""
+    return message(key, lang(), **_plain_params(params))
 
 
 def error_text(error: InputError) -> str:
-    return error.message(lang())
+    return message(error.key, lang(), **_plain_params(error.params))
 
 
 def _remember_language() -> None:

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
+from web import login
 from web.i18n import language_picker, t
 
 CLASSIFY_PAGE = "pages/classify.py"
 LABELS_PAGE = "pages/labels.py"
 EXAMPLES_PAGE = "pages/examples.py"
+
+
+def use_explicit_navigation() -> None:
+    """Make every script run start at app.py, never straight at a file in pages/.
+
+    Streamlit treats a `pages/` folder beside the main script as a v1 multipage app until the
+    first st.navigation call: before it, the first run in the process would run /labels's file
+    alone, past the login gate. Call this when the server imports app.py, before any session.
+    """
+    PagesManager.uses_pages_directory = False
 
 
 def run_navigation() -> None:
@@ -19,4 +31,11 @@ def run_navigation() -> None:
         st.Page(LABELS_PAGE, title=t("nav.labels"), icon=":material/label:"),
         st.Page(EXAMPLES_PAGE, title=t("nav.examples"), icon=":material/library_books:"),
     ]
+    if not login.signed_in():
+        # The same pages stay registered (so a deep link resolves), but none of them runs: whatever
+        # page the URL names, the session sees only the login form until it signs in.
+        st.navigation(pages, position="hidden")
+        login.login_page()
+        return
+    login.account_box()
     st.navigation(pages).run()

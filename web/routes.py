@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from core.errors import InputError, ModelNotReady
 from core.messages import message
 from core.service import ModelState
 from web import lite, resources
+from web.access import access_control_on, protected
 from web.tcp import disable_nagle_on_listeners
 
 HEALTH_PATH = "/healthz"
@@ -27,6 +29,12 @@ MAX_BODY_BYTES = 64 * 1024
 # Loading a BERT-base model from local disk takes seconds; ask clients to come back after that.
 RETRY_AFTER_SECONDS = 5
 
+log = logging.getLogger(__name__)
+
+
+class BodyTooLarge(ValueError):
+    """The request body is over MAX_BODY_BYTES; answered with 413, not read any further."""
+
 
 def _lang(request: Request) -> str:
     return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "ja"
@@ -36,15 +44,24 @@ def _error(status: int, code: str, text: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": text, "code": code}, status_code=status, headers=headers)
 
 
+def _model_status() -> dict:
+    """The model's state; behind access control, nothing more (no model id, no error text)."""
+    service = resources.get_service()
+    status = service.status()
+    if access_control_on(service.settings):
+        return {"state": status.state.value}
+    return status.to_json()
+
+
 async def healthz(request: Request) -> JSONResponse:
     """200 whenever the process answers, whatever the model does; no model work here."""
-    return JSONResponse({"status": "ok", "model": resources.get_service().status().to_json()})
+    return JSONResponse({"status": "ok", "model": _model_status()})
 
 
 async def readyz(request: Request) -> JSONResponse:
-    status = resources.get_service().status()
-    code = 200 if status.state == ModelState.READY else 503
-    return JSONResponse({"ready": code == 200, "model": status.to_json()}, status_code=code)
+    state = resources.get_service().status().state
+    code = 200 if state == ModelState.READY else 503
+    return JSONResponse({"ready": code == 200, "model": _model_status()}, status_code=code)
 
 
 def _bad(detail: str, lang: str) -> JSONResponse:
@@ -54,19 +71,33 @@ def _bad(detail: str, lang: str) -> JSONResponse:
 async def _read_json(request: Request) -> Any:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise ValueError(f"body over {MAX_BODY_BYTES} bytes")
+        raise BodyTooLarge
     body = b""
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_BODY_BYTES:
-            raise ValueError(f"body over {MAX_BODY_BYTES} bytes")
+            raise BodyTooLarge
     return json.loads(body)
 
 
 async def api_classify(request: Request) -> JSONResponse:
     lang = _lang(request)
     try:
+        return await _classify(request, lang)
+    except Exception:
+        # One request's bug answers that request with 500; the server and other requests go on.
+        request_id = getattr(request.state, "request_id", "-")
+        log.exception("classify failed (request id %s)", request_id)
+        return _error(500, "error.internal", message("error.internal", lang, request_id=request_id))
+
+
+async def _classify(request: Request, lang: str) -> JSONResponse:
+    try:
         payload = await _read_json(request)
+    except BodyTooLarge:
+        return _error(
+            413, "error.body_too_large", message("error.body_too_large", lang, limit=MAX_BODY_BYTES)
+        )
     except (ValueError, UnicodeDecodeError) as exc:
         return _bad(f"JSON: {exc}", lang)
     if not isinstance(payload, dict):
@@ -76,6 +107,7 @@ async def api_classify(request: Request) -> JSONResponse:
     multi_label = payload.get("multi_label", False)
     if not isinstance(labels, list):
         return _bad("labels must be a list of strings", lang)
+    request.state.label_count = len(labels)
     if template is not None and not isinstance(template, str):
         return _bad("hypothesis_template must be a string", lang)
     if not isinstance(multi_label, bool):
@@ -101,13 +133,15 @@ def build_routes(settings: Settings) -> list[Route]:
     routes = [
         Route(HEALTH_PATH, healthz, methods=["GET"]),
         Route(READY_PATH, readyz, methods=["GET"]),
-        Route(CLASSIFY_PATH, api_classify, methods=["POST"]),
-        Route(lite.DEFAULTS_PATH, lite.defaults, methods=["GET"]),
-        Route(lite.LITE_PATH, lite.lite_page, methods=["GET"]),
-        Route(lite.LITE_PATH + "/{name:str}", lite.lite_asset, methods=["GET"]),
+        Route(CLASSIFY_PATH, protected(api_classify), methods=["POST"]),
+        Route(lite.DEFAULTS_PATH, protected(lite.defaults), methods=["GET"]),
+        Route(lite.LITE_PATH, protected(lite.lite_page, page=True), methods=["GET"]),
+        Route(
+            lite.LITE_PATH + "/{name:str}", protected(lite.lite_asset, page=True), methods=["GET"]
+        ),
     ]
     if settings.http_only:
-        routes.insert(0, Route("/", lite.lite_page, methods=["GET"]))
+        routes.insert(0, Route("/", protected(lite.lite_page, page=True), methods=["GET"]))
     return routes
 
 

@@ -71,3 +71,30 @@ def test_quantize_accepts_int8_and_off():
 def test_unknown_quantize_names_the_setting():
     with pytest.raises(ValueError, match="QUANTIZE"):
         Settings.from_env({"QUANTIZE": "int4"})
+
+
+def test_access_control_settings_are_read_from_the_environment():
+    settings = Settings.from_env(
+        {
+            "APP_PASSWORD": "pw",
+            "API_TOKEN": "tok",
+            "ALLOWED_EMAILS": "a@x.com, b@y.com",
+            "ALLOWED_DOMAINS": "corp.example",
+            "LOGIN_MAX_FAILURES": "3",
+            "LOGIN_LOCKOUT_SECONDS": "10",
+        }
+    )
+    assert settings.password_required
+    assert settings.allowed_emails == ("a@x.com", "b@y.com")
+    assert settings.allowed_domains == ("corp.example",)
+    assert (settings.login_max_failures, settings.login_lockout_seconds) == (3, 10.0)
+
+
+def test_access_control_is_off_by_default():
+    assert not Settings.from_env({}).password_required
+
+
+def test_secrets_never_show_in_repr():
+    settings = Settings.from_env({"APP_PASSWORD": "hunter2", "API_TOKEN": "tok-secret"})
+    assert "hunter2" not in repr(settings)
+    assert "tok-secret" not in repr(settings)

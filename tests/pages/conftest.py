@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import sys
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -26,3 +30,25 @@ def goto(at: AppTest, page: str) -> AppTest:
     at.run()
     assert not at.exception
     return at
+
+
+@pytest.fixture(autouse=True)
+def run_app_py_first(monkeypatch):
+    """Run app.py on every AppTest run, as the server does once app.py has been imported.
+
+    AppTest forgets, before each run, that the app navigates explicitly, and falls back to
+    Streamlit's v1 `pages/` folder mode, which runs a page file alone (no login, no sidebar).
+    """
+    from streamlit.runtime.scriptrunner import script_runner
+
+    def exec_main_script(main_script_path: str) -> None:
+        module = sys.modules["__main__"]
+        code = compile(Path(main_script_path).read_text(encoding="utf-8"), main_script_path, "exec")
+        exec(code, module.__dict__)
+
+    monkeypatch.setattr(script_runner, "_mpa_v1", exec_main_script)
+
+
+def as_shown(markdown: str) -> str:
+    """The text a person sees for Markdown that the app escaped with web.i18n.plain."""
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -4,7 +4,7 @@ import pytest
 
 from core.errors import ModelNotReady
 from core.service import ClassifierService
-from tests.pages.conftest import goto
+from tests.pages.conftest import as_shown, goto
 from web import resources
 
 SUBMIT = "classify_submit"
@@ -76,7 +76,7 @@ def test_failed_model_says_why_and_offers_retry(app, monkeypatch, tmp_path):
         broken.model(wait=30)
     monkeypatch.setattr(resources, "get_service", lambda: broken)
     app.run()
-    assert "missing-model" in app.error[0].value
+    assert "missing-model" in as_shown(app.error[0].value)
     assert app.button(key="model_retry").label == "再読み込み"
 
 
@@ -86,3 +86,91 @@ def test_labels_edited_on_labels_page_appear_on_classify(app):
     app.button(key="labels_add").click().run()
     goto(app, "pages/classify.py")
     assert [c.label for c in app.checkbox] == ["旅行", "料理", "踊り", "音楽"]
+
+
+SCRIPT = "<script>alert(1)</script>"
+# (case id, text, custom labels field, template or None, the error's telltale or None for a result)
+BAD_INPUT = [
+    ("whitespace text", " \n\u3000", "", None, "テキストが空です"),
+    ("100,000-char text", "あ" * 100_000, "", None, "100000"),
+    ("500 labels", "京都", ",".join(f"L{i}" for i in range(500)), None, "50"),
+    ("10,000-char label", "京都", "あ" * 10_000, None, "50"),
+    ("template without {}", "京都", "", "この例です。", "{}"),
+    ("template with two {}", "京都", "", "{}と{}", "{}"),
+    ("template attribute access", "京都", "", "{0.__class__}", "{"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "custom", "template", "telltale"),
+    [case[1:] for case in BAD_INPUT],
+    ids=[case[0] for case in BAD_INPUT],
+)
+def test_bad_input_is_explained_and_the_session_keeps_its_work(
+    app, text, custom, template, telltale
+):
+    app.text_input(key="classify_custom").input(custom)
+    if template is not None:
+        app.text_input(key="classify_template").input(template)
+    _submit(app, text=text)
+    assert telltale in as_shown(app.error[0].value)
+    assert not app.table
+    assert [c.label for c in app.checkbox] == ["旅行", "料理", "踊り"]
+    app.text_input(key="classify_custom").input("")
+    app.text_input(key="classify_template").input("この例は{}です。")
+    assert set(_table(_submit(app))["ラベル"]) == {"旅行", "料理", "踊り"}
+
+
+def test_no_labels_chosen_is_explained(app):
+    for checkbox in list(app.checkbox):
+        checkbox.uncheck()
+    _submit(app)
+    assert "ラベル" in app.error[0].value
+    assert not app.table
+
+
+def test_duplicate_custom_labels_are_dropped_and_said_so(app):
+    app.text_input(key="classify_custom").input("旅行, 音楽, 音楽")
+    table = _table(_submit(app))
+    assert sorted(table["ラベル"]) == sorted(["旅行", "料理", "踊り", "音楽"])
+    assert "旅行" in as_shown(app.info[0].value)
+
+
+def test_html_in_text_and_labels_is_shown_as_text(app):
+    app.text_input(key="classify_custom").input(f"{SCRIPT}, **太字**")
+    table = _table(_submit(app, text=SCRIPT + "京都"))
+    assert {SCRIPT, "**太字**"} <= set(table["ラベル"])
+    assert not app.exception
+
+
+def test_a_label_with_markdown_shows_as_typed_on_its_checkbox(app):
+    goto(app, "pages/labels.py")
+    app.text_input(key="labels_new").input("[罠](javascript:alert(1))")
+    app.button(key="labels_add").click().run()
+    goto(app, "pages/classify.py")
+    assert as_shown(app.checkbox[-1].label) == "[罠](javascript:alert(1))"
+    assert app.checkbox[-1].label.startswith("\\[")
+
+
+def test_retry_after_a_fixed_model_directory_loads_without_a_restart(
+    app, monkeypatch, tmp_path, tiny_model_dir
+):
+    import shutil
+
+    from core.config import Settings
+
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "config.json").write_text("{ corrupt", encoding="utf-8")
+    service = ClassifierService(Settings(model_id=str(model_dir), num_threads=1))
+    monkeypatch.setattr(resources, "get_service", lambda: service)
+    service.start_loading()
+    assert not service.wait_ready(30)
+    app.run()
+    assert app.button(key="model_retry")
+    shutil.rmtree(model_dir)
+    shutil.copytree(tiny_model_dir, model_dir)
+    app.button(key="model_retry").click().run()
+    assert service.wait_ready(30)
+    app.run()
+    assert set(_table(_submit(app))["ラベル"]) == {"旅行", "料理", "踊り"}

@@ -86,3 +86,23 @@ def test_malformed_json_import_is_explained_and_keeps_the_sets(app):
 
 def test_export_button_offers_the_current_set(app):
     assert goto(app, LABELS_PAGE).get("download_button")[0].label == "JSON でエクスポート"
+
+
+def test_a_binary_file_given_as_json_is_explained_and_keeps_the_sets(app):
+    goto(app, LABELS_PAGE)
+    app.file_uploader(key="labels_import").set_value(
+        ("x.json", bytes(range(256)), "application/json")
+    )
+    app.run()
+    assert app.error
+    assert not app.exception
+    assert _labels(app) == ["旅行", "料理", "踊り"]
+
+
+def test_json_of_the_wrong_shape_is_explained(app):
+    goto(app, LABELS_PAGE)
+    data = json.dumps({"name": "x", "labels": "not a list"}).encode()
+    app.file_uploader(key="labels_import").set_value(("x.json", data, "application/json"))
+    app.run()
+    assert app.error
+    assert _labels(app) == ["旅行", "料理", "踊り"]

@@ -1,0 +1,119 @@
+"""Access control logic: passwords, API tokens, failed-try throttling and e-mail allow lists.
+
+Pure functions and small classes; the web layer decides where they apply.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+HASH_SCHEME = "pbkdf2_sha256"
+# OWASP's 2023 figure for PBKDF2-HMAC-SHA256; one check costs ~0.3 s on this CPU, by design.
+HASH_ITERATIONS = 600_000
+
+
+def hash_password(
+    password: str, iterations: int = HASH_ITERATIONS, salt: bytes | None = None
+) -> str:
+    """`pbkdf2_sha256$<iterations>$<salt b64>$<hash b64>`, for APP_PASSWORD_HASH."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    encode = base64.b64encode
+    return f"{HASH_SCHEME}${iterations}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def verify_password(candidate: str, password: str | None, password_hash: str | None) -> bool:
+    """Constant-time check against a plain password or a PBKDF2 hash."""
+    if password_hash:
+        try:
+            scheme, iterations, salt, expected = password_hash.split("$")
+            if scheme != HASH_SCHEME:
+                return False
+            digest = hashlib.pbkdf2_hmac(
+                "sha256", candidate.encode(), base64.b64decode(salt), int(iterations)
+            )
+            return hmac.compare_digest(digest, base64.b64decode(expected))
+        except (ValueError, TypeError):
+            return False
+    if password:
+        return hmac.compare_digest(candidate.encode(), password.encode())
+    return False
+
+
+def bearer_token_ok(authorization: str | None, token: str | None) -> bool:
+    """`Authorization: Bearer <token>` matches the configured token (never when none is set)."""
+    if not token or not authorization:
+        return False
+    scheme, _, value = authorization.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        value.strip().encode(), token.encode()
+    )
+
+
+def basic_password(authorization: str | None) -> str | None:
+    """The password of `Authorization: Basic …` (any user name), or None."""
+    if not authorization:
+        return None
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return decoded.partition(":")[2]
+
+
+def email_allowed(email: str | None, emails: Iterable[str], domains: Iterable[str]) -> bool:
+    """No list configured: any signed-in user may enter; otherwise the address or its domain."""
+    emails = {e.strip().lower() for e in emails if e.strip()}
+    domains = {d.strip().lower().lstrip("@") for d in domains if d.strip()}
+    if not emails and not domains:
+        return True
+    if not email:
+        return False
+    email = email.strip().lower()
+    return email in emails or email.rpartition("@")[2] in domains
+
+
+@dataclass
+class Throttle:
+    """Bounded failed tries: after `max_failures` in a row, refuse for `lockout_seconds`."""
+
+    max_failures: int
+    lockout_seconds: float
+    clock: Callable[[], float] = time.monotonic
+    failures: int = 0
+    locked_until: float = 0.0
+
+    def seconds_left(self) -> float:
+        return max(0.0, self.locked_until - self.clock())
+
+    def locked(self) -> bool:
+        return self.seconds_left() > 0
+
+    def record(self, success: bool) -> None:
+        if success:
+            self.failures = 0
+            return
+        self.failures += 1
+        if self.failures >= self.max_failures:
+            self.locked_until = self.clock() + self.lockout_seconds
+            self.failures = 0
+
+
+def main() -> None:
+    """`python -m core.auth` prints APP_PASSWORD_HASH for a password typed at the prompt."""
+    import getpass
+
+    print(hash_password(getpass.getpass("Password: ")))
+
+
+if __name__ == "__main__":
+    main()

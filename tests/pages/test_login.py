@@ -1,0 +1,99 @@
+"""With APP_PASSWORD set, every page stands behind the login page (AppTest, one session each)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PASSWORD
+from tests.pages.conftest import APP_SCRIPT, RUN_TIMEOUT_SECONDS
+
+
+@pytest.fixture
+def guarded_app(guarded_service) -> AppTest:
+    at = AppTest.from_file(APP_SCRIPT, default_timeout=RUN_TIMEOUT_SECONDS)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _log_in(at: AppTest, password: str) -> AppTest:
+    at.text_input(key="login_password").input(password)
+    at.button(key="login_submit").click()
+    at.run()
+    assert not at.exception
+    return at
+
+
+APP_WIDGET_PREFIXES = ("classify_", "labels_", "examples_")
+
+
+def _shows_app_content(at: AppTest) -> bool:
+    widgets = [*at.text_area, *at.text_input, *at.checkbox, *at.button, *at.selectbox]
+    return any(str(w.key).startswith(APP_WIDGET_PREFIXES) for w in widgets)
+
+
+def test_the_login_page_comes_first_and_hides_the_app(guarded_app):
+    assert guarded_app.text_input(key="login_password")
+    assert not _shows_app_content(guarded_app)
+
+
+def test_no_page_is_reachable_by_switching_without_logging_in(guarded_app):
+    for page in ("pages/classify.py", "pages/labels.py", "pages/examples.py"):
+        guarded_app.switch_page(page).run()
+        assert not guarded_app.exception
+        assert guarded_app.text_input(key="login_password")
+        assert not _shows_app_content(guarded_app)
+
+
+def test_a_wrong_password_says_so_and_stays_on_the_login_page(guarded_app):
+    _log_in(guarded_app, "wrong")
+    assert len(guarded_app.error) == 1
+    assert "2" in guarded_app.error[0].value
+    assert not _shows_app_content(guarded_app)
+
+
+def test_the_right_password_opens_the_app(guarded_app):
+    _log_in(guarded_app, PASSWORD)
+    assert _shows_app_content(guarded_app)
+
+
+def test_fail_once_then_pass(guarded_app):
+    _log_in(guarded_app, "wrong")
+    _log_in(guarded_app, PASSWORD)
+    assert _shows_app_content(guarded_app)
+    assert not guarded_app.error
+
+
+def test_log_out_returns_to_the_login_page(guarded_app):
+    _log_in(guarded_app, PASSWORD)
+    guarded_app.sidebar.button(key="logout").click()
+    guarded_app.run()
+    assert not _shows_app_content(guarded_app)
+    assert guarded_app.text_input(key="login_password")
+
+
+def test_too_many_failures_lock_even_the_right_password_out(guarded_app, guarded_service):
+    for _ in range(guarded_service.settings.login_max_failures):
+        _log_in(guarded_app, "wrong")
+    _log_in(guarded_app, PASSWORD)
+    assert not _shows_app_content(guarded_app)
+    assert "秒" in guarded_app.error[0].value
+
+
+def test_the_password_field_is_emptied_after_each_try(guarded_app):
+    _log_in(guarded_app, "wrong")
+    assert guarded_app.text_input(key="login_password").value == ""
+
+
+def test_single_sign_on_shows_only_its_button_until_signed_in(guarded_app):
+    guarded_app.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8080/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "id",
+        "client_secret": "secret",
+        "server_metadata_url": "https://accounts.example/.well-known/openid-configuration",
+    }
+    guarded_app.run()
+    assert guarded_app.button(key="login_oidc")
+    assert not _shows_app_content(guarded_app)

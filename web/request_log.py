@@ -1,0 +1,67 @@
+"""One structured (JSON) log line per HTTP request: id, route, status, latency, label count.
+
+Never the user's text, a password or a token: only what the line's fields name.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LOGGER_NAME = "zeroshot.access"
+# A client-supplied id is kept only if it looks like one; anything else could forge log lines.
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def access_logger() -> logging.Logger:
+    logger = logging.getLogger(LOGGER_NAME)
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger
+
+
+class RequestLogMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.logger = access_logger()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if REQUEST_ID_PATTERN.match(given) else uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            line = {
+                "event": "request",
+                "request_id": request_id,
+                "method": scope.get("method"),
+                "route": scope.get("path"),
+                "status": status,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                "labels": scope["state"].get("label_count"),
+            }
+            self.logger.info(json.dumps(line, ensure_ascii=False))
