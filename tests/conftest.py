@@ -75,3 +75,15 @@ def guarded_service(tiny_model_dir, monkeypatch):
     # Failed tries are remembered per client address; each test starts with none.
     monkeypatch.setattr(access, "GUARD", access.BasicAuthGuard())
     return service
+
+
+@pytest.fixture(scope="session")
+def guarded_server(tiny_model_dir, tmp_path_factory):
+    """The real server, run as the container runs it, with APP_PASSWORD and API_TOKEN set."""
+    from tests.live_server import READY_TIMEOUT_SECONDS as SERVER_READY_SECONDS
+    from tests.live_server import live_server
+
+    env = {"MODEL_ID": str(tiny_model_dir), "APP_PASSWORD": PASSWORD, "API_TOKEN": API_TOKEN}
+    with live_server(tmp_path_factory.mktemp("guarded"), **env) as server:
+        server.wait_until("/readyz", 200, SERVER_READY_SECONDS)
+        yield server

@@ -9,7 +9,7 @@ import streamlit as st
 from core.service import ModelState
 from core.types import ClassificationResult
 from web import resources
-from web.i18n import t
+from web.i18n import plain, t
 
 # A page waits this long for a loading model before telling the user to come back.
 PAGE_READY_WAIT_SECONDS = 120.0
@@ -78,7 +78,9 @@ def ranked_result(result: ClassificationResult) -> None:
     )
     st.altair_chart(chart, width="stretch")
     # A plain HTML table: screen readers and the browser tests can read it, unlike a canvas grid.
-    st.table(frame.style.format({score: "{:.4f}"}).hide(axis="index"))
+    # st.table renders Markdown in text cells: labels are escaped so they show as typed.
+    shown = frame.assign(**{label: frame[label].map(plain)})
+    st.table(shown.style.format({score: "{:.4f}"}).hide(axis="index"))
     if result.truncated:
         st.warning(t("classify.truncated", max_tokens=result.max_tokens))
     if result.dropped_labels:

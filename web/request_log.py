@@ -44,17 +44,11 @@ class RequestLogMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         started = time.perf_counter()
+        logged = False
 
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
+        def log_line() -> None:
+            nonlocal logged
+            logged = True
             line = {
                 "event": "request",
                 "request_id": request_id,
@@ -65,3 +59,19 @@ class RequestLogMiddleware:
                 "labels": scope["state"].get("label_count"),
             }
             self.logger.info(json.dumps(line, ensure_ascii=False))
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Logged before the last byte leaves: a client holding its answer finds the line.
+                log_line()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if not logged:
+                log_line()

@@ -26,3 +26,75 @@ def test_classify_a_sentence_and_see_ranked_labels(page, app_server):
     assert scores == sorted(scores, reverse=True)
     results.scroll_into_view_if_needed()
     screenshot(page, "classify")
+
+
+def _open_page(page, name: str) -> None:
+    # The sidebar link keeps the browser session (and its labels); a new URL would start afresh.
+    page.get_by_role("link", name=name, exact=True).click()
+
+
+def test_a_label_renamed_on_labels_shows_on_classify(page, app_server):
+    page.goto(app_server.url + "/")
+    _open_page(page, "ラベル")
+    rename = page.get_by_role("textbox", name="名前を変更").first
+    rename.fill("観光")
+    rename.press("Enter")
+    expect(page.get_by_role("textbox", name="名前を変更").first).to_have_value("観光")
+    screenshot(page, "labels-renamed")
+    _open_page(page, "分類")
+    expect(page.get_by_role("checkbox", name="観光")).to_be_visible()
+    _classify(page, "そうだ京都に行こう!")
+    expect(page.locator('[data-testid="stTable"]')).to_contain_text("観光")
+    expect(page.locator('[data-testid="stTable"]')).not_to_contain_text("旅行")
+
+
+def test_run_all_examples_and_see_the_matrix(page, app_server):
+    page.goto(app_server.url + "/")
+    _open_page(page, "例文")
+    page.get_by_role("button", name="すべて分類").click()
+    expect(page.get_by_role("heading", name="スコア表")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]')).to_be_visible()
+    screenshot(page, "examples-matrix")
+
+
+def test_html_in_a_label_shows_as_text_and_never_runs(page, app_server):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(app_server.url + "/")
+    custom = page.get_by_role("textbox", name="カスタムラベル")
+    custom.fill("<img src=x onerror=alert(1)>, **太字**")
+    _classify(page, "<script>alert(2)</script>京都")
+    table = page.locator('[data-testid="stTable"]')
+    expect(table).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(table).to_contain_text("**太字**")
+    assert dialogs == []
+    screenshot(page, "classify-html-as-text")
+
+
+def test_login_fail_once_pass_use_and_log_out(page, guarded_server):
+    from tests.conftest import PASSWORD
+
+    # A deep link as the process's very first visit must still meet the login page.
+    page.goto(guarded_server.url + "/labels")
+    password = page.get_by_label("パスワード")
+    expect(password).to_be_visible()
+    expect(page.get_by_text("ラベルを追加")).to_have_count(0)
+    screenshot(page, "login")
+    password.fill("wrong password")
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.get_by_text("パスワードが違います")).to_be_visible()
+    expect(page.get_by_label("パスワード")).to_be_visible()
+    screenshot(page, "login-failed")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    expect(
+        page.get_by_role("button", name="ラベルを追加").or_(page.get_by_text("ラベルを追加"))
+    ).to_be_visible()
+    _open_page(page, "分類")
+    _classify(page, "ラーメン二郎が大好きです。")
+    expect(page.locator('[data-testid="stTable"] tbody tr')).to_have_count(3)
+    screenshot(page, "login-signed-in")
+    page.get_by_role("button", name="ログアウト").click()
+    expect(page.get_by_label("パスワード")).to_be_visible()
+    expect(page.get_by_role("textbox", name="テキスト", exact=True)).to_have_count(0)
+    screenshot(page, "login-signed-out")

@@ -19,7 +19,9 @@ def _submit(at, text="そうだ京都に行こう!"):
 
 
 def _table(at):
-    return at.table[0].value
+    table = at.table[0].value
+    table["ラベル"] = table["ラベル"].map(as_shown)
+    return table
 
 
 def test_classify_shows_labels_ranked_by_score(app, ready_service):
