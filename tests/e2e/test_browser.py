@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
@@ -98,3 +100,28 @@ def test_login_fail_once_pass_use_and_log_out(page, guarded_server):
     expect(page.get_by_label("パスワード")).to_be_visible()
     expect(page.get_by_role("textbox", name="テキスト", exact=True)).to_have_count(0)
     screenshot(page, "login-signed-out")
+
+
+def test_the_plain_page_works_behind_the_password(browser, guarded_server):
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(
+        locale="ja-JP", http_credentials={"username": "me", "password": PASSWORD}
+    )
+    try:
+        page = context.new_page()
+        page.goto(guarded_server.url + "/lite")
+        page.get_by_role("textbox", name="テキスト").fill(
+            "京都でお番菜を食べた後に、日舞を見ます。"
+        )
+        page.get_by_role("button", name="分類する").click()
+        expect(page.locator("#results li")).to_have_count(3)
+    finally:
+        context.close()
+
+
+def test_the_plain_page_without_the_password_shows_nothing(page, guarded_server):
+    # Headless Chromium cannot show the Basic-auth prompt: the navigation fails on the 401.
+    with pytest.raises(PlaywrightError, match="AUTH"):
+        page.goto(guarded_server.url + "/lite")
+    expect(page.get_by_role("textbox", name="テキスト")).to_have_count(0)

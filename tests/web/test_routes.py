@@ -126,3 +126,63 @@ def test_a_forged_request_id_is_replaced(open_client):
     response = open_client.get("/healthz", headers={"x-request-id": 'x"\n{"status":200}'})
     assert response.headers["x-request-id"] != 'x"\n{"status":200}'
     assert response.headers["x-request-id"].isalnum()
+
+
+def _service_client(monkeypatch, service):
+    from tests.web.conftest import client_for
+    from web import resources
+
+    monkeypatch.setattr(resources, "get_service", lambda: service)
+    return client_for(service.settings)
+
+
+def test_while_the_model_loads_the_api_answers_503_with_retry_after(monkeypatch, settings):
+    import threading
+    from dataclasses import replace
+
+    from core.service import ClassifierService
+
+    gate = threading.Event()
+    service = ClassifierService(
+        replace(settings, ready_wait_seconds=0), loader=lambda s: gate.wait() and None
+    )
+    service.start_loading()
+    client = _service_client(monkeypatch, service)
+    try:
+        # A text never asked before: the result cache must not answer for the model.
+        response = _post(client, {**GOOD, "text": "読み込み中に届いた文です。"})
+        assert response.status_code == 503
+        assert int(response.headers["retry-after"]) > 0
+        assert client.get("/healthz").json()["model"]["state"] == "loading"
+    finally:
+        gate.set()
+
+
+def test_a_corrupt_model_directory_shows_on_healthz_and_a_retry_recovers(
+    monkeypatch, tmp_path, tiny_model_dir
+):
+    import shutil
+
+    from core.config import Settings
+    from core.service import ClassifierService
+
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "config.json").write_text("{ corrupt", encoding="utf-8")
+    service = ClassifierService(Settings(model_id=str(model_dir), num_threads=1))
+    client = _service_client(monkeypatch, service)
+    service.start_loading()
+    assert not service.wait_ready(30)
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.json()["model"]["state"] == "error"
+    assert health.json()["model"]["error"]
+    assert client.get("/readyz").status_code == 503
+    assert _post(client, GOOD).status_code == 503
+
+    shutil.rmtree(model_dir)
+    shutil.copytree(tiny_model_dir, model_dir)
+    assert service.start_loading()
+    assert service.wait_ready(30)
+    assert client.get("/readyz").status_code == 200
+    assert _post(client, GOOD).status_code == 200
