@@ -28,6 +28,9 @@ QUANTIZE_CHOICES = ("", "int8")
 # Failed password tries in a row before a wait: a person mistypes a few times, a script never stops.
 DEFAULT_LOGIN_MAX_FAILURES = 5
 DEFAULT_LOGIN_LOCKOUT_SECONDS = 60.0
+# Where a new user's saved label sets live with no setup: an SQLite file beside the app.
+DEFAULT_DATA_DIR = "data"
+SQLITE_FILE = "zeroshot.db"
 
 CGROUP_V2_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 CGROUP_V1_QUOTA = Path("/sys/fs/cgroup/cpu/cpu.cfs_quota_us")
@@ -125,6 +128,8 @@ class Settings:
     max_batch_pairs: int = DEFAULT_MAX_BATCH_PAIRS
     quantize: str = ""
     http_only: bool = False
+    data_dir: str = DEFAULT_DATA_DIR
+    database_url: str | None = None
     app_password: str | None = None
     app_password_hash: str | None = None
     api_token: str | None = None
@@ -134,12 +139,19 @@ class Settings:
     login_lockout_seconds: float = DEFAULT_LOGIN_LOCKOUT_SECONDS
 
     @property
+    def store_url(self) -> str:
+        """DATABASE_URL, or an SQLite file under DATA_DIR."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{Path(self.data_dir).resolve() / SQLITE_FILE}"
+
+    @property
     def password_required(self) -> bool:
         return bool(self.app_password or self.app_password_hash)
 
     def __repr__(self) -> str:
         # Secrets never reach a log line or a traceback through repr().
-        hidden = {"app_password", "app_password_hash", "api_token"}
+        hidden = {"app_password", "app_password_hash", "api_token", "database_url"}
         fields = ", ".join(
             f"{name}={'***' if name in hidden and value else value!r}"
             for name, value in self.__dict__.items()
@@ -164,6 +176,8 @@ class Settings:
             max_batch_pairs=_positive_int(env, "MAX_BATCH_PAIRS", DEFAULT_MAX_BATCH_PAIRS),
             quantize=_quantize(env.get("QUANTIZE")),
             http_only=_flag(env.get("HTTP_ONLY")),
+            data_dir=env.get("DATA_DIR") or DEFAULT_DATA_DIR,
+            database_url=env.get("DATABASE_URL") or None,
             app_password=env.get("APP_PASSWORD") or None,
             app_password_hash=env.get("APP_PASSWORD_HASH") or None,
             api_token=env.get("API_TOKEN") or None,

@@ -8,3 +8,11 @@ DEFAULT_EXAMPLES: tuple[str, ...] = (
     "ブレイクダンスでダンスバトルです。",
     "京都でお番菜を食べた後に、日舞を見ます。",
 )
+
+# The answers a person expects for the seed's examples, so evaluation shows something at once.
+DEFAULT_EXPECTED: dict[str, tuple[str, ...]] = {
+    "そうだ京都に行こう!": ("旅行",),
+    "ラーメン二郎が大好きです。": ("料理",),
+    "ブレイクダンスでダンスバトルです。": ("踊り",),
+    "京都でお番菜を食べた後に、日舞を見ます。": ("料理", "踊り"),
+}

@@ -236,3 +236,166 @@ MESSAGES.update(
         ),
     }
 )
+
+# Label exploration: saved sets, share links, template comparison, batch files, evaluation.
+MESSAGES.update(
+    {
+        "store.name_empty": ("名前を入力してください。", "Enter a name."),
+        "store.name_too_long": (
+            "名前は {limit} 文字までです。",
+            "Names are at most {limit} characters.",
+        ),
+        "store.notes_too_long": (
+            "メモは {limit} 文字までです。",
+            "Notes are at most {limit} characters.",
+        ),
+        "store.name_taken": (
+            "「{name}」はすでに保存されています。別の名前にするか、読み込んでから更新してください。",
+            "“{name}” is already saved. Pick another name, or load it and then update it.",
+        ),
+        "store.changed_elsewhere": (
+            "「{name}」は他の人が先に更新しました。読み込み直してから保存してください (上書きはしません)。",
+            "Someone else updated “{name}” first. Load it again, then save (nothing was overwritten).",
+        ),
+        "store.unreachable": (
+            "保存先のデータベースに接続できません ({detail})。DATABASE_URL を確認してください。",
+            "Cannot reach the database for saved sets ({detail}). Check DATABASE_URL.",
+        ),
+        "store.header": ("保存済みのセット", "Saved sets"),
+        "store.caption": (
+            "ブラウザを閉じても、アプリを再起動しても残ります。チームで共有されます。",
+            "Kept after the tab closes and the app restarts; shared with the team.",
+        ),
+        "store.pick": ("保存済みのセット", "Saved set"),
+        "store.none": ("まだ保存されたセットはありません。", "No saved sets yet."),
+        "store.load": ("読み込む", "Load"),
+        "store.delete": ("削除", "Delete"),
+        "store.save_as": ("保存する名前", "Save as"),
+        "store.notes": ("メモ", "Notes"),
+        "store.save": ("現在のセットを保存", "Save the current set"),
+        "store.saved": ("「{name}」を保存しました。", "Saved “{name}”."),
+        "store.loaded": ("「{name}」を読み込みました。", "Loaded “{name}”."),
+        "store.deleted": ("「{name}」を削除しました。", "Deleted “{name}”."),
+        "store.updated_at": ("更新: {when}", "Updated: {when}"),
+        "share.header": ("共有リンク", "Share link"),
+        "share.caption": (
+            "ラベル、テンプレート、モード、テキストを URL に入れます。開くと同じ状態になります。",
+            "Puts the labels, template, mode and text in the URL; opening it restores them.",
+        ),
+        "share.make": ("共有リンクを作る", "Make a share link"),
+        "share.restored": ("共有リンクの内容を読み込みました。", "Loaded the shared link."),
+        "share.malformed": (
+            "共有リンクが壊れているか、このアプリのものではありません。リンクをもう一度コピーしてください。",
+            "The share link is damaged or not from this app. Copy the link again.",
+        ),
+        "share.too_long": (
+            "共有リンクが長すぎます (最大 {limit} 文字)。テキストを短くするかラベルを減らしてください。",
+            "The share link would be too long (at most {limit} characters). Shorten the text or use fewer labels.",
+        ),
+        "nav.compare": ("テンプレート比較", "Compare templates"),
+        "nav.batch": ("ファイル一括", "Batch files"),
+        "nav.evaluate": ("評価", "Evaluate"),
+        "compare.header": ("テンプレートを比較", "Compare hypothesis templates"),
+        "compare.templates": (
+            "テンプレート (1 行に 1 つ、2〜4 個)",
+            "Templates (one per line, 2 to 4)",
+        ),
+        "compare.scope": ("対象", "Run on"),
+        "compare.scope_text": ("1 つのテキスト", "One text"),
+        "compare.scope_examples": ("すべての例文", "All examples"),
+        "compare.run": ("比較する", "Compare"),
+        "compare.template_count": (
+            "テンプレートは {low}〜{high} 個にしてください (空行と重複は数えません)。",
+            "Give {low} to {high} templates (blank lines and duplicates do not count).",
+        ),
+        "compare.differs": (
+            "テンプレートによって最上位ラベルが変わるテキスト: {count} 件",
+            "Texts whose top label depends on the template: {count}",
+        ),
+        "compare.same": (
+            "どのテンプレートでも最上位ラベルは同じです。",
+            "Every template gives the same top label.",
+        ),
+        "compare.template": ("テンプレート", "Template"),
+        "compare.text": ("テキスト", "Text"),
+        "batch.header": ("ファイルを一括分類", "Classify a file"),
+        "batch.upload": ("CSV または Excel ファイル", "CSV or Excel file"),
+        "batch.caption": (
+            "{rows} 行まで。結果は各ラベルのスコア付き CSV でダウンロードできます。",
+            "Up to {rows} rows. Download the results, with every label's score, as CSV.",
+        ),
+        "batch.column": ("テキストの列", "Text column"),
+        "batch.preview": ("プレビュー", "Preview"),
+        "batch.run": ("すべての行を分類", "Classify every row"),
+        "batch.progress": ("{done}/{total} 行を分類しました", "Classified {done} of {total} rows"),
+        "batch.download": ("結果を CSV でダウンロード", "Download the results as CSV"),
+        "batch.too_big": (
+            "ファイルが大きすぎます ({limit} MB まで)。",
+            "The file is too large (at most {limit} MB).",
+        ),
+        "batch.bad_type": (
+            "{suffix} ファイルは読めません。CSV (.csv) か Excel (.xlsx) を選んでください。",
+            "Cannot read {suffix} files. Choose a CSV (.csv) or Excel (.xlsx) file.",
+        ),
+        "batch.not_text": (
+            "CSV として読めません (バイナリか、UTF-8 / Shift_JIS 以外の文字コードです)。",
+            "Cannot read this as CSV (it is binary, or neither UTF-8 nor Shift_JIS).",
+        ),
+        "batch.bad_csv": (
+            "CSV の形式が正しくありません: {detail}",
+            "The CSV is malformed: {detail}",
+        ),
+        "batch.bad_excel": (
+            "Excel ファイルとして読めません ({detail})。.xlsx で保存し直してください。",
+            "Cannot read this as an Excel file ({detail}). Save it again as .xlsx.",
+        ),
+        "batch.empty": ("ファイルに行がありません。", "The file has no rows."),
+        "batch.too_many_rows": (
+            "行が多すぎます ({rows} 行、{limit} 行まで)。ファイルを分けてください。",
+            "Too many rows ({rows}; at most {limit}). Split the file.",
+        ),
+        "batch.no_column": ("列「{column}」がありません。", "There is no column “{column}”."),
+        "batch.no_text_columns": (
+            "テキストの入った列がありません。1 行目に列名、2 行目から文を入れてください。",
+            "No column holds text. Put column names in the first row and sentences below.",
+        ),
+        "batch.no_text_in_column": (
+            "列「{column}」に文がありません。",
+            "Column “{column}” holds no text.",
+        ),
+        "batch.done": ("{count} 行を分類しました。", "Classified {count} rows."),
+        "eval.header": ("ラベルセットを評価", "Evaluate the label set"),
+        "eval.caption": (
+            "正解の分かっている例で、現在のラベルセットとテンプレートの良さを測ります。正解が複数なら | で区切ります。",
+            "Measure the current labels and template on examples whose answer you know. Separate several answers with |.",
+        ),
+        "eval.source": ("例の入力", "Examples from"),
+        "eval.source_table": ("表に入力", "Typed in"),
+        "eval.source_file": ("ファイル", "A file"),
+        "eval.text": ("テキスト", "Text"),
+        "eval.expected": ("正解ラベル", "Expected labels"),
+        "eval.expected_column": ("正解ラベルの列", "Expected-label column"),
+        "eval.threshold": ("しきい値 (複数ラベル)", "Threshold (multi-label)"),
+        "eval.run": ("評価する", "Evaluate"),
+        "eval.accuracy": ("正解率", "Accuracy"),
+        "eval.macro_f1": ("マクロ F1", "Macro-F1"),
+        "eval.precision": ("適合率", "Precision"),
+        "eval.recall": ("再現率", "Recall"),
+        "eval.f1": ("F1", "F1"),
+        "eval.support": ("正解数", "Support"),
+        "eval.confusion": (
+            "混同行列 (行: 正解、列: 予測)",
+            "Confusion matrix (rows: expected, columns: predicted)",
+        ),
+        "eval.predicted": ("予測", "Predicted"),
+        "eval.correct": ("正誤", "Correct"),
+        "eval.no_examples": (
+            "正解付きの例がありません。テキストと正解ラベルを入力してください。",
+            "There are no examples with answers. Enter texts and expected labels.",
+        ),
+        "eval.unknown_label": (
+            "正解ラベル {labels} が現在のラベルセットにありません。ラベルページで追加してください。",
+            "Expected labels {labels} are not in the current label set. Add them on the Labels page.",
+        ),
+    }
+)

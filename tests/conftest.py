@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 # Tests never reach the hub: a stray hub id fails at once instead of hanging.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Saved label sets go to a throwaway SQLite file, never to the checkout's data/ folder.
+os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="zeroshot-test-data-")
 
 from bench.model_builder import build_model  # noqa: E402
 from core.config import Settings  # noqa: E402

@@ -11,6 +11,9 @@ from web.i18n import language_picker, t
 CLASSIFY_PAGE = "pages/classify.py"
 LABELS_PAGE = "pages/labels.py"
 EXAMPLES_PAGE = "pages/examples.py"
+COMPARE_PAGE = "pages/compare.py"
+BATCH_PAGE = "pages/batch.py"
+EVALUATE_PAGE = "pages/evaluate.py"
 
 
 def use_explicit_navigation() -> None:
@@ -30,6 +33,9 @@ def run_navigation() -> None:
         st.Page(CLASSIFY_PAGE, title=t("nav.classify"), icon=":material/search:"),
         st.Page(LABELS_PAGE, title=t("nav.labels"), icon=":material/label:"),
         st.Page(EXAMPLES_PAGE, title=t("nav.examples"), icon=":material/library_books:"),
+        st.Page(COMPARE_PAGE, title=t("nav.compare"), icon=":material/compare:"),
+        st.Page(BATCH_PAGE, title=t("nav.batch"), icon=":material/table:"),
+        st.Page(EVALUATE_PAGE, title=t("nav.evaluate"), icon=":material/rule:"),
     ]
     if not login.signed_in():
         # The same pages stay registered (so a deep link resolves), but none of them runs: whatever

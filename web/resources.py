@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.config import get_settings
 from core.service import ClassifierService
+from core.store import LabelSetStore
 from core.types import ClassificationResult
 
 
@@ -35,3 +36,10 @@ def classify(
     """
     model_id = get_service().settings.model_id
     return _cached_classify(model_id, text, tuple(labels), template, multi_label)
+
+
+@st.cache_resource(show_spinner=False)
+def get_store() -> LabelSetStore:
+    """The saved-set store of this process; a failed connection is not cached, so it is retried."""
+    settings = get_settings()
+    return LabelSetStore(settings.store_url, settings.max_template_chars)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
 from core.messages import DEFAULT_LANGUAGE, message
+from core.share import SharedState
 from core.types import ClassificationResult
 
 _LABEL_SETS = "label_sets"
@@ -20,6 +21,13 @@ _EXAMPLE_RESULTS = "example_results"
 _PENDING_TEXT = "pending_classify_text"
 _LAST_RESULT = "last_result"
 _FLASH = "flash"
+_SHARED_APPLIED = "shared_link_applied"
+_SAVED_VERSIONS = "saved_set_versions"
+_BATCH_OUTPUT = "batch_output"
+# Classify page widgets whose values other pages and share links read or set.
+CLASSIFY_TEXT = "classify_text"
+CLASSIFY_TEMPLATE = "classify_template"
+CLASSIFY_MULTI = "classify_multi"
 
 
 def _init() -> None:
@@ -95,6 +103,62 @@ def set_example_run(run: ExampleRun | None) -> None:
 
 
 # Classify page --------------------------------------------------------------
+
+
+def batch_output():
+    """The last batch file's results table (a pandas DataFrame), or None."""
+    return st.session_state.get(_BATCH_OUTPUT)
+
+
+def set_batch_output(table) -> None:
+    st.session_state[_BATCH_OUTPUT] = table
+
+
+def saved_version(name: str) -> int:
+    """The stored version this session last loaded or saved under `name` (0: none)."""
+    return st.session_state.get(_SAVED_VERSIONS, {}).get(name, 0)
+
+
+def remember_saved_version(name: str, version: int) -> None:
+    st.session_state.setdefault(_SAVED_VERSIONS, {})[name] = version
+
+
+def load_saved_set(name: str, labels: list[str], template: str, version: int) -> None:
+    """A saved set becomes the current set, its template the Classify page's template."""
+    put_set(name, labels)
+    select_set(name)
+    st.session_state[CLASSIFY_TEMPLATE] = template
+    remember_saved_version(name, version)
+
+
+def classify_template(default: str) -> str:
+    """The template on the Classify page (the setting's default until a person changes it)."""
+    return st.session_state.setdefault(CLASSIFY_TEMPLATE, default)
+
+
+def classify_inputs(default_template: str) -> SharedState:
+    """What the Classify page holds now, as a share link would carry it."""
+    return SharedState(
+        labels=tuple(current_labels()),
+        template=classify_template(default_template),
+        multi_label=bool(st.session_state.get(CLASSIFY_MULTI, False)),
+        text=st.session_state.get(CLASSIFY_TEXT, ""),
+        set_name=current_set_name(),
+    )
+
+
+def apply_shared(shared: SharedState, fallback_name: str, link: str) -> bool:
+    """Restore a share link's state once per session and link; True if it was applied now."""
+    if st.session_state.get(_SHARED_APPLIED) == link:
+        return False
+    name = shared.set_name or fallback_name
+    put_set(name, list(shared.labels))
+    select_set(name)
+    st.session_state[CLASSIFY_TEXT] = shared.text
+    st.session_state[CLASSIFY_TEMPLATE] = shared.template
+    st.session_state[CLASSIFY_MULTI] = shared.multi_label
+    st.session_state[_SHARED_APPLIED] = link
+    return True
 
 
 def send_to_classify(text: str) -> None:

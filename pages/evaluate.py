@@ -1,0 +1,131 @@
+"""Evaluate: how good the current labels and template are on texts whose answer is known."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core import batch
+from core.defaults import DEFAULT_EXPECTED
+from core.errors import InputError, ModelNotReady
+from core.evaluation import evaluate, parse_expected, predict
+from web import state
+from web.components import model_status_banner, wait_for_model
+from web.i18n import error_text, plain, t
+from web.resources import classify, get_service
+
+# The seed's examples with their answers: the page shows a real evaluation on first open.
+SEED_ROWS = pd.DataFrame(
+    {"text": list(DEFAULT_EXPECTED), "expected": ["|".join(v) for v in DEFAULT_EXPECTED.values()]}
+)
+DEFAULT_THRESHOLD = 0.5
+
+st.title(t("eval.header"))
+model_status_banner()
+st.caption(t("eval.caption"))
+labels = state.current_labels()
+template = state.classify_template(get_service().settings.hypothesis_template)
+st.caption(f"{t('classify.labels')}: {plain('、'.join(labels))} · {plain(template)}")
+
+source = st.radio(
+    t("eval.source"),
+    ["table", "file"],
+    format_func=lambda s: t(f"eval.source_{s}"),
+    horizontal=True,
+    key="eval_source",
+)
+rows = None
+if source == "table":
+    edited = st.data_editor(
+        SEED_ROWS,
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "text": st.column_config.TextColumn(t("eval.text"), width="large"),
+            "expected": st.column_config.TextColumn(t("eval.expected")),
+        },
+        key="eval_rows",
+    )
+    rows = [(str(r.text or ""), str(r.expected or "")) for r in edited.itertuples()]
+else:
+    upload = st.file_uploader(
+        t("batch.upload"), type=["csv", "tsv", "txt", "xlsx"], key="eval_file"
+    )
+    if upload is not None:
+        try:
+            frame = batch.read_table(upload.name, upload.getvalue())
+            columns = list(frame.columns)
+            text_col = st.selectbox(t("batch.column"), columns, key="eval_text_column")
+            expected_col = st.selectbox(
+                t("eval.expected_column"),
+                columns,
+                index=min(1, len(columns) - 1),
+                key="eval_expected_column",
+            )
+            rows = list(
+                zip(batch.texts_of(frame, text_col), frame[expected_col].astype(str), strict=True)
+            )
+        except InputError as error:
+            st.error(error_text(error))
+
+multi_label = st.toggle(t("classify.multi_label"), key="eval_multi")
+threshold = st.slider(
+    t("eval.threshold"),
+    0.0,
+    1.0,
+    DEFAULT_THRESHOLD,
+    0.05,
+    key="eval_threshold",
+    disabled=not multi_label,
+)
+
+if rows is not None:
+    kept = [(text, parse_expected(expected)) for text, expected in rows if text.strip()]
+    try:
+        if not wait_for_model():
+            raise ModelNotReady(get_service().status().error or "")
+        results = [classify(text, labels, template, multi_label) for text, _ in kept]
+        predicted = [predict(r, multi_label, threshold) for r in results]
+        report = evaluate([e for _, e in kept], predicted, labels, multi_label)
+    except InputError as error:
+        st.error(error_text(error))
+    except ModelNotReady:
+        st.error(t("model.not_ready"))
+    else:
+        accuracy_col, f1_col = st.columns(2)
+        accuracy_col.metric(t("eval.accuracy"), f"{report.accuracy:.1%}")
+        f1_col.metric(t("eval.macro_f1"), f"{report.macro_f1:.3f}")
+        per_label = pd.DataFrame(
+            {
+                t("result.label"): [s.label for s in report.per_label],
+                t("eval.precision"): [s.precision for s in report.per_label],
+                t("eval.recall"): [s.recall for s in report.per_label],
+                t("eval.f1"): [s.f1 for s in report.per_label],
+                t("eval.support"): [s.support for s in report.per_label],
+            }
+        )
+        st.dataframe(per_label, hide_index=True, key="eval_per_label")
+        st.subheader(t("eval.confusion"))
+        cells = pd.DataFrame(
+            [
+                {"expected": gold, "predicted": guess, "count": count}
+                for gold, row in report.confusion.items()
+                for guess, count in row.items()
+            ]
+        )
+        base = alt.Chart(cells).encode(
+            x=alt.X("predicted:N", title=t("eval.predicted"), sort=None),
+            y=alt.Y("expected:N", title=t("eval.expected"), sort=None),
+        )
+        heat = base.mark_rect().encode(
+            color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None)
+        )
+        st.altair_chart(heat + base.mark_text().encode(text="count:Q"), key="eval_confusion")
+        details = pd.DataFrame(
+            {
+                t("eval.text"): [text for text, _ in kept],
+                t("eval.expected"): ["|".join(sorted(e)) for _, e in kept],
+                t("eval.predicted"): ["|".join(sorted(p)) for p in report.predictions],
+                t("eval.correct"): ["✓" if ok else "✗" for ok in report.correct],
+            }
+        )
+        st.dataframe(details, hide_index=True, key="eval_details")
