@@ -1,0 +1,34 @@
+"""Evaluate page: the seed's examples with their answers are measured on first open."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tests.pages.conftest import goto
+
+
+def test_the_seed_examples_are_evaluated_on_first_open(app):
+    goto(app, "pages/evaluate.py")
+    names = [m.label for m in app.metric]
+    assert names == ["正解率", "マクロ F1"]
+    assert app.metric[0].value.endswith("%")
+    assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
+
+
+def test_multi_label_turns_the_threshold_on(app):
+    goto(app, "pages/evaluate.py")
+    assert app.slider(key="eval_threshold").disabled
+    app.toggle(key="eval_multi").set_value(True).run()
+    assert not app.slider(key="eval_threshold").disabled
+    app.slider(key="eval_threshold").set_value(0.0).run()
+    # Every label scores at least 0: each prediction is the whole set, so only exact sets count.
+    assert app.metric[0].value == "0.0%"
+
+
+def test_a_file_of_examples_with_an_unknown_label_is_explained(app):
+    goto(app, "pages/evaluate.py")
+    app.radio(key="eval_source").set_value("file").run()
+    data = pd.DataFrame({"text": ["京都"], "expected": ["音楽"]}).to_csv(index=False).encode()
+    app.file_uploader(key="eval_file").set_value(("e.csv", data, "text/csv")).run()
+    assert not app.exception
+    assert "音楽" in app.error[0].value.replace("\\", "")

@@ -1,0 +1,46 @@
+"""A share link made on Classify restores labels, template, mode and text in a new session."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from streamlit.testing.v1 import AppTest
+
+from core.share import QUERY_KEY
+from tests.pages.conftest import APP_SCRIPT, RUN_TIMEOUT_SECONDS, goto
+
+
+def _link(at: AppTest) -> str:
+    at.button(key="share_make").click().run()
+    return at.code[0].value
+
+
+def test_a_share_link_round_trips_into_a_new_session(app):
+    goto(app, "pages/labels.py")
+    app.text_input(key="labels_new").input("温泉")
+    app.button(key="labels_add").click().run()
+    goto(app, "pages/classify.py")
+    app.text_area(key="classify_text").input("箱根で一泊します。")
+    app.text_input(key="classify_template").input("これは{}の話です。")
+    app.toggle(key="classify_multi").set_value(True)
+    app.button(key="classify_submit").click().run()
+    value = parse_qs(urlparse(_link(app)).query)[QUERY_KEY][0]
+
+    fresh = AppTest.from_file(APP_SCRIPT, default_timeout=RUN_TIMEOUT_SECONDS)
+    fresh.query_params[QUERY_KEY] = value
+    fresh.run()
+    assert not fresh.exception
+    assert fresh.success
+    assert [c.label for c in fresh.checkbox] == ["旅行", "料理", "踊り", "温泉"]
+    assert fresh.text_area(key="classify_text").value == "箱根で一泊します。"
+    assert fresh.text_input(key="classify_template").value == "これは{}の話です。"
+    assert fresh.toggle(key="classify_multi").value is True
+
+
+def test_a_malformed_link_is_explained_and_the_page_still_works(ready_service):
+    at = AppTest.from_file(APP_SCRIPT, default_timeout=RUN_TIMEOUT_SECONDS)
+    at.query_params[QUERY_KEY] = "garbage!!"
+    at.run()
+    assert not at.exception
+    assert "共有リンク" in at.error[0].value
+    assert [c.label for c in at.checkbox] == ["旅行", "料理", "踊り"]
