@@ -19,8 +19,13 @@ COPY requirements.txt .
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
  && pip install -r requirements.txt
 
+# Saved label sets (SQLite by default) need a folder the app user may write; with several
+# instances, set DATABASE_URL to PostgreSQL instead (docs/deploy.md).
+RUN mkdir -p /app/data && chown app:app /app/data
+
 USER app
-ENV HF_HOME=/home/app/.cache/huggingface
+ENV HF_HOME=/home/app/.cache/huggingface \
+    DATA_DIR=/app/data
 
 # The model, fetched at build time into the image (its own layer: code changes keep it cached).
 ARG MODEL_ID=Formzu/bert-base-japanese-jsnli

@@ -125,3 +125,27 @@ def test_the_plain_page_without_the_password_shows_nothing(page, guarded_server)
     with pytest.raises(PlaywrightError, match="AUTH"):
         page.goto(guarded_server.url + "/lite")
     expect(page.get_by_role("textbox", name="テキスト")).to_have_count(0)
+
+
+def test_a_share_link_opens_with_its_labels_and_text(page, app_server):
+    from core.share import SharedState, query_string
+
+    shared = SharedState(
+        ("温泉", "料理"), "これは{}の話です。", False, "箱根で一泊します。", "共有"
+    )
+    page.goto(f"{app_server.url}/?{query_string(shared)}")
+    expect(page.get_by_role("checkbox", name="温泉")).to_be_visible()
+    expect(page.get_by_role("textbox", name="テキスト", exact=True)).to_have_value(
+        "箱根で一泊します。"
+    )
+    page.get_by_role("button", name="分類する").click()
+    expect(page.locator('[data-testid="stTable"] tbody tr')).to_have_count(2)
+    screenshot(page, "share-link")
+
+
+def test_the_evaluation_page_measures_the_seed_examples(page, app_server):
+    page.goto(app_server.url + "/")
+    _open_page(page, "評価")
+    expect(page.get_by_text("正解率")).to_be_visible()
+    expect(page.get_by_text("マクロ F1")).to_be_visible()
+    screenshot(page, "evaluate")
