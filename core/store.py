@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from core.config import Settings
 from core.errors import InputError
 from core.validation import check_template
 
@@ -83,9 +84,7 @@ def _row_to_set(row) -> SavedSet:
     )
 
 
-def _checked(saved: SavedSet, max_template_chars: int) -> SavedSet:
-    from core.config import Settings
-
+def _checked(saved: SavedSet, settings: Settings) -> SavedSet:
     name = saved.name.strip()
     if not name:
         raise InputError("store.name_empty")
@@ -95,16 +94,17 @@ def _checked(saved: SavedSet, max_template_chars: int) -> SavedSet:
         raise InputError("error.no_labels")
     if len(saved.notes) > MAX_NOTES_CHARS:
         raise InputError("store.notes_too_long", limit=MAX_NOTES_CHARS)
-    check_template(saved.template, Settings(max_template_chars=max_template_chars))
+    check_template(saved.template, settings)
     return SavedSet(name, tuple(saved.labels), saved.template, saved.notes, saved.version)
 
 
 class LabelSetStore:
     """Named label sets in one table; every method is one short transaction."""
 
-    def __init__(self, url: str, max_template_chars: int = 200) -> None:
+    def __init__(self, url: str, settings: Settings | None = None) -> None:
         self.url = url
-        self._max_template_chars = max_template_chars
+        # Saved templates obey the same limits as templates typed on the pages.
+        self._settings = settings or Settings()
         self._engine = _engine_for(url)
         try:
             metadata.create_all(self._engine)
@@ -127,7 +127,7 @@ class LabelSetStore:
         A new name that exists already, or an update of a set someone saved meanwhile, is refused
         with a message: nothing anyone saved is overwritten unseen.
         """
-        saved = _checked(saved, self._max_template_chars)
+        saved = _checked(saved, self._settings)
         now = datetime.now(UTC)
         values = {
             "labels": json.dumps(list(saved.labels), ensure_ascii=False),

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from core import batch
-from core.errors import InputError, ModelNotReady
+from core.errors import InputError
 from web import state
-from web.components import model_status_banner, wait_for_model
+from web.components import explained_refusals, model_status_banner, require_model
 from web.i18n import error_text, plain, t
 from web.resources import classify, get_service
 
@@ -36,10 +36,9 @@ if frame is not None:
     st.caption(t("batch.preview"))
     st.dataframe(frame.head(10), hide_index=True, key="batch_preview")
     if st.button(t("batch.run"), type="primary", key="batch_run"):
-        try:
+        with explained_refusals():
             texts = batch.texts_of(frame, column)
-            if not wait_for_model():
-                raise ModelNotReady(get_service().status().error or "")
+            require_model()
             progress = st.progress(0.0, text=t("batch.progress", done=0, total=len(texts)))
             results = []
             for done, text in enumerate(texts, start=1):
@@ -51,10 +50,6 @@ if frame is not None:
                     done / len(texts), text=t("batch.progress", done=done, total=len(texts))
                 )
             state.set_batch_output(batch.results_table(frame, column, results, labels))
-        except InputError as error:
-            st.error(error_text(error))
-        except ModelNotReady:
-            st.error(t("model.not_ready"))
 
 output = state.batch_output()
 if output is not None:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.errors import InputError, ModelNotReady
 from web import state
-from web.components import model_status_banner, ranked_result, wait_for_model
+from web.components import model_status_banner, ranked_result, require_model
 from web.i18n import error_text, plain, t
 from web.resources import classify, get_service
 from web.sharing import restore_from_link, share_box
@@ -43,8 +43,7 @@ with st.form("classify_form"):
 if submitted:
     candidates = chosen + [part for part in custom.split(",") if part.strip()]
     try:
-        if not wait_for_model():
-            raise ModelNotReady(get_service().status().error or "")
+        require_model()
         state.set_last_result(classify(text, candidates, template, multi_label))
     except InputError as error:
         state.set_last_result(None)

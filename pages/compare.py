@@ -3,11 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from core.analysis import compare_templates
-from core.errors import InputError, ModelNotReady
+from core.analysis import clean_templates, compare_templates
 from web import state
-from web.components import model_status_banner, wait_for_model
-from web.i18n import error_text, plain, t
+from web.components import explained_refusals, model_status_banner, require_model, score_table
+from web.i18n import plain, t
 from web.resources import classify, get_service
 
 st.title(t("compare.header"))
@@ -31,24 +30,16 @@ with st.form("compare_form"):
     run = st.form_submit_button(t("compare.run"), type="primary", key="compare_run")
 
 if run:
-    from core.analysis import clean_templates
-
     texts = [text] if scope == "text" else state.examples()
-    try:
+    with explained_refusals():
         templates = clean_templates(raw_templates.splitlines())
-        if not wait_for_model():
-            raise ModelNotReady(get_service().status().error or "")
+        require_model()
         results = [
             classify(item, labels, template, multi_label)
             for item in texts
             for template in templates
         ]
         comparison = compare_templates(results, labels)
-    except InputError as error:
-        st.error(error_text(error))
-    except ModelNotReady:
-        st.error(t("model.not_ready"))
-    else:
         differing = comparison.differing_texts()
         if differing:
             st.warning(t("compare.differs", count=len(differing)))
@@ -60,10 +51,4 @@ if run:
         frame[t("examples.top")] = [
             ("⚠ " if row.text in differing else "") + row.top_label for row in comparison.rows
         ]
-        st.dataframe(
-            frame.style.highlight_max(axis=1, subset=list(labels), color="#ffe08a").format(
-                "{:.3f}", subset=list(labels)
-            ),
-            hide_index=True,
-            key="compare_table",
-        )
+        st.dataframe(score_table(frame, list(labels)), hide_index=True, key="compare_table")

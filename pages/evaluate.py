@@ -6,11 +6,10 @@ import streamlit as st
 
 from core import batch
 from core.defaults import DEFAULT_EXPECTED
-from core.errors import InputError, ModelNotReady
 from core.evaluation import evaluate, parse_expected, predict
 from web import state
-from web.components import model_status_banner, wait_for_model
-from web.i18n import error_text, plain, t
+from web.components import explained_refusals, model_status_banner, require_model
+from web.i18n import plain, t
 from web.resources import classify, get_service
 
 # The seed's examples with their answers: the page shows a real evaluation on first open.
@@ -51,7 +50,7 @@ else:
         t("batch.upload"), type=["csv", "tsv", "txt", "xlsx"], key="eval_file"
     )
     if upload is not None:
-        try:
+        with explained_refusals():
             frame = batch.read_table(upload.name, upload.getvalue())
             columns = list(frame.columns)
             text_col = st.selectbox(t("batch.column"), columns, key="eval_text_column")
@@ -64,8 +63,6 @@ else:
             rows = list(
                 zip(batch.texts_of(frame, text_col), frame[expected_col].astype(str), strict=True)
             )
-        except InputError as error:
-            st.error(error_text(error))
 
 multi_label = st.toggle(t("classify.multi_label"), key="eval_multi")
 threshold = st.slider(
@@ -80,17 +77,11 @@ threshold = st.slider(
 
 if rows is not None:
     kept = [(text, parse_expected(expected)) for text, expected in rows if text.strip()]
-    try:
-        if not wait_for_model():
-            raise ModelNotReady(get_service().status().error or "")
+    with explained_refusals():
+        require_model()
         results = [classify(text, labels, template, multi_label) for text, _ in kept]
         predicted = [predict(r, multi_label, threshold) for r in results]
         report = evaluate([e for _, e in kept], predicted, labels, multi_label)
-    except InputError as error:
-        st.error(error_text(error))
-    except ModelNotReady:
-        st.error(t("model.not_ready"))
-    else:
         accuracy_col, f1_col = st.columns(2)
         accuracy_col.metric(t("eval.accuracy"), f"{report.accuracy:.1%}")
         f1_col.metric(t("eval.macro_f1"), f"{report.macro_f1:.3f}")

@@ -4,10 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from core.analysis import score_matrix
-from core.errors import InputError, ModelNotReady
 from web import state
-from web.components import model_status_banner, wait_for_model
-from web.i18n import error_text, plain, t
+from web.components import explained_refusals, model_status_banner, require_model, score_table
+from web.i18n import plain, t
 from web.navigation import CLASSIFY_PAGE
 from web.resources import classify, get_service
 
@@ -72,22 +71,12 @@ add_button_col.button(t("examples.add_button"), key="examples_add", on_click=_ad
 labels = state.current_labels()
 st.caption(f"{t('classify.labels')}: {plain('、'.join(labels))}")
 if st.button(t("examples.run_all"), key="examples_run_all", type="primary", disabled=not items):
-    try:
-        if not wait_for_model():
-            raise ModelNotReady(get_service().status().error or "")
+    with explained_refusals():
+        require_model()
         _run_all(items, labels)
-    except InputError as error:
-        st.error(error_text(error))
-    except ModelNotReady:
-        st.error(t("model.not_ready"))
 
 run = state.example_run()
 if run is not None:
     st.subheader(t("examples.matrix"))
     frame = _matrix_frame(run)
-    st.dataframe(
-        frame.style.highlight_max(axis=1, subset=list(run.labels), color="#ffe08a").format(
-            "{:.3f}", subset=list(run.labels)
-        ),
-        hide_index=True,
-    )
+    st.dataframe(score_table(frame, list(run.labels)), hide_index=True)

@@ -64,58 +64,6 @@ def _import() -> None:
     state.flash(t("labels.imported", name=name), "success")
 
 
-st.title(t("labels.header"))
-state.show_flash()
-
-names = list(state.label_sets())
-if st.session_state.get("labels_set_picker") not in names:
-    st.session_state["labels_set_picker"] = state.current_set_name()
-picked = st.selectbox(t("labels.current_set"), names, key="labels_set_picker")
-state.select_set(picked)
-
-labels = state.current_labels()
-if not labels:
-    st.info(t("labels.empty"))
-for i, label in enumerate(labels):
-    name_col, up_col, down_col, remove_col = st.columns([6, 1, 1, 1], vertical_alignment="bottom")
-    key = f"labels_rename_{picked}_{i}_{label}"
-    name_col.text_input(
-        t("labels.rename"),
-        value=label,
-        key=key,
-        on_change=_rename,
-        args=(i, key),
-        label_visibility="collapsed",
-    )
-    up_col.button(
-        "↑",
-        key=f"labels_up_{i}",
-        help=t("labels.up"),
-        disabled=i == 0,
-        on_click=_apply,
-        args=(lambda ls, i=i: labelsets.move_label(ls, i, -1),),
-    )
-    down_col.button(
-        "↓",
-        key=f"labels_down_{i}",
-        help=t("labels.down"),
-        disabled=i == len(labels) - 1,
-        on_click=_apply,
-        args=(lambda ls, i=i: labelsets.move_label(ls, i, 1),),
-    )
-    remove_col.button(
-        "✕",
-        key=f"labels_remove_{i}",
-        help=t("labels.remove"),
-        on_click=_apply,
-        args=(lambda ls, i=i: labelsets.remove_label(ls, i),),
-    )
-
-add_col, add_button_col = st.columns([6, 3], vertical_alignment="bottom")
-add_col.text_input(t("labels.add"), key="labels_new")
-add_button_col.button(t("labels.add_button"), key="labels_add", on_click=_add)
-
-
 def _default_template() -> str:
     return state.classify_template(get_service().settings.hypothesis_template)
 
@@ -184,6 +132,58 @@ def _saved_sets_section() -> None:
     st.text_input(t("store.save_as"), key="store_name")
     st.text_area(t("store.notes"), key="store_notes", height=80)
     st.button(t("store.save"), key="store_save", type="primary", on_click=_save_to_store)
+
+
+st.title(t("labels.header"))
+state.show_flash()
+
+names = list(state.label_sets())
+if st.session_state.get("labels_set_picker") not in names:
+    st.session_state["labels_set_picker"] = state.current_set_name()
+picked = st.selectbox(t("labels.current_set"), names, key="labels_set_picker")
+state.select_set(picked)
+
+labels = state.current_labels()
+if not labels:
+    st.info(t("labels.empty"))
+for i, label in enumerate(labels):
+    name_col, up_col, down_col, remove_col = st.columns([6, 1, 1, 1], vertical_alignment="bottom")
+    key = f"labels_rename_{picked}_{i}_{label}"
+    name_col.text_input(
+        t("labels.rename"),
+        value=label,
+        key=key,
+        on_change=_rename,
+        args=(i, key),
+        label_visibility="collapsed",
+    )
+    up_col.button(
+        "↑",
+        key=f"labels_up_{i}",
+        help=t("labels.up"),
+        disabled=i == 0,
+        on_click=_apply,
+        args=(lambda ls, i=i: labelsets.move_label(ls, i, -1),),
+    )
+    down_col.button(
+        "↓",
+        key=f"labels_down_{i}",
+        help=t("labels.down"),
+        disabled=i == len(labels) - 1,
+        on_click=_apply,
+        args=(lambda ls, i=i: labelsets.move_label(ls, i, 1),),
+    )
+    remove_col.button(
+        "✕",
+        key=f"labels_remove_{i}",
+        help=t("labels.remove"),
+        on_click=_apply,
+        args=(lambda ls, i=i: labelsets.remove_label(ls, i),),
+    )
+
+add_col, add_button_col = st.columns([6, 3], vertical_alignment="bottom")
+add_col.text_input(t("labels.add"), key="labels_new")
+add_button_col.button(t("labels.add_button"), key="labels_add", on_click=_add)
 
 
 st.divider()

@@ -25,6 +25,7 @@ from core.auth import Throttle, basic_password, bearer_token_ok, verify_password
 from core.config import Settings
 from core.messages import message
 from web import resources
+from web.i18n import header_lang
 
 REALM = 'Basic realm="zeroshot", charset="UTF-8"'
 # Clients whose Basic-auth failures are remembered; the oldest are forgotten first.
@@ -118,8 +119,7 @@ def protected(handler: Handler, page: bool = False) -> Handler:
         settings = resources.get_service().settings
         verdict = authorized(request, settings)
         if verdict is not True:
-            lang = "en" if request.headers.get("accept-language", "").startswith("en") else "ja"
-            return _refusal(verdict, page, lang)
+            return _refusal(verdict, page, header_lang(request.headers.get("accept-language")))
         return await handler(request)
 
     guarded.__name__ = handler.__name__

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from core.errors import InputError, ModelNotReady
 from core.service import ModelState
 from core.types import ClassificationResult
 from web import resources
-from web.i18n import plain, t
+from web.i18n import error_text, plain, t
 
 # A page waits this long for a loading model before telling the user to come back.
 PAGE_READY_WAIT_SECONDS = 120.0
@@ -45,6 +49,34 @@ def wait_for_model() -> bool:
     with st.spinner(t("model.loading")):
         service.wait_ready(PAGE_READY_WAIT_SECONDS)
     return service.status().state == ModelState.READY
+
+
+def require_model() -> None:
+    """Wait for the model like wait_for_model; raise ModelNotReady if it did not come."""
+    if not wait_for_model():
+        raise ModelNotReady(resources.get_service().status().error or "")
+
+
+@contextmanager
+def explained_refusals() -> Iterator[None]:
+    """Show bad input, or a model that is not ready, as a message; the page goes on below."""
+    try:
+        yield
+    except InputError as error:
+        st.error(error_text(error))
+    except ModelNotReady:
+        st.error(t("model.not_ready"))
+
+
+# Marks each row's best score in score tables (examples matrix, template comparison).
+BEST_SCORE_COLOR = "#ffe08a"
+
+
+def score_table(frame: pd.DataFrame, labels: list[str]):
+    """`frame` styled for st.dataframe: label scores to 3 places, each row's best highlighted."""
+    return frame.style.highlight_max(axis=1, subset=labels, color=BEST_SCORE_COLOR).format(
+        "{:.3f}", subset=labels
+    )
 
 
 def result_frame(result: ClassificationResult) -> pd.DataFrame:

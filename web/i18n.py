@@ -23,6 +23,11 @@ def lang() -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def header_lang(accept_language: str | None) -> str:
+    """The language for an HTTP answer: English when the client asks for it first, else Japanese."""
+    return "en" if (accept_language or "").lower().startswith("en") else DEFAULT_LANGUAGE
+
+
 def plain(text: object) -> str:
     """`text` escaped for Markdown, so a user's `**`, `[link](…)` or `<script>` shows as typed."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))

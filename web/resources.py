@@ -42,4 +42,4 @@ def classify(
 def get_store() -> LabelSetStore:
     """The saved-set store of this process; a failed connection is not cached, so it is retried."""
     settings = get_settings()
-    return LabelSetStore(settings.store_url, settings.max_template_chars)
+    return LabelSetStore(settings.store_url, settings)

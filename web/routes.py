@@ -19,6 +19,7 @@ from core.messages import message
 from core.service import ModelState
 from web import lite, resources
 from web.access import access_control_on, protected
+from web.i18n import header_lang
 from web.tcp import disable_nagle_on_listeners
 
 HEALTH_PATH = "/healthz"
@@ -34,10 +35,6 @@ log = logging.getLogger(__name__)
 
 class BodyTooLarge(ValueError):
     """The request body is over MAX_BODY_BYTES; answered with 413, not read any further."""
-
-
-def _lang(request: Request) -> str:
-    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "ja"
 
 
 def _error(status: int, code: str, text: str, **headers: str) -> JSONResponse:
@@ -81,7 +78,7 @@ async def _read_json(request: Request) -> Any:
 
 
 async def api_classify(request: Request) -> JSONResponse:
-    lang = _lang(request)
+    lang = header_lang(request.headers.get("accept-language"))
     try:
         return await _classify(request, lang)
     except Exception:

@@ -16,13 +16,19 @@ APP_SCRIPT = str(ROOT / "app.py")
 RUN_TIMEOUT_SECONDS = 60
 
 
-@pytest.fixture
-def app(ready_service) -> AppTest:
-    """A fresh browser session on the app's default page (Classify)."""
+def new_session(**query_params: str) -> AppTest:
+    """A fresh browser session, opened (with these URL query parameters) and run once."""
     at = AppTest.from_file(APP_SCRIPT, default_timeout=RUN_TIMEOUT_SECONDS)
+    at.query_params.update(query_params)
     at.run()
     assert not at.exception
     return at
+
+
+@pytest.fixture
+def app(ready_service) -> AppTest:
+    """A fresh browser session on the app's default page (Classify)."""
+    return new_session()
 
 
 def goto(at: AppTest, page: str) -> AppTest:

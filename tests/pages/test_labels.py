@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from tests.pages.conftest import goto
+from tests.pages.conftest import goto, new_session
 
 LABELS_PAGE = "pages/labels.py"
 
@@ -109,10 +109,6 @@ def test_json_of_the_wrong_shape_is_explained(app):
 
 
 def test_a_saved_set_is_loaded_in_another_session(app, ready_service):
-    from streamlit.testing.v1 import AppTest
-
-    from tests.pages.conftest import APP_SCRIPT, RUN_TIMEOUT_SECONDS
-
     goto(app, LABELS_PAGE)
     app.text_input(key="labels_new").input("温泉")
     app.button(key="labels_add").click().run()
@@ -121,9 +117,7 @@ def test_a_saved_set_is_loaded_in_another_session(app, ready_service):
     app.button(key="store_save").click().run()
     assert "温泉旅行" in app.success[0].value
 
-    other = AppTest.from_file(APP_SCRIPT, default_timeout=RUN_TIMEOUT_SECONDS)
-    other.run()
-    goto(other, LABELS_PAGE)
+    other = goto(new_session(), LABELS_PAGE)
     other.selectbox(key="store_pick").set_value("温泉旅行")
     other.button(key="store_load").click().run()
     assert other.selectbox(key="labels_set_picker").value == "温泉旅行"
@@ -136,10 +130,7 @@ def test_saving_under_a_taken_name_is_explained_and_keeps_the_stored_set(app):
     app.button(key="store_save").click().run()
     app.text_input(key="labels_new").input("追加")
     app.button(key="labels_add").click().run()
-    fresh_name_session = app  # same session, but it never loaded "重複" at its stored version
-    from web import state  # noqa: F401
-
-    fresh_name_session.session_state["saved_set_versions"] = {}
-    fresh_name_session.text_input(key="store_name").input("重複")
-    fresh_name_session.button(key="store_save").click().run()
-    assert "すでに保存" in fresh_name_session.error[0].value
+    other = goto(new_session(), LABELS_PAGE)  # never loaded "重複", so it would create it
+    other.text_input(key="store_name").input("重複")
+    other.button(key="store_save").click().run()
+    assert "すでに保存" in other.error[0].value

@@ -6,15 +6,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import PASSWORD
-from tests.pages.conftest import APP_SCRIPT, RUN_TIMEOUT_SECONDS
+from tests.pages.conftest import new_session
 
 
 @pytest.fixture
 def guarded_app(guarded_service) -> AppTest:
-    at = AppTest.from_file(APP_SCRIPT, default_timeout=RUN_TIMEOUT_SECONDS)
-    at.run()
-    assert not at.exception
-    return at
+    return new_session()
 
 
 def _log_in(at: AppTest, password: str) -> AppTest:

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 from streamlit.testing.v1 import AppTest
 
 from core.share import QUERY_KEY
-from tests.pages.conftest import APP_SCRIPT, RUN_TIMEOUT_SECONDS, goto
+from tests.pages.conftest import goto, new_session
 
 
 def _link(at: AppTest) -> str:
@@ -26,10 +26,7 @@ def test_a_share_link_round_trips_into_a_new_session(app):
     app.button(key="classify_submit").click().run()
     value = parse_qs(urlparse(_link(app)).query)[QUERY_KEY][0]
 
-    fresh = AppTest.from_file(APP_SCRIPT, default_timeout=RUN_TIMEOUT_SECONDS)
-    fresh.query_params[QUERY_KEY] = value
-    fresh.run()
-    assert not fresh.exception
+    fresh = new_session(**{QUERY_KEY: value})
     assert fresh.success
     assert [c.label for c in fresh.checkbox] == ["旅行", "料理", "踊り", "温泉"]
     assert fresh.text_area(key="classify_text").value == "箱根で一泊します。"
@@ -38,9 +35,6 @@ def test_a_share_link_round_trips_into_a_new_session(app):
 
 
 def test_a_malformed_link_is_explained_and_the_page_still_works(ready_service):
-    at = AppTest.from_file(APP_SCRIPT, default_timeout=RUN_TIMEOUT_SECONDS)
-    at.query_params[QUERY_KEY] = "garbage!!"
-    at.run()
-    assert not at.exception
+    at = new_session(**{QUERY_KEY: "garbage!!"})
     assert "共有リンク" in at.error[0].value
     assert [c.label for c in at.checkbox] == ["旅行", "料理", "踊り"]
