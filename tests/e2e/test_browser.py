@@ -30,6 +30,14 @@ def test_classify_a_sentence_and_see_ranked_labels(page, app_server):
     screenshot(page, "classify")
 
 
+def _wait_until_idle(page) -> None:
+    # A widget change reruns the script on the server; leaving the page before that run ends can
+    # drop the change, so wait for Streamlit's own "not running" mark.
+    expect(
+        page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    ).to_have_count(1)
+
+
 def _open_page(page, name: str) -> None:
     # The sidebar link keeps the browser session (and its labels); a new URL would start afresh.
     page.get_by_role("link", name=name, exact=True).click()
@@ -42,6 +50,7 @@ def test_a_label_renamed_on_labels_shows_on_classify(page, app_server):
     rename.fill("観光")
     rename.press("Enter")
     expect(page.get_by_role("textbox", name="名前を変更").first).to_have_value("観光")
+    _wait_until_idle(page)
     screenshot(page, "labels-renamed")
     _open_page(page, "分類")
     expect(page.get_by_role("checkbox", name="観光")).to_be_visible()
