@@ -7,10 +7,10 @@ Streamlit script (`__main__`), it builds the navigation between the pages.
 import streamlit as st
 from starlette.middleware import Middleware
 
-from core.config import get_settings
-from web.navigation import use_explicit_navigation
-from web.request_log import RequestLogMiddleware
-from web.routes import build_routes, lifespan
+from web.http.request_log import RequestLogMiddleware
+from web.http.routes import build_routes, lifespan
+from web.resources import get_settings
+from web.ui.navigation import use_explicit_navigation
 
 use_explicit_navigation()
 
@@ -22,6 +22,6 @@ app = st.App(
 )
 
 if __name__ == "__main__":
-    from web.navigation import run_navigation
+    from web.ui.navigation import run_navigation
 
     run_navigation()

@@ -8,7 +8,7 @@ import statistics
 from pathlib import Path
 
 from bench.model_builder import BERT_BASE, ensure_model
-from core.defaults import DEFAULT_EXAMPLES
+from core.labels.defaults import DEFAULT_EXAMPLES
 
 MODELS_DIR = Path(__file__).parent / ".models"
 TEMPLATE = "この例は{}です。"

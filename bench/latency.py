@@ -13,10 +13,10 @@ import time
 import warnings
 
 from bench.common import LABEL_POOL, TEMPLATE, TEXTS, bert_base_dir, machine, summary
-from core import scoring
-from core.config import Settings
-from core.model import load_model
-from core.validation import build_request
+from core.config import LimitSettings, ModelSettings, Settings
+from core.inference import scoring
+from core.inference.model_loading import load_model
+from core.inference.request import build_request
 
 LABEL_COUNTS = (3, 10, 30)
 
@@ -44,7 +44,9 @@ def main() -> None:
     warnings.simplefilter("ignore")
     torch.set_num_threads(1)
     model_dir = str(bert_base_dir())
-    settings = Settings(model_id=model_dir, max_labels=len(LABEL_POOL))
+    settings = Settings(
+        model=ModelSettings(model_id=model_dir), limits=LimitSettings(max_labels=len(LABEL_POOL))
+    )
     fp32 = load_model(model_dir, num_threads=1)
     int8 = load_model(model_dir, num_threads=1, quantize="int8")
     # The seed's way: transformers' pipeline, called exactly as the seed's predict() calls it.

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 
 from bench.common import LABEL_POOL, TEMPLATE, TEXTS, bert_base_dir, machine, summary
-from tests.live_server import live_server
+from bench.live_server import live_server
 
 CONCURRENCY = (1, 4, 16)
 # A request on a loaded 2-vCPU box takes well under this; a stuck one counts as an error.
@@ -72,14 +72,14 @@ def bare_forward_p50(
     """The in-process forward pass the API wraps, on the same thread count, for comparison."""
     import torch
 
-    from core import scoring
-    from core.config import Settings
-    from core.model import load_model
-    from core.validation import build_request
+    from core.config import ModelSettings, Settings
+    from core.inference import scoring
+    from core.inference.model_loading import load_model
+    from core.inference.request import build_request
 
     torch.set_num_threads(threads)
     loaded = load_model(model_dir, threads, quantize)
-    settings = Settings(model_id=model_dir)
+    settings = Settings(model=ModelSettings(model_id=model_dir))
     seconds = []
     for i in range(runs + 2):
         request = build_request(f"{TEXTS[i % len(TEXTS)]}(bare{i})", labels, settings, TEMPLATE)

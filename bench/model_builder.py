@@ -11,7 +11,7 @@ import argparse
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
+from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 NLI_ID2LABEL = {0: "entailment", 1: "neutral", 2: "contradiction"}

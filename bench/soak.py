@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from bench.common import LABEL_POOL, TEXTS, bert_base_dir, machine, percentile
-from tests.live_server import live_server
+from bench.live_server import live_server
 
 # Most a warm server's RSS may grow during the soak: more means something accumulates per request.
 MAX_RSS_GROWTH = 0.10

@@ -13,11 +13,11 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import scoring
-from core.config import Settings, get_settings
-from core.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
-from core.model import LoadedModel, load_model
-from core.validation import build_request
+from core.config import Settings
+from core.inference import scoring
+from core.inference.model_loading import LoadedModel, load_model
+from core.inference.request import build_request
+from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> Agreement:
     parser.add_argument("--texts", type=Path, default=None, help="one text per line")
     parser.add_argument("--labels", default=",".join(DEFAULT_LABELS))
     args = parser.parse_args(argv)
-    settings = get_settings()
-    model_id = args.model or settings.model_id
+    settings = Settings.from_env()
+    model_id = args.model or settings.model.model_id
     texts = (
         [
             line.strip()
@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> Agreement:
         else list(DEFAULT_EXAMPLES)
     )
     labels = [label.strip() for label in args.labels.split(",") if label.strip()]
-    fp32 = load_model(model_id, settings.num_threads)
-    int8 = load_model(model_id, settings.num_threads, quantize="int8")
+    fp32 = load_model(model_id, settings.model.num_threads)
+    int8 = load_model(model_id, settings.model.num_threads, quantize="int8")
     result = compare(fp32, int8, texts, labels, settings)
     print(f"model {model_id}: {result.compared} comparisons (texts × single/multi-label)")
     print(f"top-1 agreement: {result.top1_agree}/{result.compared} ({result.top1_rate:.1%})")

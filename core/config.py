@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MODEL_ID = "Formzu/bert-base-japanese-jsnli"
@@ -115,81 +115,119 @@ def _quantize(value: str | None) -> str:
 
 
 @dataclass(frozen=True)
-class Settings:
+class ModelSettings:
+    """Which model runs, how, and how long callers wait for it."""
+
     model_id: str = DEFAULT_MODEL_ID
     hypothesis_template: str = DEFAULT_TEMPLATE
     num_threads: int = 1
+    quantize: str = ""
+    ready_wait_seconds: float = DEFAULT_READY_WAIT_SECONDS
+
+
+@dataclass(frozen=True)
+class LimitSettings:
+    """How much one request may ask for."""
+
     max_labels: int = DEFAULT_MAX_LABELS
     max_label_chars: int = DEFAULT_MAX_LABEL_CHARS
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
     max_template_chars: int = DEFAULT_MAX_TEMPLATE_CHARS
-    ready_wait_seconds: float = DEFAULT_READY_WAIT_SECONDS
+
+
+@dataclass(frozen=True)
+class BatchingSettings:
+    """How concurrent requests share forward passes."""
+
     batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS
     max_batch_pairs: int = DEFAULT_MAX_BATCH_PAIRS
-    quantize: str = ""
-    http_only: bool = False
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Where saved work lives."""
+
     data_dir: str = DEFAULT_DATA_DIR
-    database_url: str | None = None
-    app_password: str | None = None
-    app_password_hash: str | None = None
-    api_token: str | None = None
+    # A URL may carry a password: kept out of repr, so out of logs and tracebacks.
+    database_url: str | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        """DATABASE_URL, or an SQLite file under DATA_DIR."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{Path(self.data_dir).resolve() / SQLITE_FILE}"
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Who may use the app; secrets never reach repr()."""
+
+    app_password: str | None = field(default=None, repr=False)
+    app_password_hash: str | None = field(default=None, repr=False)
+    api_token: str | None = field(default=None, repr=False)
     allowed_emails: tuple[str, ...] = ()
     allowed_domains: tuple[str, ...] = ()
     login_max_failures: int = DEFAULT_LOGIN_MAX_FAILURES
     login_lockout_seconds: float = DEFAULT_LOGIN_LOCKOUT_SECONDS
 
     @property
-    def store_url(self) -> str:
-        """DATABASE_URL, or an SQLite file under DATA_DIR."""
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{Path(self.data_dir).resolve() / SQLITE_FILE}"
-
-    @property
     def password_required(self) -> bool:
         return bool(self.app_password or self.app_password_hash)
 
-    def __repr__(self) -> str:
-        # Secrets never reach a log line or a traceback through repr().
-        hidden = {"app_password", "app_password_hash", "api_token", "database_url"}
-        fields = ", ".join(
-            f"{name}={'***' if name in hidden and value else value!r}"
-            for name, value in self.__dict__.items()
-        )
-        return f"Settings({fields})"
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings, in small groups; build with `from_env` or group by group in tests."""
+
+    model: ModelSettings = field(default_factory=ModelSettings)
+    limits: LimitSettings = field(default_factory=LimitSettings)
+    batching: BatchingSettings = field(default_factory=BatchingSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+    http_only: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         return cls(
-            model_id=env.get("MODEL_ID", "").strip() or DEFAULT_MODEL_ID,
-            hypothesis_template=env.get("HYPOTHESIS_TEMPLATE") or DEFAULT_TEMPLATE,
-            num_threads=_positive_int(env, "NUM_THREADS", available_cpus()),
-            max_labels=_positive_int(env, "MAX_LABELS", DEFAULT_MAX_LABELS),
-            max_label_chars=_positive_int(env, "MAX_LABEL_CHARS", DEFAULT_MAX_LABEL_CHARS),
-            max_text_chars=_positive_int(env, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
-            max_template_chars=_positive_int(env, "MAX_TEMPLATE_CHARS", DEFAULT_MAX_TEMPLATE_CHARS),
-            ready_wait_seconds=_positive_float(
-                env, "READY_WAIT_SECONDS", DEFAULT_READY_WAIT_SECONDS
+            model=ModelSettings(
+                model_id=env.get("MODEL_ID", "").strip() or DEFAULT_MODEL_ID,
+                hypothesis_template=env.get("HYPOTHESIS_TEMPLATE") or DEFAULT_TEMPLATE,
+                num_threads=_positive_int(env, "NUM_THREADS", available_cpus()),
+                quantize=_quantize(env.get("QUANTIZE")),
+                ready_wait_seconds=_positive_float(
+                    env, "READY_WAIT_SECONDS", DEFAULT_READY_WAIT_SECONDS
+                ),
             ),
-            batch_wait_ms=_positive_float(env, "BATCH_WAIT_MS", DEFAULT_BATCH_WAIT_MS),
-            max_batch_pairs=_positive_int(env, "MAX_BATCH_PAIRS", DEFAULT_MAX_BATCH_PAIRS),
-            quantize=_quantize(env.get("QUANTIZE")),
+            limits=LimitSettings(
+                max_labels=_positive_int(env, "MAX_LABELS", DEFAULT_MAX_LABELS),
+                max_label_chars=_positive_int(env, "MAX_LABEL_CHARS", DEFAULT_MAX_LABEL_CHARS),
+                max_text_chars=_positive_int(env, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
+                max_template_chars=_positive_int(
+                    env, "MAX_TEMPLATE_CHARS", DEFAULT_MAX_TEMPLATE_CHARS
+                ),
+            ),
+            batching=BatchingSettings(
+                batch_wait_ms=_positive_float(env, "BATCH_WAIT_MS", DEFAULT_BATCH_WAIT_MS),
+                max_batch_pairs=_positive_int(env, "MAX_BATCH_PAIRS", DEFAULT_MAX_BATCH_PAIRS),
+            ),
+            store=StoreSettings(
+                data_dir=env.get("DATA_DIR") or DEFAULT_DATA_DIR,
+                database_url=env.get("DATABASE_URL") or None,
+            ),
+            auth=AuthSettings(
+                app_password=env.get("APP_PASSWORD") or None,
+                app_password_hash=env.get("APP_PASSWORD_HASH") or None,
+                api_token=env.get("API_TOKEN") or None,
+                allowed_emails=_list(env.get("ALLOWED_EMAILS")),
+                allowed_domains=_list(env.get("ALLOWED_DOMAINS")),
+                login_max_failures=_positive_int(
+                    env, "LOGIN_MAX_FAILURES", DEFAULT_LOGIN_MAX_FAILURES
+                ),
+                login_lockout_seconds=_positive_float(
+                    env, "LOGIN_LOCKOUT_SECONDS", DEFAULT_LOGIN_LOCKOUT_SECONDS
+                ),
+            ),
             http_only=_flag(env.get("HTTP_ONLY")),
-            data_dir=env.get("DATA_DIR") or DEFAULT_DATA_DIR,
-            database_url=env.get("DATABASE_URL") or None,
-            app_password=env.get("APP_PASSWORD") or None,
-            app_password_hash=env.get("APP_PASSWORD_HASH") or None,
-            api_token=env.get("API_TOKEN") or None,
-            allowed_emails=_list(env.get("ALLOWED_EMAILS")),
-            allowed_domains=_list(env.get("ALLOWED_DOMAINS")),
-            login_max_failures=_positive_int(env, "LOGIN_MAX_FAILURES", DEFAULT_LOGIN_MAX_FAILURES),
-            login_lockout_seconds=_positive_float(
-                env, "LOGIN_LOCKOUT_SECONDS", DEFAULT_LOGIN_LOCKOUT_SECONDS
-            ),
         )
-
-
-def get_settings() -> Settings:
-    """The settings in force now, read from the environment."""
-    return Settings.from_env()

@@ -1,6 +1,7 @@
-"""Every user-facing string, Japanese first, English second.
+"""The text of core's own errors, Japanese first, English second.
 
-Pages, the HTTP API and core errors all read from here, so a wording change is made once.
+Only what core raises lives here (InputError keys and the model's load errors); page and HTTP
+copy lives in the web layer's table (web/text.py).
 """
 
 from __future__ import annotations
@@ -9,96 +10,10 @@ LANGUAGES = ("ja", "en")
 DEFAULT_LANGUAGE = "ja"
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    # App and navigation
-    "app.title": ("日本語ゼロショット分類", "Japanese zero-shot classification"),
-    "app.language": ("表示言語", "Language"),
-    "nav.classify": ("分類", "Classify"),
-    "nav.labels": ("ラベル", "Labels"),
-    "nav.examples": ("例文", "Examples"),
-    # Model state
-    "model.loading": (
-        "モデルを読み込んでいます…しばらくお待ちください。",
-        "Loading the model… please wait.",
-    ),
-    "model.error": (
-        "モデルを読み込めませんでした: {error}",
-        "The model could not be loaded: {error}",
-    ),
-    "model.retry": ("再読み込み", "Retry loading"),
-    "model.not_ready": (
-        "モデルの準備ができていません。少し待ってから再度お試しください。",
-        "The model is not ready yet. Please try again in a moment.",
-    ),
     "model.no_entailment": (
         "モデル {model} のラベル {labels} に entailment がありません。NLI モデルを指定してください。",
         "Model {model} has no entailment label among {labels}; point MODEL_ID at an NLI model.",
     ),
-    # Classify page
-    "classify.header": ("テキストを分類", "Classify a text"),
-    "classify.text": ("テキスト", "Text"),
-    "classify.text_placeholder": ("例: そうだ京都に行こう!", "e.g. そうだ京都に行こう!"),
-    "classify.labels": ("ラベル", "Labels"),
-    "classify.custom_label": ("カスタムラベル", "Custom label"),
-    "classify.custom_label_help": (
-        "候補に加えるラベル。カンマ区切りで複数指定できます。",
-        "A label to add to the candidates; separate several with commas.",
-    ),
-    "classify.multi_label": (
-        "複数ラベル (各ラベルを独立に判定)",
-        "Multi-label (judge each label alone)",
-    ),
-    "classify.template": ("仮説テンプレート", "Hypothesis template"),
-    "classify.template_help": (
-        "{} がラベルに置き換わります。{} はちょうど1つ必要です。",
-        "{} is replaced by each label; exactly one {} is required.",
-    ),
-    "classify.submit": ("分類する", "Classify"),
-    "classify.results": ("結果", "Results"),
-    "classify.truncated": (
-        "テキストが長すぎるため、モデルが読める長さ ({max_tokens} トークン) に切り詰めました。",
-        "The text was too long and was cut to what the model reads ({max_tokens} tokens).",
-    ),
-    "classify.dropped": (
-        "重複したラベルを除きました: {labels}",
-        "Duplicate labels were dropped: {labels}",
-    ),
-    "classify.elapsed": ("{ms:.0f} ミリ秒 ・ モデル {model}", "{ms:.0f} ms · model {model}"),
-    "result.label": ("ラベル", "Label"),
-    "result.score": ("スコア", "Score"),
-    "result.rank": ("順位", "Rank"),
-    # Labels page
-    "labels.header": ("ラベルセット", "Label sets"),
-    "labels.current_set": ("使用中のセット", "Set in use"),
-    "labels.new_set": ("新しいセットの名前", "Name of a new set"),
-    "labels.create_set": ("セットを作成", "Create set"),
-    "labels.delete_set": ("このセットを削除", "Delete this set"),
-    "labels.add": ("ラベルを追加", "Add a label"),
-    "labels.add_button": ("追加", "Add"),
-    "labels.rename": ("名前を変更", "Rename"),
-    "labels.up": ("上へ", "Move up"),
-    "labels.down": ("下へ", "Move down"),
-    "labels.remove": ("削除", "Remove"),
-    "labels.empty": ("このセットにはラベルがありません。", "This set has no labels."),
-    "labels.export": ("JSON でエクスポート", "Export as JSON"),
-    "labels.import": ("JSON からインポート", "Import from JSON"),
-    "labels.imported": ("セット「{name}」を読み込みました。", "Imported the set “{name}”."),
-    "labels.default_set": ("標準", "Default"),
-    # Examples page
-    "examples.header": ("例文", "Examples"),
-    "examples.add": ("例文を追加", "Add an example"),
-    "examples.add_button": ("追加", "Add"),
-    "examples.remove": ("削除", "Remove"),
-    "examples.send": ("分類ページへ", "Send to Classify"),
-    "examples.run_all": ("すべて分類", "Run all"),
-    "examples.progress": ("{done}/{total} 件を分類しました", "Classified {done} of {total}"),
-    "examples.matrix": (
-        "スコア表 (★ が各行の最上位)",
-        "Score matrix (★ marks each row's top label)",
-    ),
-    "examples.example": ("例文", "Example"),
-    "examples.top": ("最上位", "Top label"),
-    "examples.empty": ("例文がありません。", "There are no examples."),
-    # Input errors (core.errors.InputError keys)
     "error.empty_text": (
         "テキストが空です。分類したい文を入力してください。",
         "The text is empty. Type a sentence to classify.",
@@ -115,10 +30,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラベルが多すぎます ({count} 個)。{limit} 個以内にしてください。",
         "Too many labels ({count}). Use at most {limit}.",
     ),
-    "error.label_too_long": (
-        "ラベル「{label}…」が長すぎます ({length} 文字)。{limit} 文字以内にしてください。",
-        "The label “{label}…” is too long ({length} characters). Keep it within {limit}.",
-    ),
     "error.label_not_text": (
         "ラベルは文字列で指定してください。",
         "Each label must be a string.",
@@ -131,10 +42,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "仮説テンプレートで使える波括弧は {{}} だけです。",
         "The only braces a hypothesis template may hold are {{}}.",
     ),
-    "error.template_too_long": (
-        "仮説テンプレートが長すぎます ({length} 文字)。{limit} 文字以内にしてください。",
-        "The hypothesis template is too long ({length} characters). Keep it within {limit}.",
-    ),
     "error.hypothesis_too_long": (
         "ラベルとテンプレートを合わせた仮説文がモデルの上限 ({limit} トークン) を超えます。短くしてください。",
         "A label with its template exceeds the model's limit ({limit} tokens). Shorten it.",
@@ -144,12 +51,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The label “{label}” already exists.",
     ),
     "error.empty_label": ("ラベルが空です。", "The label is empty."),
-    "error.set_exists": (
-        "セット「{name}」はすでにあります。",
-        "A set named “{name}” already exists.",
-    ),
-    "error.empty_set_name": ("セットの名前を入力してください。", "Type a name for the set."),
-    "error.last_set": ("最後のセットは削除できません。", "The last set cannot be deleted."),
     "error.bad_json": (
         "JSON として読めません: {detail}",
         "This is not valid JSON: {detail}",
@@ -158,244 +59,106 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'ラベルセットの形式が違います。{{"name": "...", "labels": ["...", ...]}} の形にしてください。',
         'This is not a label set. Use the form {{"name": "...", "labels": ["...", ...]}}.',
     ),
-    "error.empty_example": ("例文が空です。", "The example is empty."),
     "error.bad_request": (
         "リクエストの形式が違います: {detail}",
         "The request is malformed: {detail}",
     ),
+    "store.name_empty": ("名前を入力してください。", "Enter a name."),
+    "store.name_too_long": (
+        "名前は {limit} 文字までです。",
+        "Names are at most {limit} characters.",
+    ),
+    "store.notes_too_long": (
+        "メモは {limit} 文字までです。",
+        "Notes are at most {limit} characters.",
+    ),
+    "store.name_taken": (
+        "「{name}」はすでに保存されています。別の名前にするか、読み込んでから更新してください。",
+        "“{name}” is already saved. Pick another name, or load it and then update it.",
+    ),
+    "store.changed_elsewhere": (
+        "「{name}」は他の人が先に更新しました。読み込み直してから保存してください (上書きはしません)。",
+        "Someone else updated “{name}” first. Load it again, then save (nothing was overwritten).",
+    ),
+    "store.unreachable": (
+        "保存先のデータベースに接続できません ({detail})。DATABASE_URL を確認してください。",
+        "Cannot reach the database for saved sets ({detail}). Check DATABASE_URL.",
+    ),
+    "share.malformed": (
+        "共有リンクが壊れているか、このアプリのものではありません。リンクをもう一度コピーしてください。",
+        "The share link is damaged or not from this app. Copy the link again.",
+    ),
+    "share.too_long": (
+        "共有リンクが長すぎます (最大 {limit} 文字)。テキストを短くするかラベルを減らしてください。",
+        "The share link would be too long (at most {limit} characters). Shorten the text or use fewer labels.",
+    ),
+    "compare.template_count": (
+        "テンプレートは {low}〜{high} 個にしてください (空行と重複は数えません)。",
+        "Give {low} to {high} templates (blank lines and duplicates do not count).",
+    ),
+    "batch.too_big": (
+        "ファイルが大きすぎます ({limit} MB まで)。",
+        "The file is too large (at most {limit} MB).",
+    ),
+    "batch.bad_type": (
+        "{suffix} ファイルは読めません。CSV (.csv) か Excel (.xlsx) を選んでください。",
+        "Cannot read {suffix} files. Choose a CSV (.csv) or Excel (.xlsx) file.",
+    ),
+    "batch.not_text": (
+        "CSV として読めません (バイナリか、UTF-8 / Shift_JIS 以外の文字コードです)。",
+        "Cannot read this as CSV (it is binary, or neither UTF-8 nor Shift_JIS).",
+    ),
+    "batch.bad_csv": (
+        "CSV の形式が正しくありません: {detail}",
+        "The CSV is malformed: {detail}",
+    ),
+    "batch.bad_excel": (
+        "Excel ファイルとして読めません ({detail})。.xlsx で保存し直してください。",
+        "Cannot read this as an Excel file ({detail}). Save it again as .xlsx.",
+    ),
+    "batch.empty": ("ファイルに行がありません。", "The file has no rows."),
+    "batch.too_many_rows": (
+        "行が多すぎます ({rows} 行、{limit} 行まで)。ファイルを分けてください。",
+        "Too many rows ({rows}; at most {limit}). Split the file.",
+    ),
+    "batch.no_column": ("列「{column}」がありません。", "There is no column “{column}”."),
+    "batch.no_text_columns": (
+        "テキストの入った列がありません。1 行目に列名、2 行目から文を入れてください。",
+        "No column holds text. Put column names in the first row and sentences below.",
+    ),
+    "batch.no_text_in_column": (
+        "列「{column}」に文がありません。",
+        "Column “{column}” holds no text.",
+    ),
+    "eval.no_examples": (
+        "正解付きの例がありません。テキストと正解ラベルを入力してください。",
+        "There are no examples with answers. Enter texts and expected labels.",
+    ),
+    "eval.unknown_label": (
+        "正解ラベル {labels} が現在のラベルセットにありません。ラベルページで追加してください。",
+        "Expected labels {labels} are not in the current label set. Add them on the Labels page.",
+    ),
+    "error.label_too_long": (
+        "ラベル「{label}…」が長すぎます ({length} 文字)。{limit} 文字以内にしてください。",
+        "The label “{label}…” is too long ({length} characters). Keep it within {limit}.",
+    ),
+    "error.template_too_long": (
+        "仮説テンプレートが長すぎます ({length} 文字)。{limit} 文字以内にしてください。",
+        "The hypothesis template is too long ({length} characters). Keep it within {limit}.",
+    ),
 }
 
 
-def message(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
-    """The text for `key` in `lang`, with `params` filled in.
+def render(table: dict[str, tuple[str, str]], key: str, lang: str, params: dict) -> str:
+    """`key`'s text in `lang` from `table`, with `params` filled in.
 
-    The templates here are ours; user values are only ever arguments, never templates.
+    The templates are ours; user values are only ever arguments, never templates.
     """
-    ja, en = MESSAGES[key]
+    ja, en = table[key]
     text = en if lang == "en" else ja
     return text.format(**params) if params else text.replace("{{", "{").replace("}}", "}")
 
 
-# The plain-HTTP page (/lite) uses these keys too; they are merged here to keep one table.
-MESSAGES.update(
-    {
-        "lite.title": (
-            "日本語ゼロショット分類 (ライト版)",
-            "Japanese zero-shot classification (lite)",
-        ),
-        "lite.intro": (
-            "WebSocket を使わない軽量ページです。テキストとラベルを選んで「分類する」を押してください。",
-            "A light page without WebSockets. Type a text, pick labels and press Classify.",
-        ),
-        "lite.examples": ("例文 (クリックで入力)", "Examples (click to use)"),
-        "lite.working": ("分類しています…", "Classifying…"),
-        "lite.network_error": (
-            "サーバーに接続できませんでした。しばらくしてから再度お試しください。",
-            "Could not reach the server. Please try again shortly.",
-        ),
-        "lite.full_app": ("フル機能版を開く", "Open the full app"),
-        "lite.switch_language": ("English", "日本語"),
-    }
-)
-
-MESSAGES.update(
-    {
-        "login.title": ("ログイン", "Log in"),
-        "login.password": ("パスワード", "Password"),
-        "login.submit": ("ログイン", "Log in"),
-        "login.wrong": (
-            "パスワードが違います。あと {left} 回まで試せます。",
-            "Wrong password. {left} more tries before a wait.",
-        ),
-        "login.locked": (
-            "失敗が続いたため、{seconds} 秒後に再度お試しください。",
-            "Too many failed tries. Try again in {seconds} seconds.",
-        ),
-        "login.logout": ("ログアウト", "Log out"),
-        "login.signed_in_as": ("{who} としてログイン中", "Signed in as {who}"),
-        "login.oidc": ("シングルサインオンでログイン", "Log in with single sign-on"),
-        "login.not_allowed": (
-            "{email} はこのアプリを使えません。管理者に連絡してください。",
-            "{email} may not use this app. Ask its administrator.",
-        ),
-        "login.required_http": (
-            "認証が必要です。API は Authorization: Bearer <API_TOKEN> を付けてください。",
-            "Authentication required. Send Authorization: Bearer <API_TOKEN> to the API.",
-        ),
-        "login.locked_http": (
-            "認証の失敗が続いています。しばらく待ってから再度お試しください。",
-            "Too many failed authentications. Wait a while and try again.",
-        ),
-        "error.internal": (
-            "内部エラーが発生しました (リクエスト ID {request_id})。",
-            "An internal error occurred (request id {request_id}).",
-        ),
-        "error.body_too_large": (
-            "リクエストが大きすぎます ({limit} バイトまで)。",
-            "The request is too large (at most {limit} bytes).",
-        ),
-    }
-)
-
-# Label exploration: saved sets, share links, template comparison, batch files, evaluation.
-MESSAGES.update(
-    {
-        "store.name_empty": ("名前を入力してください。", "Enter a name."),
-        "store.name_too_long": (
-            "名前は {limit} 文字までです。",
-            "Names are at most {limit} characters.",
-        ),
-        "store.notes_too_long": (
-            "メモは {limit} 文字までです。",
-            "Notes are at most {limit} characters.",
-        ),
-        "store.name_taken": (
-            "「{name}」はすでに保存されています。別の名前にするか、読み込んでから更新してください。",
-            "“{name}” is already saved. Pick another name, or load it and then update it.",
-        ),
-        "store.changed_elsewhere": (
-            "「{name}」は他の人が先に更新しました。読み込み直してから保存してください (上書きはしません)。",
-            "Someone else updated “{name}” first. Load it again, then save (nothing was overwritten).",
-        ),
-        "store.unreachable": (
-            "保存先のデータベースに接続できません ({detail})。DATABASE_URL を確認してください。",
-            "Cannot reach the database for saved sets ({detail}). Check DATABASE_URL.",
-        ),
-        "store.header": ("保存済みのセット", "Saved sets"),
-        "store.caption": (
-            "ブラウザを閉じても、アプリを再起動しても残ります。チームで共有されます。",
-            "Kept after the tab closes and the app restarts; shared with the team.",
-        ),
-        "store.pick": ("保存済みのセット", "Saved set"),
-        "store.none": ("まだ保存されたセットはありません。", "No saved sets yet."),
-        "store.load": ("読み込む", "Load"),
-        "store.delete": ("削除", "Delete"),
-        "store.save_as": ("保存する名前", "Save as"),
-        "store.notes": ("メモ", "Notes"),
-        "store.save": ("現在のセットを保存", "Save the current set"),
-        "store.saved": ("「{name}」を保存しました。", "Saved “{name}”."),
-        "store.loaded": ("「{name}」を読み込みました。", "Loaded “{name}”."),
-        "store.deleted": ("「{name}」を削除しました。", "Deleted “{name}”."),
-        "store.updated_at": ("更新: {when}", "Updated: {when}"),
-        "share.header": ("共有リンク", "Share link"),
-        "share.caption": (
-            "ラベル、テンプレート、モード、テキストを URL に入れます。開くと同じ状態になります。",
-            "Puts the labels, template, mode and text in the URL; opening it restores them.",
-        ),
-        "share.make": ("共有リンクを作る", "Make a share link"),
-        "share.restored": ("共有リンクの内容を読み込みました。", "Loaded the shared link."),
-        "share.malformed": (
-            "共有リンクが壊れているか、このアプリのものではありません。リンクをもう一度コピーしてください。",
-            "The share link is damaged or not from this app. Copy the link again.",
-        ),
-        "share.too_long": (
-            "共有リンクが長すぎます (最大 {limit} 文字)。テキストを短くするかラベルを減らしてください。",
-            "The share link would be too long (at most {limit} characters). Shorten the text or use fewer labels.",
-        ),
-        "nav.compare": ("テンプレート比較", "Compare templates"),
-        "nav.batch": ("ファイル一括", "Batch files"),
-        "nav.evaluate": ("評価", "Evaluate"),
-        "compare.header": ("テンプレートを比較", "Compare hypothesis templates"),
-        "compare.templates": (
-            "テンプレート (1 行に 1 つ、2〜4 個)",
-            "Templates (one per line, 2 to 4)",
-        ),
-        "compare.scope": ("対象", "Run on"),
-        "compare.scope_text": ("1 つのテキスト", "One text"),
-        "compare.scope_examples": ("すべての例文", "All examples"),
-        "compare.run": ("比較する", "Compare"),
-        "compare.template_count": (
-            "テンプレートは {low}〜{high} 個にしてください (空行と重複は数えません)。",
-            "Give {low} to {high} templates (blank lines and duplicates do not count).",
-        ),
-        "compare.differs": (
-            "テンプレートによって最上位ラベルが変わるテキスト: {count} 件",
-            "Texts whose top label depends on the template: {count}",
-        ),
-        "compare.same": (
-            "どのテンプレートでも最上位ラベルは同じです。",
-            "Every template gives the same top label.",
-        ),
-        "compare.template": ("テンプレート", "Template"),
-        "compare.text": ("テキスト", "Text"),
-        "batch.header": ("ファイルを一括分類", "Classify a file"),
-        "batch.upload": ("CSV または Excel ファイル", "CSV or Excel file"),
-        "batch.caption": (
-            "{rows} 行まで。結果は各ラベルのスコア付き CSV でダウンロードできます。",
-            "Up to {rows} rows. Download the results, with every label's score, as CSV.",
-        ),
-        "batch.column": ("テキストの列", "Text column"),
-        "batch.preview": ("プレビュー", "Preview"),
-        "batch.run": ("すべての行を分類", "Classify every row"),
-        "batch.progress": ("{done}/{total} 行を分類しました", "Classified {done} of {total} rows"),
-        "batch.download": ("結果を CSV でダウンロード", "Download the results as CSV"),
-        "batch.too_big": (
-            "ファイルが大きすぎます ({limit} MB まで)。",
-            "The file is too large (at most {limit} MB).",
-        ),
-        "batch.bad_type": (
-            "{suffix} ファイルは読めません。CSV (.csv) か Excel (.xlsx) を選んでください。",
-            "Cannot read {suffix} files. Choose a CSV (.csv) or Excel (.xlsx) file.",
-        ),
-        "batch.not_text": (
-            "CSV として読めません (バイナリか、UTF-8 / Shift_JIS 以外の文字コードです)。",
-            "Cannot read this as CSV (it is binary, or neither UTF-8 nor Shift_JIS).",
-        ),
-        "batch.bad_csv": (
-            "CSV の形式が正しくありません: {detail}",
-            "The CSV is malformed: {detail}",
-        ),
-        "batch.bad_excel": (
-            "Excel ファイルとして読めません ({detail})。.xlsx で保存し直してください。",
-            "Cannot read this as an Excel file ({detail}). Save it again as .xlsx.",
-        ),
-        "batch.empty": ("ファイルに行がありません。", "The file has no rows."),
-        "batch.too_many_rows": (
-            "行が多すぎます ({rows} 行、{limit} 行まで)。ファイルを分けてください。",
-            "Too many rows ({rows}; at most {limit}). Split the file.",
-        ),
-        "batch.no_column": ("列「{column}」がありません。", "There is no column “{column}”."),
-        "batch.no_text_columns": (
-            "テキストの入った列がありません。1 行目に列名、2 行目から文を入れてください。",
-            "No column holds text. Put column names in the first row and sentences below.",
-        ),
-        "batch.no_text_in_column": (
-            "列「{column}」に文がありません。",
-            "Column “{column}” holds no text.",
-        ),
-        "batch.done": ("{count} 行を分類しました。", "Classified {count} rows."),
-        "eval.header": ("ラベルセットを評価", "Evaluate the label set"),
-        "eval.caption": (
-            "正解の分かっている例で、現在のラベルセットとテンプレートの良さを測ります。正解が複数なら | で区切ります。",
-            "Measure the current labels and template on examples whose answer you know. Separate several answers with |.",
-        ),
-        "eval.source": ("例の入力", "Examples from"),
-        "eval.source_table": ("表に入力", "Typed in"),
-        "eval.source_file": ("ファイル", "A file"),
-        "eval.text": ("テキスト", "Text"),
-        "eval.expected": ("正解ラベル", "Expected labels"),
-        "eval.expected_column": ("正解ラベルの列", "Expected-label column"),
-        "eval.threshold": ("しきい値 (複数ラベル)", "Threshold (multi-label)"),
-        "eval.run": ("評価する", "Evaluate"),
-        "eval.accuracy": ("正解率", "Accuracy"),
-        "eval.macro_f1": ("マクロ F1", "Macro-F1"),
-        "eval.precision": ("適合率", "Precision"),
-        "eval.recall": ("再現率", "Recall"),
-        "eval.f1": ("F1", "F1"),
-        "eval.support": ("正解数", "Support"),
-        "eval.confusion": (
-            "混同行列 (行: 正解、列: 予測)",
-            "Confusion matrix (rows: expected, columns: predicted)",
-        ),
-        "eval.predicted": ("予測", "Predicted"),
-        "eval.correct": ("正誤", "Correct"),
-        "eval.no_examples": (
-            "正解付きの例がありません。テキストと正解ラベルを入力してください。",
-            "There are no examples with answers. Enter texts and expected labels.",
-        ),
-        "eval.unknown_label": (
-            "正解ラベル {labels} が現在のラベルセットにありません。ラベルページで追加してください。",
-            "Expected labels {labels} are not in the current label set. Add them on the Labels page.",
-        ),
-    }
-)
+def message(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The text of core error `key` in `lang`."""
+    return render(MESSAGES, key, lang, params)

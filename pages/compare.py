@@ -3,19 +3,25 @@
 import pandas as pd
 import streamlit as st
 
-from core.analysis import clean_templates, compare_templates
-from web import state
-from web.components import explained_refusals, model_status_banner, require_model, score_table
-from web.i18n import plain, t
-from web.resources import classify, get_service
+from core.exploration.template_compare import clean_templates, compare_templates
+from web.resources import classify
+from web.ui import state
+from web.ui.components import (
+    explained_refusals,
+    model_status_banner,
+    multi_label_toggle,
+    require_model,
+    score_table,
+)
+from web.ui.i18n import plain, t
 
 st.title(t("compare.header"))
 model_status_banner()
 
-default_template = state.classify_template(get_service().settings.hypothesis_template)
-st.session_state.setdefault("compare_templates", f"{default_template}\nこれは{{}}の話です。")
+st.session_state.setdefault("compare_templates", f"{state.template()}\nこれは{{}}の話です。")
 labels = state.current_labels()
 st.caption(f"{t('classify.labels')}: {plain('、'.join(labels))}")
+multi_label = multi_label_toggle("compare_multi")
 with st.form("compare_form"):
     raw_templates = st.text_area(t("compare.templates"), key="compare_templates", height=120)
     scope = st.radio(
@@ -26,7 +32,6 @@ with st.form("compare_form"):
         key="compare_scope",
     )
     text = st.text_input(t("compare.text"), key="compare_text")
-    multi_label = st.toggle(t("classify.multi_label"), key="compare_multi")
     run = st.form_submit_button(t("compare.run"), type="primary", key="compare_run")
 
 if run:

@@ -1,16 +1,22 @@
 """Evaluate: how good the current labels and template are on texts whose answer is known."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import batch
-from core.defaults import DEFAULT_EXPECTED
-from core.evaluation import evaluate, parse_expected, predict
-from web import state
-from web.components import explained_refusals, model_status_banner, require_model
-from web.i18n import plain, t
-from web.resources import classify, get_service
+from core.exploration import batch_files as batch
+from core.exploration.evaluation import evaluate, parse_expected, predict
+from core.labels.defaults import DEFAULT_EXPECTED
+from web.resources import classify
+from web.ui import state
+from web.ui.components import (
+    confusion_chart,
+    explained_refusals,
+    model_status_banner,
+    multi_label_toggle,
+    require_model,
+    run_caption,
+)
+from web.ui.i18n import t
 
 # The seed's examples with their answers: the page shows a real evaluation on first open.
 SEED_ROWS = pd.DataFrame(
@@ -22,8 +28,7 @@ st.title(t("eval.header"))
 model_status_banner()
 st.caption(t("eval.caption"))
 labels = state.current_labels()
-template = state.classify_template(get_service().settings.hypothesis_template)
-st.caption(f"{t('classify.labels')}: {plain('、'.join(labels))} · {plain(template)}")
+template = state.template()
 
 source = st.radio(
     t("eval.source"),
@@ -64,7 +69,8 @@ else:
                 zip(batch.texts_of(frame, text_col), frame[expected_col].astype(str), strict=True)
             )
 
-multi_label = st.toggle(t("classify.multi_label"), key="eval_multi")
+multi_label = multi_label_toggle("eval_multi")
+run_caption(labels)
 threshold = st.slider(
     t("eval.threshold"),
     0.0,
@@ -96,21 +102,7 @@ if rows is not None:
         )
         st.dataframe(per_label, hide_index=True, key="eval_per_label")
         st.subheader(t("eval.confusion"))
-        cells = pd.DataFrame(
-            [
-                {"expected": gold, "predicted": guess, "count": count}
-                for gold, row in report.confusion.items()
-                for guess, count in row.items()
-            ]
-        )
-        base = alt.Chart(cells).encode(
-            x=alt.X("predicted:N", title=t("eval.predicted"), sort=None),
-            y=alt.Y("expected:N", title=t("eval.expected"), sort=None),
-        )
-        heat = base.mark_rect().encode(
-            color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None)
-        )
-        st.altair_chart(heat + base.mark_text().encode(text="count:Q"), key="eval_confusion")
+        confusion_chart(report.confusion, key="eval_confusion")
         details = pd.DataFrame(
             {
                 t("eval.text"): [text for text, _ in kept],

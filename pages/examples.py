@@ -3,12 +3,19 @@
 import pandas as pd
 import streamlit as st
 
-from core.analysis import score_matrix
-from web import state
-from web.components import explained_refusals, model_status_banner, require_model, score_table
-from web.i18n import plain, t
-from web.navigation import CLASSIFY_PAGE
-from web.resources import classify, get_service
+from core.exploration.score_matrix import score_matrix
+from web.ui import state
+from web.ui.components import (
+    classify_all,
+    explained_refusals,
+    model_status_banner,
+    multi_label_toggle,
+    require_model,
+    run_caption,
+    score_table,
+)
+from web.ui.i18n import plain, t
+from web.ui.navigation import CLASSIFY_PAGE
 
 TOP_MARK = "★ "
 
@@ -27,16 +34,9 @@ def _remove(index: int) -> None:
     state.set_examples([e for i, e in enumerate(state.examples()) if i != index])
 
 
-def _run_all(items: list[str], labels: list[str]) -> None:
-    template = get_service().settings.hypothesis_template
-    progress = st.progress(0.0, text=t("examples.progress", done=0, total=len(items)))
-    results = []
-    for done, text in enumerate(items, start=1):
-        results.append(classify(text, labels, template, False))
-        progress.progress(
-            done / len(items), text=t("examples.progress", done=done, total=len(items))
-        )
-    state.set_example_run(state.ExampleRun(tuple(labels), tuple(results)))
+def _run_all(items: list[str], labels: list[str], multi_label: bool) -> None:
+    results = classify_all(items, labels, multi_label, "examples.progress")
+    state.set_example_run(state.ExampleRun(tuple(labels), tuple(r for r in results if r)))
 
 
 def _matrix_frame(run: state.ExampleRun) -> pd.DataFrame:
@@ -69,11 +69,12 @@ add_col.text_input(t("examples.add"), key="examples_new")
 add_button_col.button(t("examples.add_button"), key="examples_add", on_click=_add)
 
 labels = state.current_labels()
-st.caption(f"{t('classify.labels')}: {plain('、'.join(labels))}")
+multi_label = multi_label_toggle("examples_multi")
+run_caption(labels)
 if st.button(t("examples.run_all"), key="examples_run_all", type="primary", disabled=not items):
     with explained_refusals():
         require_model()
-        _run_all(items, labels)
+        _run_all(items, labels, multi_label)
 
 run = state.example_run()
 if run is not None:

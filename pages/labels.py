@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from core import labelsets
 from core.errors import InputError
-from core.store import SavedSet
-from web import state
-from web.i18n import error_text, plain, t
-from web.resources import get_service, get_store
+from core.labels import editing as labelsets
+from web.ui import state
+from web.ui.i18n import error_text, t
+from web.ui.saved_sets import saved_sets_section
 
 
 def _apply(edit) -> None:
@@ -62,76 +61,6 @@ def _import() -> None:
     state.select_set(name)
     st.session_state["labels_set_picker"] = name
     state.flash(t("labels.imported", name=name), "success")
-
-
-def _default_template() -> str:
-    return state.classify_template(get_service().settings.hypothesis_template)
-
-
-def _save_to_store() -> None:
-    name = st.session_state["store_name"].strip()
-    saved = SavedSet(
-        name=name,
-        labels=tuple(state.current_labels()),
-        template=_default_template(),
-        notes=st.session_state["store_notes"],
-        version=state.saved_version(name),
-    )
-    try:
-        stored = get_store().save(saved)
-    except InputError as error:
-        state.flash(error_text(error))
-        return
-    state.remember_saved_version(stored.name, stored.version)
-    state.flash(t("store.saved", name=stored.name), "success")
-
-
-def _load_from_store() -> None:
-    saved = get_store().get(st.session_state["store_pick"])
-    if saved is None:
-        return
-    state.load_saved_set(saved.name, list(saved.labels), saved.template, saved.version)
-    st.session_state["labels_set_picker"] = saved.name
-    st.session_state["store_name"] = saved.name
-    st.session_state["store_notes"] = saved.notes
-    state.flash(t("store.loaded", name=saved.name), "success")
-
-
-def _delete_from_store() -> None:
-    name = st.session_state["store_pick"]
-    if get_store().delete(name):
-        state.remember_saved_version(name, 0)
-        state.flash(t("store.deleted", name=name), "success")
-
-
-def _saved_sets_section() -> None:
-    st.subheader(t("store.header"))
-    st.caption(t("store.caption"))
-    try:
-        saved = {item.name: item for item in get_store().list()}
-    except InputError as error:
-        st.error(error_text(error))
-        return
-    if saved:
-        pick_col, load_col, delete_col = st.columns([6, 2, 2], vertical_alignment="bottom")
-        pick = pick_col.selectbox(t("store.pick"), list(saved), key="store_pick")
-        load_col.button(t("store.load"), key="store_load", on_click=_load_from_store)
-        delete_col.button(t("store.delete"), key="store_delete", on_click=_delete_from_store)
-        chosen = saved[pick]
-        when = chosen.updated_at.strftime("%Y-%m-%d %H:%M") if chosen.updated_at else "-"
-        st.caption(
-            f"{plain('、'.join(chosen.labels))} · {plain(chosen.template)} · "
-            f"{t('store.updated_at', when=when)}"
-        )
-        if chosen.notes:
-            st.markdown(plain(chosen.notes))
-    else:
-        st.info(t("store.none"))
-    st.session_state.setdefault("store_name", state.current_set_name())
-    st.session_state.setdefault("store_notes", "")
-    st.text_input(t("store.save_as"), key="store_name")
-    st.text_area(t("store.notes"), key="store_notes", height=80)
-    st.button(t("store.save"), key="store_save", type="primary", on_click=_save_to_store)
 
 
 st.title(t("labels.header"))
@@ -203,4 +132,4 @@ st.download_button(
 st.file_uploader(t("labels.import"), type=["json"], key="labels_import", on_change=_import)
 
 st.divider()
-_saved_sets_section()
+saved_sets_section()

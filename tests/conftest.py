@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 # Tests never reach the hub: a stray hub id fails at once instead of hanging.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # Saved label sets go to a throwaway SQLite file, never to the checkout's data/ folder.
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="zeroshot-test-data-")
 
 from bench.model_builder import build_model  # noqa: E402
-from core.config import Settings  # noqa: E402
-from core.model import load_model  # noqa: E402
+from core.config import AuthSettings, ModelSettings, Settings  # noqa: E402
+from core.inference.model_loading import load_model  # noqa: E402
+
+# Fixtures that need a real outside program: tests using them carry its marker, so a developer can
+# run `python -m pytest -m "not browser"` for a fast loop while the plain command runs everything.
+MARKER_FIXTURES = {
+    "browser": "browser",
+    "page": "browser",
+    "postgres_url": "postgres",
+    "alb_like": "nginx",
+    "app_runner_like": "nginx",
+}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in MARKER_FIXTURES:
+                item.add_marker(MARKER_FIXTURES[fixture])
+
 
 # First runs import torch and transformers; later runs take well under a second.
 READY_TIMEOUT_SECONDS = 60
@@ -38,7 +55,7 @@ def tiny_model(tiny_model_dir):
 
 @pytest.fixture
 def settings(tiny_model_dir) -> Settings:
-    return Settings(model_id=str(tiny_model_dir), num_threads=1)
+    return Settings(model=ModelSettings(model_id=str(tiny_model_dir), num_threads=1))
 
 
 @pytest.fixture(scope="session")
@@ -48,43 +65,55 @@ def ready_service(tiny_model_dir):
 
     mp = pytest.MonkeyPatch()
     mp.setenv("MODEL_ID", str(tiny_model_dir))
-    resources.get_service.clear()
-    resources._cached_classify.clear()
+    resources.reset()
     service = resources.get_service()
     service.start_loading()
     assert service.wait_ready(READY_TIMEOUT_SECONDS)
     yield service
     mp.undo()
-    resources.get_service.clear()
+    resources.reset()
 
 
 @pytest.fixture
 def guarded_service(tiny_model_dir, monkeypatch):
     """The app's service, ready with the tiny model, with access control on (password, token)."""
     settings = Settings(
-        model_id=str(tiny_model_dir),
-        num_threads=1,
-        app_password=PASSWORD,
-        api_token=API_TOKEN,
-        login_max_failures=3,
+        model=ModelSettings(model_id=str(tiny_model_dir), num_threads=1),
+        auth=AuthSettings(app_password=PASSWORD, api_token=API_TOKEN, login_max_failures=3),
     )
-    from core.service import ClassifierService
-    from web import access, resources
+    from core.inference.service import ClassifierService
+    from web import resources
+    from web.http import access
 
     service = ClassifierService(settings)
     service.start_loading()
     assert service.wait_ready(READY_TIMEOUT_SECONDS)
-    monkeypatch.setattr(resources, "get_service", lambda: service)
     # Failed tries are remembered per client address; each test starts with none.
     monkeypatch.setattr(access, "GUARD", access.BasicAuthGuard())
-    return service
+    with resources.using(settings, service):
+        yield service
+    service.shutdown()
+
+
+@pytest.fixture
+def use_service():
+    """`use_service(service)` makes it the app's service, with its settings, for this test."""
+    from web import resources
+
+    with ExitStack() as stack:
+
+        def use(service):
+            stack.enter_context(resources.using(service.settings, service))
+            return service
+
+        yield use
 
 
 @pytest.fixture(scope="session")
 def guarded_server(tiny_model_dir, tmp_path_factory):
     """The real server, run as the container runs it, with APP_PASSWORD and API_TOKEN set."""
-    from tests.live_server import READY_TIMEOUT_SECONDS as SERVER_READY_SECONDS
-    from tests.live_server import live_server
+    from bench.live_server import READY_TIMEOUT_SECONDS as SERVER_READY_SECONDS
+    from bench.live_server import live_server
 
     env = {"MODEL_ID": str(tiny_model_dir), "APP_PASSWORD": PASSWORD, "API_TOKEN": API_TOKEN}
     with live_server(tmp_path_factory.mktemp("guarded"), **env) as server:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.live_server import free_port
+from bench.live_server import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 START_TIMEOUT_SECONDS = 10

@@ -10,7 +10,7 @@ import yaml
 from core.config import Settings
 from tests.conftest import ROOT
 from tests.dockerfile import read_dockerfile
-from web.routes import HEALTH_PATH, build_routes
+from web.http.routes import HEALTH_PATH, build_routes
 
 PORT = 8080
 STREAMLIT_CONFIG = ROOT / ".streamlit" / "config.toml"

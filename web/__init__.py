@@ -1,1 +1,1 @@
-"""Everything that faces the web: Streamlit glue, session state, HTTP routes. Calls into core."""
+"""Everything that faces the web: `ui/` (Streamlit glue), `http/` (routes), resources, texts."""

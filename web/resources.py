@@ -1,45 +1,90 @@
-"""Process-wide resources, cached in the UI layer around core."""
+"""Process-wide resources: the settings, the model service and the saved-set store.
+
+Owned here, in plain module state, not in Streamlit's caches: a browser's `clear_cache` message
+clears those, and a cached service would then be built again beside the old one, with a second
+model in memory. The settings are read from the environment once, on first use, and passed on
+from here to routes, access control, login and the plain page.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
-from core.config import get_settings
-from core.service import ClassifierService
-from core.store import LabelSetStore
-from core.types import ClassificationResult
+from core.config import Settings
+from core.inference.result import ClassificationResult
+from core.inference.service import ClassifierService
+from core.labels.store import LabelSetStore
+
+_lock = threading.RLock()
+_settings: Settings | None = None
+_service: ClassifierService | None = None
+_store: LabelSetStore | None = None
 
 
-@st.cache_resource(show_spinner=False)
+def get_settings() -> Settings:
+    """The settings of this process, read from the environment on first use."""
+    global _settings
+    with _lock:
+        if _settings is None:
+            _settings = Settings.from_env()
+        return _settings
+
+
 def get_service() -> ClassifierService:
     """The one model service of this process, shared by the API and every browser session."""
-    return ClassifierService(get_settings())
+    global _service
+    with _lock:
+        if _service is None:
+            _service = ClassifierService(get_settings())
+        return _service
 
 
-# Results kept per process (LRU): enough for a demo's examples and a teammate's session.
-RESULT_CACHE_ENTRIES = 1024
-
-
-@st.cache_data(max_entries=RESULT_CACHE_ENTRIES, show_spinner=False)
-def _cached_classify(
-    model_id: str, text: str, labels: tuple[str, ...], template: str | None, multi_label: bool
-) -> ClassificationResult:
-    return get_service().classify(text, labels, template, multi_label)
+def get_store() -> LabelSetStore:
+    """The saved-set store of this process; a failed connection is not kept, so it is retried."""
+    global _store
+    with _lock:
+        if _store is None:
+            settings = get_settings()
+            _store = LabelSetStore(settings.store.url, settings)
+        return _store
 
 
 def classify(
-    text: str, labels: list[str] | tuple[str, ...], template: str | None, multi_label: bool
+    text: str, labels: Sequence[str], template: str | None, multi_label: bool
 ) -> ClassificationResult:
-    """Classify through the result cache: a repeated request costs no model work.
+    """Classify with the shared service (its result cache answers repeats)."""
+    return get_service().classify(text, labels, template, multi_label)
 
-    Errors are not cached, so bad input and a not-yet-ready model are retried each time.
+
+@contextmanager
+def using(settings: Settings, service: ClassifierService | None = None) -> Iterator[None]:
+    """Use these settings (and this service) for a while, then put back what was there.
+
+    For tests and tools that run the app's code with other settings in the same process.
     """
-    model_id = get_service().settings.model_id
-    return _cached_classify(model_id, text, tuple(labels), template, multi_label)
+    global _settings, _service, _store
+    with _lock:
+        previous = (_settings, _service, _store)
+        _settings, _service, _store = settings, service, None
+    try:
+        yield
+    finally:
+        with _lock:
+            ours = _store
+            _settings, _service, _store = previous
+        if ours is not None:
+            ours.dispose()
 
 
-@st.cache_resource(show_spinner=False)
-def get_store() -> LabelSetStore:
-    """The saved-set store of this process; a failed connection is not cached, so it is retried."""
-    settings = get_settings()
-    return LabelSetStore(settings.store_url, settings)
+def reset() -> None:
+    """Shut down and forget everything: the next use reads the environment and builds anew."""
+    global _settings, _service, _store
+    with _lock:
+        service, store = _service, _store
+        _settings, _service, _store = None, None, None
+    if service is not None:
+        service.shutdown()
+    if store is not None:
+        store.dispose()

@@ -9,8 +9,8 @@ from core.config import DEFAULT_MODEL_ID, DEFAULT_TEMPLATE, Settings, available_
 
 def test_defaults_match_the_seed_demo():
     settings = Settings.from_env({})
-    assert settings.model_id == DEFAULT_MODEL_ID == "Formzu/bert-base-japanese-jsnli"
-    assert settings.hypothesis_template == DEFAULT_TEMPLATE == "この例は{}です。"
+    assert settings.model.model_id == DEFAULT_MODEL_ID == "Formzu/bert-base-japanese-jsnli"
+    assert settings.model.hypothesis_template == DEFAULT_TEMPLATE == "この例は{}です。"
     assert settings.http_only is False
 
 
@@ -18,7 +18,11 @@ def test_environment_overrides_defaults():
     settings = Settings.from_env(
         {"MODEL_ID": "/models/x", "NUM_THREADS": "3", "MAX_LABELS": "7", "HTTP_ONLY": "1"}
     )
-    assert (settings.model_id, settings.num_threads, settings.max_labels) == ("/models/x", 3, 7)
+    assert (settings.model.model_id, settings.model.num_threads, settings.limits.max_labels) == (
+        "/models/x",
+        3,
+        7,
+    )
     assert settings.http_only is True
 
 
@@ -28,11 +32,9 @@ def test_bad_numbers_name_the_setting(value):
         Settings.from_env({"NUM_THREADS": value})
 
 
-def test_settings_are_read_when_asked_not_at_import(monkeypatch):
-    from core.config import get_settings
-
+def test_settings_are_read_from_the_environment_when_asked(monkeypatch):
     monkeypatch.setenv("MODEL_ID", "/late/model")
-    assert get_settings().model_id == "/late/model"
+    assert Settings.from_env().model.model_id == "/late/model"
 
 
 def test_cgroup_v2_quota_is_read(tmp_path):
@@ -60,12 +62,12 @@ def test_quota_caps_the_cpus_rounded_up():
 
 def test_default_threads_follow_the_quota(monkeypatch):
     monkeypatch.setattr("core.config.cpu_quota", lambda: 1.0)
-    assert Settings.from_env({}).num_threads == 1
+    assert Settings.from_env({}).model.num_threads == 1
 
 
 def test_quantize_accepts_int8_and_off():
-    assert Settings.from_env({"QUANTIZE": "int8"}).quantize == "int8"
-    assert Settings.from_env({"QUANTIZE": ""}).quantize == ""
+    assert Settings.from_env({"QUANTIZE": "int8"}).model.quantize == "int8"
+    assert Settings.from_env({"QUANTIZE": ""}).model.quantize == ""
 
 
 def test_unknown_quantize_names_the_setting():
@@ -84,17 +86,26 @@ def test_access_control_settings_are_read_from_the_environment():
             "LOGIN_LOCKOUT_SECONDS": "10",
         }
     )
-    assert settings.password_required
-    assert settings.allowed_emails == ("a@x.com", "b@y.com")
-    assert settings.allowed_domains == ("corp.example",)
-    assert (settings.login_max_failures, settings.login_lockout_seconds) == (3, 10.0)
+    assert settings.auth.password_required
+    assert settings.auth.allowed_emails == ("a@x.com", "b@y.com")
+    assert settings.auth.allowed_domains == ("corp.example",)
+    assert (settings.auth.login_max_failures, settings.auth.login_lockout_seconds) == (3, 10.0)
 
 
 def test_access_control_is_off_by_default():
-    assert not Settings.from_env({}).password_required
+    assert not Settings.from_env({}).auth.password_required
 
 
 def test_secrets_never_show_in_repr():
-    settings = Settings.from_env({"APP_PASSWORD": "hunter2", "API_TOKEN": "tok-secret"})
-    assert "hunter2" not in repr(settings)
-    assert "tok-secret" not in repr(settings)
+    settings = Settings.from_env(
+        {
+            "APP_PASSWORD": "hunter2",
+            "APP_PASSWORD_HASH": "pbkdf2_sha256$1$c2FsdA==$aGFzaA==",
+            "API_TOKEN": "tok-secret",
+            "DATABASE_URL": "postgresql://u:db-secret@h/d",
+        }
+    )
+    for secret in ("hunter2", "aGFzaA==", "tok-secret", "db-secret"):
+        assert secret not in repr(settings)
+        assert secret not in str(settings)
+    assert "model_id" in repr(settings)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from bench.live_server import READY_TIMEOUT_SECONDS, live_server
 from tests.conftest import ROOT
-from tests.live_server import READY_TIMEOUT_SECONDS, live_server
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling hosts this sandbox refuses.

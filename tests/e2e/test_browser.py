@@ -137,7 +137,7 @@ def test_the_plain_page_without_the_password_shows_nothing(page, guarded_server)
 
 
 def test_a_share_link_opens_with_its_labels_and_text(page, app_server):
-    from core.share import SharedState, query_string
+    from core.labels.share_links import SharedState, query_string
 
     shared = SharedState(
         ("温泉", "料理"), "これは{}の話です。", False, "箱根で一泊します。", "共有"

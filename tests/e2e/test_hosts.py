@@ -9,9 +9,9 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from bench.live_server import READY_TIMEOUT_SECONDS, live_server
 from tests.conftest import ROOT
 from tests.e2e.conftest import screenshot
-from tests.live_server import READY_TIMEOUT_SECONDS, live_server
 from tests.proxies import nginx_proxy
 
 APP_RUNNER_MANIFEST = ROOT / "copilot" / "zeroshot" / "manifest.yml"

@@ -56,5 +56,5 @@ def run_app_py_first(monkeypatch):
 
 
 def as_shown(markdown: str) -> str:
-    """The text a person sees for Markdown that the app escaped with web.i18n.plain."""
+    """The text a person sees for Markdown that the app escaped with web.ui.i18n.plain."""
     return re.sub(r"\\(.)", r"\1", markdown)

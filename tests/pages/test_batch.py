@@ -20,8 +20,8 @@ def _upload(at, name, data):
 
 
 def test_a_batch_file_round_trip_matches_the_api(app, ready_service):
-    from core import batch
-    from tests.web.conftest import client_for
+    from core.exploration import batch_files as batch
+    from tests.web.http.conftest import client_for
 
     api_client = client_for(ready_service.settings)
     goto(app, "pages/batch.py")
@@ -32,7 +32,7 @@ def test_a_batch_file_round_trip_matches_the_api(app, ready_service):
     assert not app.exception
     download = app.get("download_button")[0]
     assert download.proto.label == "結果を CSV でダウンロード"
-    # The bytes the download button serves: the session's table through core.batch.to_csv.
+    # The bytes the download button serves: the session's table through batch_files.to_csv.
     served = batch.to_csv(app.session_state["batch_output"])
     back = pd.read_csv(io.BytesIO(served), encoding="utf-8-sig")
     for _, row in back.iterrows():

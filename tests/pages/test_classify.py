@@ -3,9 +3,8 @@ from __future__ import annotations
 import pytest
 
 from core.errors import ModelNotReady
-from core.service import ClassifierService
+from core.inference.service import ClassifierService
 from tests.pages.conftest import as_shown, goto
-from web import resources
 
 SUBMIT = "classify_submit"
 
@@ -69,14 +68,16 @@ def test_english_ui_is_selectable(app):
     assert "Result" in [s.value for s in _submit(app).subheader][-1]
 
 
-def test_failed_model_says_why_and_offers_retry(app, monkeypatch, tmp_path):
-    from core.config import Settings
+def test_failed_model_says_why_and_offers_retry(app, use_service, tmp_path):
+    from core.config import ModelSettings, Settings
 
-    broken = ClassifierService(Settings(model_id=str(tmp_path / "missing-model")))
+    broken = ClassifierService(
+        Settings(model=ModelSettings(model_id=str(tmp_path / "missing-model")))
+    )
     broken.start_loading()
     with pytest.raises(ModelNotReady):
         broken.model(wait=30)
-    monkeypatch.setattr(resources, "get_service", lambda: broken)
+    use_service(broken)
     app.run()
     assert "missing-model" in as_shown(app.error[0].value)
     assert app.button(key="model_retry").label == "再読み込み"
@@ -155,17 +156,19 @@ def test_a_label_with_markdown_shows_as_typed_on_its_checkbox(app):
 
 
 def test_retry_after_a_fixed_model_directory_loads_without_a_restart(
-    app, monkeypatch, tmp_path, tiny_model_dir
+    app, use_service, tmp_path, tiny_model_dir
 ):
     import shutil
 
-    from core.config import Settings
+    from core.config import ModelSettings, Settings
 
     model_dir = tmp_path / "model"
     model_dir.mkdir()
     (model_dir / "config.json").write_text("{ corrupt", encoding="utf-8")
-    service = ClassifierService(Settings(model_id=str(model_dir), num_threads=1))
-    monkeypatch.setattr(resources, "get_service", lambda: service)
+    service = ClassifierService(
+        Settings(model=ModelSettings(model_id=str(model_dir), num_threads=1))
+    )
+    use_service(service)
     service.start_loading()
     assert not service.wait_ready(30)
     app.run()

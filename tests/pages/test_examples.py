@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.defaults import DEFAULT_EXAMPLES
+from core.labels.defaults import DEFAULT_EXAMPLES
 from tests.pages.conftest import as_shown, goto
 
 EXAMPLES_PAGE = "pages/examples.py"

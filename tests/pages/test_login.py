@@ -71,7 +71,7 @@ def test_log_out_returns_to_the_login_page(guarded_app):
 
 
 def test_too_many_failures_lock_even_the_right_password_out(guarded_app, guarded_service):
-    for _ in range(guarded_service.settings.login_max_failures):
+    for _ in range(guarded_service.settings.auth.login_max_failures):
         _log_in(guarded_app, "wrong")
     _log_in(guarded_app, PASSWORD)
     assert not _shows_app_content(guarded_app)

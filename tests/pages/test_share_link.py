@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 from streamlit.testing.v1 import AppTest
 
-from core.share import QUERY_KEY
+from core.labels.share_links import QUERY_KEY
 from tests.pages.conftest import goto, new_session
 
 

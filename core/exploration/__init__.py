@@ -1,0 +1,1 @@
+"""Exploring many texts at once: score matrix, template comparison, batch files, evaluation."""

@@ -1,0 +1,119 @@
+"""Micro-batching: pairs from concurrent requests share one forward pass.
+
+Requests from different browser sessions and API clients each hand their tokenized pairs to one
+worker thread. The worker takes the first waiting request, waits a few milliseconds for more, sorts
+all pairs by length (so padding stays small), runs them in chunks, and hands each request its rows.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Features = dict[str, list[int]]
+RunBatch = Callable[[list[Features]], Any]
+
+
+@dataclass
+class _Job:
+    features: list[Features]
+    done: threading.Event = field(default_factory=threading.Event)
+    rows: list[Any] = field(default_factory=list)
+    error: BaseException | None = None
+
+
+class MicroBatcher:
+    """Merge concurrent forward passes; results equal running each request alone."""
+
+    def __init__(self, run_batch: RunBatch, max_wait_seconds: float, max_pairs: int) -> None:
+        self._run_batch = run_batch
+        self._max_wait = max_wait_seconds
+        self._max_pairs = max_pairs
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._loop, name="micro-batcher", daemon=True)
+        self._thread.start()
+
+    def shutdown(self, timeout: float | None = None) -> None:
+        """Finish the jobs already queued, then stop the worker thread."""
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def __call__(self, features: list[Features]) -> Any:
+        """Logits rows for `features`, in order; blocks until the worker has run them."""
+        import torch
+
+        if self._closed:
+            raise RuntimeError("the micro-batcher is shut down")
+        job = _Job(features)
+        self._queue.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return torch.stack(job.rows)
+
+    def _collect(self) -> list[_Job] | None:
+        """The next jobs to run together; None once shut down and every queued job is done."""
+        first = self._queue.get()
+        if first is None:
+            return None
+        jobs = [first]
+        pairs = len(first.features)
+        deadline = time.monotonic() + self._max_wait
+        while pairs < self._max_pairs:
+            remaining = deadline - time.monotonic()
+            try:
+                job = (
+                    self._queue.get(timeout=remaining)
+                    if remaining > 0
+                    else self._queue.get_nowait()
+                )
+            except queue.Empty:
+                break
+            if job is None:
+                # Shut down: run what was gathered, then stop at the next collect.
+                self._queue.put(None)
+                break
+            jobs.append(job)
+            pairs += len(job.features)
+        return jobs
+
+    def _loop(self) -> None:
+        while (jobs := self._collect()) is not None:
+            try:
+                self._run(jobs)
+            except Exception:
+                # One bad request must not fail the others merged with it: run each alone.
+                for job in jobs:
+                    self._run_alone(job)
+            for job in jobs:
+                job.done.set()
+
+    def _run_alone(self, job: _Job) -> None:
+        try:
+            self._run([job])
+        except Exception as exc:
+            job.error = exc
+
+    def _run(self, jobs: list[_Job]) -> None:
+        items = [
+            (job, index, feature) for job in jobs for index, feature in enumerate(job.features)
+        ]
+        items.sort(key=lambda item: len(item[2]["input_ids"]))
+        rows: dict[tuple[int, int], Any] = {}
+        for start in range(0, len(items), self._max_pairs):
+            chunk = items[start : start + self._max_pairs]
+            logits = self._run_batch([feature for _, _, feature in chunk])
+            for (job, index, _), row in zip(chunk, logits, strict=True):
+                rows[(id(job), index)] = row
+        for job in jobs:
+            job.rows = [rows[(id(job), i)] for i in range(len(job.features))]

@@ -1,0 +1,112 @@
+"""A classification request: raw user input checked into a ClassificationRequest, or InputError."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from core.config import Settings
+from core.errors import InputError
+
+PLACEHOLDER = "{}"
+# Shown from an over-long label, so the message names it without flooding the screen.
+LABEL_PREVIEW_CHARS = 20
+
+
+@dataclass(frozen=True)
+class ClassificationRequest:
+    """Validated input: labels are stripped, de-duplicated and in the user's order."""
+
+    text: str
+    labels: tuple[str, ...]
+    hypothesis_template: str
+    multi_label: bool = False
+    dropped_labels: tuple[str, ...] = ()
+
+
+def check_template(template: str, settings: Settings) -> str:
+    """A template with exactly one `{}` and no other braces (no format fields at all)."""
+    if not isinstance(template, str):
+        raise InputError("error.bad_request", detail="hypothesis_template")
+    if len(template) > settings.limits.max_template_chars:
+        raise InputError(
+            "error.template_too_long",
+            length=len(template),
+            limit=settings.limits.max_template_chars,
+        )
+    count = template.count(PLACEHOLDER)
+    if count != 1:
+        raise InputError("error.template_placeholder", count=count)
+    if "{" in template.replace(PLACEHOLDER, "") or "}" in template.replace(PLACEHOLDER, ""):
+        raise InputError("error.template_braces")
+    return template
+
+
+def fill_template(template: str, label: str) -> str:
+    """Put `label` where `{}` stands, by plain string splicing, never str.format."""
+    before, after = template.split(PLACEHOLDER, 1)
+    return before + label + after
+
+
+def clean_text(text: object, settings: Settings) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("error.empty_text")
+    text = text.strip()
+    if len(text) > settings.limits.max_text_chars:
+        raise InputError(
+            "error.text_too_long", length=len(text), limit=settings.limits.max_text_chars
+        )
+    return text
+
+
+def clean_labels(
+    labels: Iterable[object], settings: Settings
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Stripped labels in order with duplicates dropped, and the dropped ones."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    for raw in labels:
+        if not isinstance(raw, str):
+            raise InputError("error.label_not_text")
+        label = raw.strip()
+        if not label:
+            continue
+        if len(label) > settings.limits.max_label_chars:
+            raise InputError(
+                "error.label_too_long",
+                label=label[:LABEL_PREVIEW_CHARS],
+                length=len(label),
+                limit=settings.limits.max_label_chars,
+            )
+        if label in kept:
+            dropped.append(label)
+        else:
+            kept.append(label)
+    if not kept:
+        raise InputError("error.no_labels")
+    if len(kept) > settings.limits.max_labels:
+        raise InputError("error.too_many_labels", count=len(kept), limit=settings.limits.max_labels)
+    return tuple(kept), tuple(dropped)
+
+
+def build_request(
+    text: object,
+    labels: Iterable[object],
+    settings: Settings,
+    hypothesis_template: str | None = None,
+    multi_label: bool = False,
+) -> ClassificationRequest:
+    template = check_template(
+        settings.model.hypothesis_template if hypothesis_template is None else hypothesis_template,
+        settings,
+    )
+    if isinstance(labels, str):
+        labels = [labels]
+    kept, dropped = clean_labels(labels, settings)
+    return ClassificationRequest(
+        text=clean_text(text, settings),
+        labels=kept,
+        hypothesis_template=template,
+        multi_label=bool(multi_label),
+        dropped_labels=dropped,
+    )

@@ -1,0 +1,120 @@
+"""Score (text, hypothesis) pairs: prepare → infer → post-process, one forward pass per request."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import InputError
+from core.inference.model_loading import LoadedModel
+from core.inference.request import ClassificationRequest, fill_template
+from core.inference.result import ClassificationResult
+
+# [CLS] text [SEP] hypothesis [SEP]
+PAIR_SPECIAL_TOKENS = 3
+
+
+Features = dict[str, list[int]]
+
+
+@dataclass
+class EncodedRequest:
+    """One request's pairs, tokenized, unpadded: pairs of several requests can share a batch."""
+
+    features: list[Features]
+    truncated: bool
+
+
+def encode(loaded: LoadedModel, request: ClassificationRequest) -> EncodedRequest:
+    """Tokenize every pair; cut the text, never the hypothesis, to what the model reads."""
+    tokenizer = loaded.tokenizer
+    hypotheses = [fill_template(request.hypothesis_template, label) for label in request.labels]
+    text_tokens = len(tokenizer.tokenize(request.text))
+    longest_hypothesis = max(len(tokenizer.tokenize(h)) for h in hypotheses)
+    if longest_hypothesis + PAIR_SPECIAL_TOKENS + 1 > loaded.max_tokens:
+        raise InputError("error.hypothesis_too_long", limit=loaded.max_tokens)
+    truncated = text_tokens + longest_hypothesis + PAIR_SPECIAL_TOKENS > loaded.max_tokens
+    encodings = tokenizer(
+        [request.text] * len(hypotheses),
+        hypotheses,
+        truncation="only_first" if truncated else False,
+        max_length=loaded.max_tokens if truncated else None,
+        # transformers 5 dropped token_type_ids from BertJapaneseTokenizer's outputs;
+        # without them a BERT NLI model reads the hypothesis as part of the premise.
+        return_token_type_ids=loaded.use_segment_ids,
+    )
+    names = list(encodings.keys())
+    features = [{name: encodings[name][i] for name in names} for i in range(len(hypotheses))]
+    return EncodedRequest(features=features, truncated=truncated)
+
+
+def collate(loaded: LoadedModel, features: list[Features]) -> Any:
+    """Pad a list of pairs to the longest one, as tensors."""
+    return loaded.tokenizer.pad(features, padding=True, return_tensors="pt")
+
+
+def infer(loaded: LoadedModel, encodings: Any) -> Any:
+    import torch
+
+    with torch.inference_mode():
+        return loaded.model(**encodings).logits.float()
+
+
+def postprocess(loaded: LoadedModel, logits: Any, multi_label: bool) -> list[float]:
+    """Scores in label order, exactly as transformers' zero-shot pipeline computes them."""
+    if multi_label:
+        pair = logits[:, [loaded.contradiction_index, loaded.entailment_index]]
+        return pair.softmax(dim=-1)[:, 1].tolist()
+    return logits[:, loaded.entailment_index].softmax(dim=0).tolist()
+
+
+def effective_multi_label(request: ClassificationRequest) -> bool:
+    # With one label a softmax across labels is always 1.0; the pipeline switches mode too.
+    return request.multi_label or len(request.labels) == 1
+
+
+def forward(loaded: LoadedModel, features: list[Features]) -> Any:
+    """Logits for a list of pairs, in order: collate → infer."""
+    return infer(loaded, collate(loaded, features))
+
+
+def classify(
+    loaded: LoadedModel,
+    request: ClassificationRequest,
+    run_forward: Callable[[list[Features]], Any] | None = None,
+) -> ClassificationResult:
+    """prepare → infer → post-process; `run_forward` lets a micro-batcher do the infer step."""
+    started = time.perf_counter()
+    encoded = encode(loaded, request)
+    if run_forward is None:
+        logits = forward(loaded, encoded.features)
+    else:
+        logits = run_forward(encoded.features)
+    multi_label = effective_multi_label(request)
+    scores = postprocess(loaded, logits, multi_label)
+    return rank(loaded, request, scores, multi_label, encoded.truncated, started)
+
+
+def rank(
+    loaded: LoadedModel,
+    request: ClassificationRequest,
+    scores: list[float],
+    multi_label: bool,
+    truncated: bool,
+    started: float,
+) -> ClassificationResult:
+    order = sorted(range(len(scores)), key=lambda i: scores[i], reverse=True)
+    return ClassificationResult(
+        text=request.text,
+        labels=tuple(request.labels[i] for i in order),
+        scores=tuple(float(scores[i]) for i in order),
+        multi_label=multi_label,
+        hypothesis_template=request.hypothesis_template,
+        model_id=loaded.model_id,
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+        truncated=truncated,
+        max_tokens=loaded.max_tokens,
+        dropped_labels=request.dropped_labels,
+    )

@@ -1,0 +1,161 @@
+"""One model per process: loaded in the background, shared by the API and every browser session."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from functools import partial
+
+from core.config import Settings
+from core.errors import ModelError, ModelNotReady
+from core.inference import scoring
+from core.inference.microbatch import MicroBatcher
+from core.inference.model_loading import LoadedModel, load_from_settings
+from core.inference.request import ClassificationRequest, build_request
+from core.inference.result import ClassificationResult
+from core.inference.result_cache import ResultCache
+
+
+class ModelState(StrEnum):
+    IDLE = "idle"
+    LOADING = "loading"
+    READY = "ready"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    state: ModelState
+    model_id: str
+    error: str | None = None
+
+
+class ClassifierService:
+    """Loads the model once on a background thread and scores requests against it."""
+
+    def __init__(
+        self, settings: Settings, loader: Callable[[Settings], LoadedModel] = load_from_settings
+    ) -> None:
+        self.settings = settings
+        self._loader = loader
+        self._guard = threading.Lock()
+        self._batcher: MicroBatcher | None = None
+        # Set once a load settles either way, so waiters wake on failure too, not only on success.
+        self._settled = threading.Event()
+        self._state = ModelState.IDLE
+        self._error: str | None = None
+        self._loaded: LoadedModel | None = None
+        self.results = ResultCache()
+
+    def status(self) -> ModelStatus:
+        with self._guard:
+            return ModelStatus(self._state, self.settings.model.model_id, self._error)
+
+    def start_loading(self) -> bool:
+        """Start loading unless under way or done; a failed load is retried. True if started."""
+        with self._guard:
+            if self._state in (ModelState.LOADING, ModelState.READY):
+                return False
+            self._state = ModelState.LOADING
+            self._error = None
+            self._settled.clear()
+        threading.Thread(target=self._load, name="model-loader", daemon=True).start()
+        return True
+
+    def _load(self) -> None:
+        try:
+            loaded = self._loader(self.settings)
+            # One worker runs every forward pass: two at once would only fight over torch's threads.
+            batcher = MicroBatcher(
+                partial(scoring.forward, loaded),
+                max_wait_seconds=self.settings.batching.batch_wait_ms / 1000,
+                max_pairs=self.settings.batching.max_batch_pairs,
+            )
+        except ModelError as exc:
+            self._fail(str(exc))
+            return
+        except Exception as exc:  # a loader bug must still surface on /healthz, not kill silently
+            self._fail(f"{type(exc).__name__}: {exc}")
+            return
+        with self._guard:
+            self._loaded = loaded
+            self._batcher = batcher
+            self._state = ModelState.READY
+        self._settled.set()
+
+    def _fail(self, error: str) -> None:
+        with self._guard:
+            self._state = ModelState.ERROR
+            self._error = error
+        self._settled.set()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait until the load settles or `timeout` passes; True if the model is ready."""
+        self._settled.wait(timeout)
+        return self.status().state == ModelState.READY
+
+    def model(self, wait: float | None = None) -> LoadedModel:
+        """The loaded model, waiting up to `wait` seconds (default: the setting) while it loads."""
+        if self.status().state == ModelState.IDLE:
+            self.start_loading()
+        self.wait_ready(self.settings.model.ready_wait_seconds if wait is None else wait)
+        with self._guard:
+            if self._loaded is None:
+                raise ModelNotReady(self._error or self._state.value)
+            return self._loaded
+
+    def _cache_key(self, request: ClassificationRequest) -> tuple:
+        model = self.settings.model
+        return (
+            model.model_id,
+            model.quantize,
+            request.text,
+            request.labels,
+            request.hypothesis_template,
+            request.multi_label,
+        )
+
+    def classify(
+        self,
+        text: object,
+        labels: Iterable[object],
+        hypothesis_template: str | None = None,
+        multi_label: bool = False,
+        wait: float | None = None,
+    ) -> ClassificationResult:
+        """Validate first, so bad input is refused even while the model loads; then score.
+
+        A request seen before is answered from the result cache, with its own elapsed time and
+        `from_cache` set; errors are never cached, so they are retried each time.
+        """
+        started = time.perf_counter()
+        request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
+        key = self._cache_key(request)
+        cached = self.results.get(key)
+        if cached is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            # Duplicates dropped belong to this request's input, not to the one cached first.
+            return replace(
+                cached,
+                elapsed_ms=elapsed_ms,
+                from_cache=True,
+                dropped_labels=request.dropped_labels,
+            )
+        loaded = self.model(wait)
+        result = scoring.classify(loaded, request, run_forward=self._batcher)
+        self.results.put(key, result)
+        return result
+
+    def shutdown(self) -> None:
+        """Stop the micro-batcher's thread and let the model go; the service can load again."""
+        with self._guard:
+            batcher, self._batcher = self._batcher, None
+            self._loaded = None
+            self._state = ModelState.IDLE
+            self._settled.clear()
+        if batcher is not None:
+            batcher.shutdown()
+        self.results.clear()

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.errors import InputError
+from core.labels.editing import (
+    add_label,
+    export_label_set,
+    import_label_set,
+    move_label,
+    remove_label,
+    rename_label,
+)
+
+
+def test_add_appends_a_stripped_label():
+    assert add_label(["旅行"], " 料理 ") == ["旅行", "料理"]
+
+
+def test_add_refuses_a_duplicate():
+    with pytest.raises(InputError, match="すでに"):
+        add_label(["旅行"], "旅行")
+
+
+def test_add_refuses_an_empty_label():
+    with pytest.raises(InputError):
+        add_label(["旅行"], "  ")
+
+
+def test_rename_replaces_in_place():
+    assert rename_label(["旅行", "料理"], 1, "グルメ") == ["旅行", "グルメ"]
+
+
+def test_rename_to_another_existing_label_is_refused():
+    with pytest.raises(InputError):
+        rename_label(["旅行", "料理"], 1, "旅行")
+
+
+def test_remove_drops_one_label():
+    assert remove_label(["旅行", "料理", "踊り"], 1) == ["旅行", "踊り"]
+
+
+def test_move_up_and_down():
+    assert move_label(["a", "b", "c"], 2, -1) == ["a", "c", "b"]
+    assert move_label(["a", "b", "c"], 0, 1) == ["b", "a", "c"]
+
+
+def test_move_past_the_end_stops_there():
+    assert move_label(["a", "b"], 0, -1) == ["a", "b"]
+
+
+def test_export_then_import_round_trips():
+    text = export_label_set("趣味", ["旅行", "料理"])
+    assert json.loads(text) == {"name": "趣味", "labels": ["旅行", "料理"]}
+    assert import_label_set(text) == ("趣味", ["旅行", "料理"])
+
+
+def test_import_accepts_a_bare_list():
+    assert import_label_set('["旅行", "料理", "旅行"]') == ("", ["旅行", "料理"])
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ("{not json", "error.bad_json"),
+        (b"\xff\xfe\x00binary", "error.bad_json"),
+        ('"just a string"', "error.bad_label_set"),
+        ('{"name": "x"}', "error.bad_label_set"),
+        ('{"name": "x", "labels": [1, 2]}', "error.bad_label_set"),
+        ('{"name": "x", "labels": []}', "error.no_labels"),
+    ],
+)
+def test_malformed_import_is_a_clear_error(data, key):
+    with pytest.raises(InputError) as error:
+        import_label_set(data)
+    assert error.value.key == key

@@ -1,0 +1,78 @@
+"""With access control on, nothing but status answers without credentials; with them, all works."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.conftest import API_TOKEN, PASSWORD
+from web.http.routes import CLASSIFY_PATH
+
+BODY = {"text": "そうだ京都に行こう!", "labels": ["旅行", "料理", "踊り"]}
+PROTECTED = [
+    ("POST", CLASSIFY_PATH),
+    ("GET", "/api/defaults"),
+    ("GET", "/lite"),
+    ("GET", "/lite/lite.js"),
+]
+
+
+def _basic(password: str) -> dict[str, str]:
+    token = base64.b64encode(f"anyone:{password}".encode()).decode()
+    return {"authorization": f"Basic {token}"}
+
+
+def _call(client, method, path, headers=None):
+    if method == "POST":
+        return client.post(path, json=BODY, headers=headers or {})
+    return client.get(path, headers=headers or {})
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED)
+def test_nothing_answers_without_credentials(guarded_client, method, path):
+    response = _call(guarded_client, method, path)
+    assert response.status_code == 401
+    assert "www-authenticate" in response.headers
+    assert "旅行" not in response.text
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED)
+def test_a_wrong_token_is_refused(guarded_client, method, path):
+    response = _call(guarded_client, method, path, {"authorization": "Bearer wrong"})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), PROTECTED)
+def test_the_api_token_opens_everything(guarded_client, method, path):
+    response = _call(guarded_client, method, path, {"authorization": f"Bearer {API_TOKEN}"})
+    assert response.status_code == 200
+
+
+def test_the_password_through_basic_auth_opens_the_plain_page(guarded_client):
+    assert guarded_client.get("/lite", headers=_basic(PASSWORD)).status_code == 200
+    response = guarded_client.post(CLASSIFY_PATH, json=BODY, headers=_basic(PASSWORD))
+    assert response.status_code == 200
+    assert set(response.json()["labels"]) == set(BODY["labels"])
+
+
+def test_health_and_readiness_stay_open_and_say_only_the_state(guarded_client, tiny_model_dir):
+    for path in ("/healthz", "/readyz"):
+        response = guarded_client.get(path)
+        assert response.status_code == 200
+        assert response.json()["model"] == {"state": "ready"}
+        assert str(tiny_model_dir) not in response.text
+
+
+def test_repeated_wrong_passwords_lock_the_client_out(guarded_client, guarded_service):
+    limit = guarded_service.settings.auth.login_max_failures
+    for _ in range(limit):
+        assert guarded_client.get("/lite", headers=_basic("wrong")).status_code == 401
+    locked = guarded_client.get("/lite", headers=_basic(PASSWORD))
+    assert locked.status_code == 429
+    assert "retry-after" in locked.headers
+
+
+def test_an_open_demo_needs_no_credentials(open_client):
+    assert open_client.post(CLASSIFY_PATH, json=BODY).status_code == 200
+    assert open_client.get("/lite").status_code == 200

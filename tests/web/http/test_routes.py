@@ -1,0 +1,190 @@
+"""The JSON API in-process: every kind of bad input gets a clear answer, and the server goes on."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from web.http.request_log import LOGGER_NAME
+from web.http.routes import CLASSIFY_PATH, MAX_BODY_BYTES
+
+GOOD = {"text": "そうだ京都に行こう!", "labels": ["旅行", "料理", "踊り"]}
+
+# (case id, raw body or JSON object, expected status, expected error code or None)
+BAD_INPUT = [
+    ("not json", b"{text: oops", 400, "error.bad_request"),
+    ("binary body", bytes(range(256)), 400, "error.bad_request"),
+    ("json array", [GOOD], 400, "error.bad_request"),
+    ("labels a string", {**GOOD, "labels": "旅行"}, 400, "error.bad_request"),
+    ("labels of numbers", {**GOOD, "labels": [1, 2]}, 400, "error.label_not_text"),
+    ("template a number", {**GOOD, "hypothesis_template": 3}, 400, "error.bad_request"),
+    ("multi_label a string", {**GOOD, "multi_label": "yes"}, 400, "error.bad_request"),
+    ("text missing", {"labels": GOOD["labels"]}, 400, "error.empty_text"),
+    ("text empty", {**GOOD, "text": ""}, 400, "error.empty_text"),
+    ("text whitespace", {**GOOD, "text": " \n\u3000\t"}, 400, "error.empty_text"),
+    ("text 10,000 chars", {**GOOD, "text": "あ" * 10_000}, 400, "error.text_too_long"),
+    ("text 100,000 chars", {**GOOD, "text": "a" * 100_000}, 413, "error.body_too_large"),
+    ("no labels", {**GOOD, "labels": []}, 400, "error.no_labels"),
+    ("500 labels", {**GOOD, "labels": [f"L{i}" for i in range(500)]}, 400, "error.too_many_labels"),
+    ("10,000-char label", {**GOOD, "labels": ["あ" * 10_000]}, 400, "error.label_too_long"),
+    ("template without {}", {**GOOD, "hypothesis_template": "これは例"}, 400, None),
+    ("template with two {}", {**GOOD, "hypothesis_template": "{}と{}"}, 400, None),
+    ("template attribute access", {**GOOD, "hypothesis_template": "{0.__class__}"}, 400, None),
+    ("body over the limit", b" " * (MAX_BODY_BYTES + 1), 413, "error.body_too_large"),
+]
+
+
+def _post(client, body):
+    if isinstance(body, bytes):
+        return client.post(
+            CLASSIFY_PATH, content=body, headers={"content-type": "application/json"}
+        )
+    return client.post(CLASSIFY_PATH, json=body)
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [case[1:] for case in BAD_INPUT],
+    ids=[case[0] for case in BAD_INPUT],
+)
+def test_bad_input_gets_a_clear_error_and_the_server_goes_on(open_client, body, status, code):
+    response = _post(open_client, body)
+    assert response.status_code == status
+    data = response.json()
+    assert data["error"]
+    assert "Traceback" not in data["error"]
+    if code:
+        assert data["code"] == code
+    assert _post(open_client, GOOD).status_code == 200
+
+
+def test_english_clients_get_english_errors(open_client):
+    response = open_client.post(
+        CLASSIFY_PATH, json={**GOOD, "labels": []}, headers={"accept-language": "en-US"}
+    )
+    assert response.json()["error"].isascii()
+
+
+def test_duplicate_labels_are_dropped_in_order(open_client):
+    response = _post(open_client, {**GOOD, "labels": ["料理", "旅行", "料理"]})
+    assert response.status_code == 200
+    assert sorted(response.json()["labels"]) == ["料理", "旅行"]
+
+
+def test_html_in_text_and_labels_comes_back_as_json_strings(open_client):
+    script = "<script>alert(1)</script>"
+    response = _post(open_client, {"text": script + "京都", "labels": [script, "<b>料理</b>"]})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert set(response.json()["labels"]) == {script, "<b>料理</b>"}
+
+
+def test_a_crash_inside_one_request_is_a_500_and_others_go_on(open_client, monkeypatch):
+    from web import resources
+
+    real = resources.classify
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(resources, "classify", broken)
+    response = _post(open_client, GOOD)
+    assert response.status_code == 500
+    assert response.json()["code"] == "error.internal"
+    assert "boom" not in response.json()["error"]
+    assert response.headers["x-request-id"] in response.json()["error"]
+    monkeypatch.setattr(resources, "classify", real)
+    assert _post(open_client, GOOD).status_code == 200
+
+
+def test_each_request_logs_one_json_line_without_the_text(open_client, caplog):
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addHandler(caplog.handler)
+    try:
+        response = _post(open_client, {**GOOD, "text": "秘密の文章です"})
+    finally:
+        logger.removeHandler(caplog.handler)
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == LOGGER_NAME]
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["request_id"] == response.headers["x-request-id"]
+    assert line["route"] == CLASSIFY_PATH
+    assert line["status"] == 200
+    assert line["labels"] == 3
+    assert line["latency_ms"] >= 0
+    assert "秘密" not in caplog.text
+
+
+def test_a_well_formed_client_request_id_is_kept(open_client):
+    response = open_client.get("/healthz", headers={"x-request-id": "abc-123"})
+    assert response.headers["x-request-id"] == "abc-123"
+
+
+def test_a_forged_request_id_is_replaced(open_client):
+    response = open_client.get("/healthz", headers={"x-request-id": 'x"\n{"status":200}'})
+    assert response.headers["x-request-id"] != 'x"\n{"status":200}'
+    assert response.headers["x-request-id"].isalnum()
+
+
+def _service_client(use_service, service):
+    from tests.web.http.conftest import client_for
+
+    use_service(service)
+    return client_for(service.settings)
+
+
+def test_while_the_model_loads_the_api_answers_503_with_retry_after(use_service, settings):
+    import threading
+    from dataclasses import replace
+
+    from core.inference.service import ClassifierService
+
+    gate = threading.Event()
+    service = ClassifierService(
+        replace(settings, model=replace(settings.model, ready_wait_seconds=0)),
+        loader=lambda s: gate.wait() and None,
+    )
+    service.start_loading()
+    client = _service_client(use_service, service)
+    try:
+        # A text never asked before: the result cache must not answer for the model.
+        response = _post(client, {**GOOD, "text": "読み込み中に届いた文です。"})
+        assert response.status_code == 503
+        assert int(response.headers["retry-after"]) > 0
+        assert client.get("/healthz").json()["model"]["state"] == "loading"
+    finally:
+        gate.set()
+
+
+def test_a_corrupt_model_directory_shows_on_healthz_and_a_retry_recovers(
+    use_service, tmp_path, tiny_model_dir
+):
+    import shutil
+
+    from core.config import ModelSettings, Settings
+    from core.inference.service import ClassifierService
+
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "config.json").write_text("{ corrupt", encoding="utf-8")
+    service = ClassifierService(
+        Settings(model=ModelSettings(model_id=str(model_dir), num_threads=1))
+    )
+    client = _service_client(use_service, service)
+    service.start_loading()
+    assert not service.wait_ready(30)
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.json()["model"]["state"] == "error"
+    assert health.json()["model"]["error"]
+    assert client.get("/readyz").status_code == 503
+    assert _post(client, GOOD).status_code == 503
+
+    shutil.rmtree(model_dir)
+    shutil.copytree(tiny_model_dir, model_dir)
+    assert service.start_loading()
+    assert service.wait_ready(30)
+    assert client.get("/readyz").status_code == 200
+    assert _post(client, GOOD).status_code == 200

@@ -1,0 +1,71 @@
+"""Every message key the code uses exists in both languages, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from core import messages as core_messages
+from tests.conftest import ROOT
+from web import text as web_text
+
+# t("key"), message("key"), InputError("key"), flash(t("key")), error codes: any quoted key
+# passed straight to one of the functions that look texts up.
+KEY_CALL = re.compile(r"""\b(?:t|message|InputError)\(\s*f?["']([a-z_]+\.[a-z_{}]+)["']""")
+SOURCE_DIRS = ("app.py", "core", "web", "pages")
+
+
+def _sources():
+    for entry in SOURCE_DIRS:
+        path = ROOT / entry
+        yield from ([path] if path.is_file() else sorted(path.rglob("*.py")))
+
+
+def _used_keys() -> set[str]:
+    keys = set()
+    for path in _sources():
+        keys.update(KEY_CALL.findall(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def _known(key: str) -> bool:
+    tables = (web_text.MESSAGES, core_messages.MESSAGES)
+    if "{" not in key:
+        return any(key in table for table in tables)
+    # t(f"compare.scope_{s}"): some key must match the pattern.
+    pattern = re.compile(re.sub(r"\\\{[^}]*\\\}", ".+", re.escape(key)) + "$")
+    return any(pattern.match(known) for table in tables for known in table)
+
+
+def test_the_scan_finds_the_keys_in_use():
+    keys = _used_keys()
+    assert {"classify.submit", "error.empty_text", "compare.scope_{s}"} <= keys
+
+
+def test_every_key_used_in_the_code_exists():
+    missing = sorted(key for key in _used_keys() if not _known(key))
+    assert missing == []
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("table", [web_text.MESSAGES, core_messages.MESSAGES], ids=["web", "core"])
+def test_every_message_has_both_languages_with_the_same_placeholders(table):
+    for key, (ja, en) in table.items():
+        assert ja.strip() and en.strip(), key
+        assert _fields(ja) == _fields(en), key
+
+
+def test_core_and_web_tables_do_not_overlap():
+    assert not set(core_messages.MESSAGES) & set(web_text.MESSAGES)
+
+
+def test_core_holds_only_the_texts_of_its_own_errors():
+    in_core = set()
+    for path in sorted((ROOT / "core").rglob("*.py")):
+        in_core.update(KEY_CALL.findall(path.read_text(encoding="utf-8")))
+    assert set(core_messages.MESSAGES) <= in_core

@@ -1,0 +1,125 @@
+"""Who may use the HTTP routes, and whether the Streamlit pages need a login.
+
+Access control is off by default (an open demo, like the seed). It is on when APP_PASSWORD or
+APP_PASSWORD_HASH is set, or when an [auth] section (OIDC) is in Streamlit's secrets. Then:
+- the JSON API needs `Authorization: Bearer <API_TOKEN>` (or the password through Basic auth,
+  which is how the plain-HTTP page's own fetch() calls get through);
+- the plain-HTTP page needs the password through the browser's Basic-auth prompt;
+- /healthz and /readyz stay open and say nothing but the model's state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from core.auth import Throttle, basic_password, bearer_token_ok, verify_password
+from core.config import Settings
+from web.text import header_lang, message
+
+REALM = 'Basic realm="zeroshot", charset="UTF-8"'
+# Clients whose Basic-auth failures are remembered; the oldest are forgotten first.
+MAX_TRACKED_CLIENTS = 10_000
+# Passwords already verified, so a PBKDF2 hash costs once per password, not once per request.
+MAX_VERIFIED = 16
+
+Handler = Callable[[Request, Settings], Awaitable[Response]]
+
+
+def oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def access_control_on(settings: Settings) -> bool:
+    return settings.auth.password_required or oidc_configured()
+
+
+class BasicAuthGuard:
+    """Checks Basic-auth passwords with a per-client throttle and a small verified cache."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._throttles: OrderedDict[str, Throttle] = OrderedDict()
+        self._key = secrets.token_bytes(32)
+        self._verified: OrderedDict[bytes, None] = OrderedDict()
+
+    def _throttle(self, client: str, settings: Settings) -> Throttle:
+        throttle = self._throttles.pop(client, None) or Throttle(
+            settings.auth.login_max_failures, settings.auth.login_lockout_seconds
+        )
+        self._throttles[client] = throttle
+        while len(self._throttles) > MAX_TRACKED_CLIENTS:
+            self._throttles.popitem(last=False)
+        return throttle
+
+    def check(self, password: str, client: str, settings: Settings) -> bool | None:
+        """True/False for the password; None while this client is locked out."""
+        mark = hmac.new(self._key, password.encode(), hashlib.sha256).digest()
+        with self._lock:
+            throttle = self._throttle(client, settings)
+            if throttle.locked():
+                return None
+            if mark in self._verified:
+                return True
+        ok = verify_password(password, settings.auth.app_password, settings.auth.app_password_hash)
+        with self._lock:
+            throttle.record(ok)
+            if ok:
+                self._verified[mark] = None
+                while len(self._verified) > MAX_VERIFIED:
+                    self._verified.popitem(last=False)
+        return ok
+
+
+GUARD = BasicAuthGuard()
+
+
+def authorized(request: Request, settings: Settings) -> bool | None:
+    """True if the request may pass, False if not, None if its client is locked out."""
+    if not access_control_on(settings):
+        return True
+    header = request.headers.get("authorization")
+    if bearer_token_ok(header, settings.auth.api_token):
+        return True
+    password = basic_password(header)
+    if password is None or not settings.auth.password_required:
+        return False
+    client = request.client.host if request.client else "-"
+    return GUARD.check(password, client, settings)
+
+
+def _refusal(verdict: bool | None, page: bool, lang: str) -> Response:
+    if verdict is None:
+        body = {"error": message("login.locked_http", lang), "code": "auth.locked"}
+        return JSONResponse(body, status_code=429, headers={"Retry-After": "60"})
+    headers = {"WWW-Authenticate": REALM if page else f"Bearer, {REALM}"}
+    if page:
+        return Response(message("login.required_http", lang), status_code=401, headers=headers)
+    body = {"error": message("login.required_http", lang), "code": "auth.required"}
+    return JSONResponse(body, status_code=401, headers=headers)
+
+
+def protected(
+    handler: Handler, settings: Settings, page: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
+    """A Starlette endpoint for `handler`, behind the access check when access control is on."""
+
+    async def guarded(request: Request) -> Response:
+        verdict = authorized(request, settings)
+        if verdict is not True:
+            return _refusal(verdict, page, header_lang(request.headers.get("accept-language")))
+        return await handler(request, settings)
+
+    guarded.__name__ = handler.__name__
+    return guarded

@@ -1,0 +1,96 @@
+"""A plain-HTTP page for hosts with no WebSocket (App Runner): HTML + fetch, no Streamlit UI."""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+from pathlib import Path
+from string import Template
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+from core.config import Settings
+from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
+from web.http.schemas import DefaultsResponse
+from web.text import LANGUAGES, message
+
+LITE_DIR = Path(__file__).parent / "lite"
+LITE_PATH = "/lite"
+DEFAULTS_PATH = "/api/defaults"
+# The only files under /lite/ that are served; nothing else in the folder is reachable.
+ASSETS = {"lite.js": "text/javascript", "lite.css": "text/css"}
+# Only our own files may run or style the page; nothing may frame it.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+PAGE_TEXT_KEYS = {
+    "title": "lite.title",
+    "intro": "lite.intro",
+    "working": "lite.working",
+    "network_error": "lite.network_error",
+    "switch_language": "lite.switch_language",
+    "text_label": "classify.text",
+    "text_placeholder": "classify.text_placeholder",
+    "labels_label": "classify.labels",
+    "custom_label": "classify.custom_label",
+    "custom_help": "classify.custom_label_help",
+    "template_label": "classify.template",
+    "template_help": "classify.template_help",
+    "multi_label": "classify.multi_label",
+    "submit": "classify.submit",
+    "examples_label": "lite.examples",
+    "results_label": "classify.results",
+}
+
+
+@cache
+def _page_template() -> Template:
+    return Template((LITE_DIR / "index.html").read_text(encoding="utf-8"))
+
+
+def render_page(lang: str, template: str, http_only: bool) -> str:
+    """The page in `lang`; every value is HTML-escaped, and none of them comes from a user."""
+    other = "en" if lang == "ja" else "ja"
+    base = "/" if http_only else LITE_PATH
+    values = {name: message(key, lang) for name, key in PAGE_TEXT_KEYS.items()}
+    values |= {"lang": lang, "other_lang": other, "template": template}
+    escaped = {name: html.escape(value, quote=True) for name, value in values.items()}
+    escaped["other_lang_href"] = f"{base}?lang={other}"
+    escaped["full_app_link"] = (
+        "" if http_only else f'<a href="/">{html.escape(message("lite.full_app", lang))}</a>'
+    )
+    return _page_template().substitute(escaped)
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang", "ja")
+    return lang if lang in LANGUAGES else "ja"
+
+
+async def lite_page(request: Request, settings: Settings) -> HTMLResponse:
+    page = render_page(_lang(request), settings.model.hypothesis_template, settings.http_only)
+    return HTMLResponse(page, headers=SECURITY_HEADERS)
+
+
+async def lite_asset(request: Request, settings: Settings) -> Response:
+    name = request.path_params["name"]
+    if name not in ASSETS:
+        return Response(status_code=404)
+    return FileResponse(LITE_DIR / name, media_type=ASSETS[name], headers=SECURITY_HEADERS)
+
+
+async def defaults(request: Request, settings: Settings) -> JSONResponse:
+    body = DefaultsResponse(
+        labels=list(DEFAULT_LABELS),
+        examples=list(DEFAULT_EXAMPLES),
+        hypothesis_template=settings.model.hypothesis_template,
+        max_labels=settings.limits.max_labels,
+        model=settings.model.model_id,
+    )
+    return JSONResponse(body.model_dump())

@@ -1,0 +1,79 @@
+"""The Classify form: text, label checkboxes, custom labels, mode and template.
+
+The widgets are seeded from the session's plain keys (web.ui.state) before each draw and copied
+back when the form is submitted, so a value survives pages where the form is not drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from web.ui import state
+from web.ui.i18n import plain, t
+
+TEXT_KEY = "classify_text"
+TEMPLATE_KEY = "classify_template"
+MULTI_KEY = "classify_multi"
+CUSTOM_KEY = "classify_custom"
+SUBMIT_KEY = "classify_submit"
+
+
+def checkbox_key(index: int, label: str) -> str:
+    return f"classify_label_{index}_{label}"
+
+
+@dataclass(frozen=True)
+class ClassifyInputs:
+    text: str
+    labels: list[str]
+    template: str
+    multi_label: bool
+
+
+def _keep_submitted() -> None:
+    """Submit callback: the widgets' values become the session's inputs."""
+    session = st.session_state
+    state.set_text(session[TEXT_KEY])
+    state.set_template(session[TEMPLATE_KEY])
+    state.set_multi_label(session[MULTI_KEY])
+    state.set_custom_labels(session[CUSTOM_KEY])
+    labels = state.current_labels()
+    state.set_unchecked(
+        {label for i, label in enumerate(labels) if not session.get(checkbox_key(i, label), True)}
+    )
+
+
+def _seed(labels: list[str]) -> None:
+    session = st.session_state
+    session[TEXT_KEY] = state.text()
+    session[TEMPLATE_KEY] = state.template()
+    session[MULTI_KEY] = state.multi_label()
+    session[CUSTOM_KEY] = state.custom_labels()
+    for i, label in enumerate(labels):
+        session[checkbox_key(i, label)] = state.label_checked(label)
+
+
+def classify_form() -> ClassifyInputs | None:
+    """Draw the form; the inputs to classify when it was just submitted, else None."""
+    labels = state.current_labels()
+    _seed(labels)
+    with st.form("classify_form"):
+        st.text_area(t("classify.text"), key=TEXT_KEY, placeholder=t("classify.text_placeholder"))
+        st.caption(f"{t('classify.labels')} — {plain(state.current_set_name())}")
+        for i, label in enumerate(labels):
+            st.checkbox(plain(label), key=checkbox_key(i, label))
+        st.text_input(
+            t("classify.custom_label"), key=CUSTOM_KEY, help=t("classify.custom_label_help")
+        )
+        st.toggle(t("classify.multi_label"), key=MULTI_KEY)
+        st.text_input(t("classify.template"), key=TEMPLATE_KEY, help=t("classify.template_help"))
+        submitted = st.form_submit_button(
+            t("classify.submit"), type="primary", key=SUBMIT_KEY, on_click=_keep_submitted
+        )
+    if not submitted:
+        return None
+    return ClassifyInputs(
+        state.text(), state.chosen_labels(), state.template(), state.multi_label()
+    )

@@ -1,0 +1,183 @@
+"""Render pieces several pages use: the model's state, the run's inputs, progress, results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core.errors import InputError, ModelNotReady
+from core.inference.result import ClassificationResult
+from core.inference.service import ModelState
+from web import resources
+from web.ui import state
+from web.ui.i18n import error_text, plain, t
+
+# A page waits this long for a loading model before telling the user to come back.
+PAGE_READY_WAIT_SECONDS = 120.0
+# Bars per label: tall enough to read a Japanese label, short enough for 20 labels on a screen.
+BAR_HEIGHT_PX = 28
+
+
+def model_status_banner() -> bool:
+    """Say whether the model is loading or failed (with a retry). True when it is ready."""
+    service = resources.get_service()
+    status = service.status()
+    if status.state == ModelState.IDLE:
+        service.start_loading()
+        status = service.status()
+    if status.state == ModelState.READY:
+        return True
+    if status.state == ModelState.ERROR:
+        st.error(t("model.error", error=status.error))
+        if st.button(t("model.retry"), key="model_retry"):
+            service.start_loading()
+            st.rerun()
+        return False
+    st.info(t("model.loading"))
+    return False
+
+
+def wait_for_model() -> bool:
+    """Block with a spinner while the model loads; False if it failed or took too long."""
+    service = resources.get_service()
+    if service.status().state == ModelState.READY:
+        return True
+    service.start_loading()
+    with st.spinner(t("model.loading")):
+        service.wait_ready(PAGE_READY_WAIT_SECONDS)
+    return service.status().state == ModelState.READY
+
+
+def require_model() -> None:
+    """Wait for the model like wait_for_model; raise ModelNotReady if it did not come."""
+    if not wait_for_model():
+        raise ModelNotReady(resources.get_service().status().error or "")
+
+
+@contextmanager
+def explained_refusals() -> Iterator[None]:
+    """Show bad input, or a model that is not ready, as a message; the page goes on below."""
+    try:
+        yield
+    except InputError as error:
+        st.error(error_text(error))
+    except ModelNotReady:
+        st.error(t("model.not_ready"))
+
+
+# Marks each row's best score in score tables (examples matrix, template comparison).
+BEST_SCORE_COLOR = "#ffe08a"
+
+
+def score_table(frame: pd.DataFrame, labels: list[str]):
+    """`frame` styled for st.dataframe: label scores to 3 places, each row's best highlighted."""
+    return frame.style.highlight_max(axis=1, subset=labels, color=BEST_SCORE_COLOR).format(
+        "{:.3f}", subset=labels
+    )
+
+
+def result_frame(result: ClassificationResult) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            t("result.rank"): range(1, len(result.labels) + 1),
+            t("result.label"): result.labels,
+            t("result.score"): result.scores,
+        }
+    )
+
+
+def ranked_result(result: ClassificationResult) -> None:
+    """A ranked horizontal bar chart plus a table, best label on top."""
+    frame = result_frame(result)
+    label, score = t("result.label"), t("result.score")
+    # ASCII field names: Vega-Lite reads the field strings, so keep them plain and title the axes.
+    bars = pd.DataFrame({"label": result.labels, "score": result.scores})
+    chart = (
+        alt.Chart(bars)
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 1]), title=score),
+            y=alt.Y("label:N", sort="-x", title=label),
+            tooltip=[
+                alt.Tooltip("label:N", title=label),
+                alt.Tooltip("score:Q", title=score, format=".4f"),
+            ],
+        )
+        .properties(height=alt.Step(BAR_HEIGHT_PX))
+    )
+    st.altair_chart(chart, width="stretch")
+    # A plain HTML table: screen readers and the browser tests can read it, unlike a canvas grid.
+    # st.table renders Markdown in text cells: labels are escaped so they show as typed.
+    shown = frame.assign(**{label: frame[label].map(plain)})
+    st.table(shown.style.format({score: "{:.4f}"}).hide(axis="index"))
+    if result.truncated:
+        st.warning(t("classify.truncated", max_tokens=result.max_tokens))
+    if result.dropped_labels:
+        st.info(t("classify.dropped", labels="、".join(result.dropped_labels)))
+    elapsed = t("classify.elapsed", ms=result.elapsed_ms, model=result.model_id)
+    st.caption(f"{elapsed} · {t('classify.from_cache')}" if result.from_cache else elapsed)
+
+
+def _keep_mode(key: str) -> None:
+    state.set_multi_label(st.session_state[key])
+
+
+def multi_label_toggle(key: str) -> bool:
+    """The session's one mode, switchable from any page (not inside a form)."""
+    st.session_state[key] = state.multi_label()
+    st.toggle(t("classify.multi_label"), key=key, on_change=_keep_mode, args=(key,))
+    return state.multi_label()
+
+
+def run_caption(labels: Sequence[str], multi_label: bool | None = None) -> None:
+    """Which labels, template and mode a page classifies with, so nothing runs unseen."""
+    mode = multi_label if multi_label is not None else state.multi_label()
+    st.caption(
+        t(
+            "run.caption",
+            labels="、".join(labels),
+            template=state.template(),
+            mode=t("run.mode_multi") if mode else t("run.mode_single"),
+        )
+    )
+
+
+def classify_all(
+    texts: Sequence[str], labels: Sequence[str], multi_label: bool, progress_key: str
+) -> list[ClassificationResult | None]:
+    """Classify every text with the session's template, a progress bar moving as it goes.
+
+    An empty text gives None (an empty row stays empty instead of failing the whole run).
+    """
+    template = state.template()
+    bar = st.progress(0.0, text=t(progress_key, done=0, total=len(texts)))
+    results: list[ClassificationResult | None] = []
+    for done, text in enumerate(texts, start=1):
+        results.append(
+            resources.classify(text, labels, template, multi_label) if text.strip() else None
+        )
+        bar.progress(done / len(texts), text=t(progress_key, done=done, total=len(texts)))
+    return results
+
+
+def confusion_chart(confusion: dict[str, dict[str, int]], key: str) -> None:
+    """The confusion matrix as a heat map with the counts written in each cell."""
+    cells = pd.DataFrame(
+        [
+            {"expected": gold, "predicted": guess, "count": count}
+            for gold, row in confusion.items()
+            for guess, count in row.items()
+        ]
+    )
+    base = alt.Chart(cells).encode(
+        x=alt.X("predicted:N", title=t("eval.predicted"), sort=None),
+        y=alt.Y("expected:N", title=t("eval.expected"), sort=None),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None)
+    )
+    st.altair_chart(heat + base.mark_text().encode(text="count:Q"), key=key)

@@ -1,0 +1,41 @@
+"""Share links in the UI: restore a link's state on arrival, and make a link of the current one."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.errors import InputError
+from core.labels import share_links as share
+from web.ui import state
+from web.ui.i18n import error_text, t
+
+
+def restore_from_link() -> None:
+    """If the URL carries a share link, load it into this session once and say so."""
+    value = st.query_params.get(share.QUERY_KEY)
+    if not value:
+        return
+    try:
+        shared = share.decode(value)
+    except InputError as error:
+        st.error(error_text(error))
+        return
+    if state.apply_shared(shared, t("share.header"), value):
+        st.success(t("share.restored"))
+
+
+def _base_url() -> str:
+    url = st.context.url or ""
+    return url.split("?", 1)[0]
+
+
+def share_box() -> None:
+    with st.expander(t("share.header")):
+        st.caption(t("share.caption"))
+        if st.button(t("share.make"), key="share_make"):
+            try:
+                query = share.query_string(state.classify_inputs())
+            except InputError as error:
+                st.error(error_text(error))
+                return
+            st.code(f"{_base_url()}?{query}", language=None, wrap_lines=True)

@@ -1,0 +1,246 @@
+"""Named accessors for what pages share through the browser session.
+
+Pages never reach into st.session_state by raw key for shared things; they call these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.inference.result import ClassificationResult
+from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
+from core.labels.share_links import SharedState
+from web import resources
+from web.text import DEFAULT_LANGUAGE, message
+
+_LABEL_SETS = "label_sets"
+_CURRENT_SET = "current_label_set"
+_EXAMPLES = "examples"
+_EXAMPLE_RESULTS = "example_results"
+_LAST_RESULT = "last_result"
+_FLASH = "flash"
+_SHARED_APPLIED = "shared_link_applied"
+_SAVED_VERSIONS = "saved_set_versions"
+_BATCH_OUTPUT = "batch_output"
+
+
+def _init() -> None:
+    if _LABEL_SETS not in st.session_state:
+        default_name = message("labels.default_set", DEFAULT_LANGUAGE)
+        st.session_state[_LABEL_SETS] = {default_name: list(DEFAULT_LABELS)}
+        st.session_state[_CURRENT_SET] = default_name
+    if _EXAMPLES not in st.session_state:
+        st.session_state[_EXAMPLES] = list(DEFAULT_EXAMPLES)
+
+
+# Label sets -----------------------------------------------------------------
+
+
+def label_sets() -> dict[str, list[str]]:
+    _init()
+    return st.session_state[_LABEL_SETS]
+
+
+def current_set_name() -> str:
+    _init()
+    return st.session_state[_CURRENT_SET]
+
+
+def select_set(name: str) -> None:
+    if name in label_sets():
+        st.session_state[_CURRENT_SET] = name
+
+
+def current_labels() -> list[str]:
+    return list(label_sets()[current_set_name()])
+
+
+def set_current_labels(labels: list[str]) -> None:
+    label_sets()[current_set_name()] = list(labels)
+
+
+def put_set(name: str, labels: list[str]) -> None:
+    label_sets()[name] = list(labels)
+
+
+def delete_set(name: str) -> None:
+    sets = label_sets()
+    sets.pop(name, None)
+    if current_set_name() == name:
+        st.session_state[_CURRENT_SET] = next(iter(sets))
+
+
+# Examples -------------------------------------------------------------------
+
+
+def examples() -> list[str]:
+    _init()
+    return list(st.session_state[_EXAMPLES])
+
+
+def set_examples(items: list[str]) -> None:
+    st.session_state[_EXAMPLES] = list(items)
+
+
+@dataclass(frozen=True)
+class ExampleRun:
+    labels: tuple[str, ...]
+    results: tuple[ClassificationResult, ...]
+
+
+def example_run() -> ExampleRun | None:
+    return st.session_state.get(_EXAMPLE_RESULTS)
+
+
+def set_example_run(run: ExampleRun | None) -> None:
+    st.session_state[_EXAMPLE_RESULTS] = run
+
+
+# The Classify inputs ------------------------------------------------------------
+# Owned by plain keys: Streamlit deletes a widget's key on any run that does not draw it, so the
+# widgets are seeded from these before each draw and copied back when the form is submitted.
+_TEXT = "input_text"
+_TEMPLATE = "input_template"
+_MULTI = "input_multi_label"
+_CUSTOM = "input_custom_labels"
+_UNCHECKED = "input_unchecked_labels"
+
+
+def text() -> str:
+    return st.session_state.get(_TEXT, "")
+
+
+def set_text(value: str) -> None:
+    st.session_state[_TEXT] = value
+
+
+def template() -> str:
+    """The hypothesis template every page classifies with: the user's, else the setting's."""
+    if _TEMPLATE not in st.session_state:
+        st.session_state[_TEMPLATE] = resources.get_settings().model.hypothesis_template
+    return st.session_state[_TEMPLATE]
+
+
+def set_template(value: str) -> None:
+    st.session_state[_TEMPLATE] = value
+
+
+def multi_label() -> bool:
+    return bool(st.session_state.get(_MULTI, False))
+
+
+def set_multi_label(value: bool) -> None:
+    st.session_state[_MULTI] = bool(value)
+
+
+def custom_labels() -> str:
+    """What the custom-label box holds (comma-separated labels)."""
+    return st.session_state.get(_CUSTOM, "")
+
+
+def set_custom_labels(value: str) -> None:
+    st.session_state[_CUSTOM] = value
+
+
+def label_checked(label: str) -> bool:
+    return label not in st.session_state.get(_UNCHECKED, set())
+
+
+def set_unchecked(labels: set[str]) -> None:
+    st.session_state[_UNCHECKED] = set(labels)
+
+
+def split_labels(raw: str) -> list[str]:
+    """Labels typed in one box: comma-separated (half- or full-width), blanks dropped."""
+    return [
+        part.strip()
+        for part in raw.replace("、", ",").replace("，", ",").split(",")
+        if part.strip()
+    ]
+
+
+def chosen_labels() -> list[str]:
+    """The labels Classify would send now: checked ones of the current set, then custom ones."""
+    chosen = [label for label in current_labels() if label_checked(label)]
+    # Duplicates are kept: core drops them and the result says which were dropped.
+    return chosen + split_labels(custom_labels())
+
+
+def batch_output():
+    """The last batch file's results table (a pandas DataFrame), or None."""
+    return st.session_state.get(_BATCH_OUTPUT)
+
+
+def set_batch_output(table) -> None:
+    st.session_state[_BATCH_OUTPUT] = table
+
+
+def saved_version(name: str) -> int:
+    """The stored version this session last loaded or saved under `name` (0: none)."""
+    return st.session_state.get(_SAVED_VERSIONS, {}).get(name, 0)
+
+
+def remember_saved_version(name: str, version: int) -> None:
+    st.session_state.setdefault(_SAVED_VERSIONS, {})[name] = version
+
+
+def load_saved_set(name: str, labels: list[str], template: str, version: int) -> None:
+    """A saved set becomes the current set, its template the template every page uses."""
+    put_set(name, labels)
+    select_set(name)
+    set_template(template)
+    remember_saved_version(name, version)
+
+
+def classify_inputs() -> SharedState:
+    """What the Classify page holds now, as a share link would carry it."""
+    return SharedState(
+        labels=tuple(current_labels()),
+        template=template(),
+        multi_label=multi_label(),
+        text=text(),
+        set_name=current_set_name(),
+    )
+
+
+def apply_shared(shared: SharedState, fallback_name: str, link: str) -> bool:
+    """Restore a share link's state once per session and link; True if it was applied now."""
+    if st.session_state.get(_SHARED_APPLIED) == link:
+        return False
+    name = shared.set_name or fallback_name
+    put_set(name, list(shared.labels))
+    select_set(name)
+    set_text(shared.text)
+    set_template(shared.template)
+    set_multi_label(shared.multi_label)
+    set_unchecked(set())
+    set_custom_labels("")
+    st.session_state[_SHARED_APPLIED] = link
+    return True
+
+
+def send_to_classify(value: str) -> None:
+    set_text(value)
+
+
+def last_result() -> ClassificationResult | None:
+    return st.session_state.get(_LAST_RESULT)
+
+
+def set_last_result(result: ClassificationResult | None) -> None:
+    st.session_state[_LAST_RESULT] = result
+
+
+# One-shot messages from callbacks, shown on the next run ----------------------
+
+
+def flash(text: str, kind: str = "error") -> None:
+    st.session_state[_FLASH] = (kind, text)
+
+
+def show_flash() -> None:
+    kind, text = st.session_state.pop(_FLASH, (None, None))
+    if text:
+        {"error": st.error, "success": st.success, "info": st.info}.get(kind, st.info)(text)
