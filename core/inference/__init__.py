@@ -1,1 +1,1 @@
-"""Running the NLI model: requests, model loading, scoring, micro-batching, result cache, service."""
+"""Running the NLI model: request, model loading, scoring, micro-batching, cache, service."""

@@ -1,1 +1,1 @@
-"""The HTTP surface beside Streamlit: routes, JSON schemas, access control, plain page, logs, TCP."""
+"""The HTTP surface beside Streamlit: routes, schemas, access control, plain page, logs, TCP."""

@@ -1,1 +1,1 @@
-"""The Streamlit UI glue: session state, components, i18n, navigation, login, sharing, saved sets."""
+"""Streamlit glue: session state, components, i18n, navigation, login, sharing, saved sets."""
