@@ -1,21 +1,50 @@
 from __future__ import annotations
 
-from tests.pages.conftest import goto
+from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
+from tests.pages.conftest import as_shown, goto
+
+TEMPLATES = ["この例は{}です。", "これは{}の話です。"]
 
 
-def test_two_templates_on_all_examples_give_a_row_per_text_and_template(app):
+def _run(app, templates, scope="examples", text=""):
     goto(app, "pages/compare.py")
-    app.text_area(key="compare_templates").input("この例は{}です。\nこれは{}の話です。")
-    app.radio(key="compare_scope").set_value("examples")
+    app.text_area(key="compare_templates").input("\n".join(templates))
+    app.radio(key="compare_scope").set_value(scope)
+    app.text_input(key="compare_text").input(text)
     app.button(key="compare_run").click().run()
     assert not app.exception
-    assert len(app.dataframe[0].value) == 4 * 2
-    assert app.success or app.warning
+    return app
+
+
+def test_two_templates_on_all_examples_give_a_row_per_text_and_template(app, ready_service):
+    table = _run(app, TEMPLATES).dataframe[0].value
+    assert len(table) == len(DEFAULT_EXAMPLES) * len(TEMPLATES)
+    assert list(table["テンプレート"]) == TEMPLATES * len(DEFAULT_EXAMPLES)
+    for _, row in table.iterrows():
+        expected = ready_service.classify(row["テキスト"], DEFAULT_LABELS, row["テンプレート"])
+        assert row["旅行"] == expected.score_of("旅行")
+
+
+def test_the_verdict_names_how_many_texts_change_their_top_label(app, ready_service):
+    _run(app, TEMPLATES)
+    differing = [
+        text
+        for text in DEFAULT_EXAMPLES
+        if len({ready_service.classify(text, DEFAULT_LABELS, t).top_label for t in TEMPLATES}) > 1
+    ]
+    if differing:
+        assert (
+            app.warning[0].value
+            == f"テンプレートによって最上位ラベルが変わるテキスト: {len(differing)} 件"
+        )
+        assert not app.success
+    else:
+        assert app.success and not app.warning
 
 
 def test_one_template_is_explained(app):
-    goto(app, "pages/compare.py")
-    app.text_area(key="compare_templates").input("この例は{}です。")
-    app.text_input(key="compare_text").input("京都")
-    app.button(key="compare_run").click().run()
-    assert "2" in app.error[0].value
+    _run(app, TEMPLATES[:1], scope="text", text="京都")
+    assert as_shown(app.error[0].value) == (
+        "テンプレートは 2〜4 個にしてください (空行と重複は数えません)。"
+    )
+    assert not app.dataframe

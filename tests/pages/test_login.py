@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, ROOT
 from tests.pages.conftest import new_session
 
 
@@ -22,12 +22,31 @@ def _log_in(at: AppTest, password: str) -> AppTest:
     return at
 
 
-APP_WIDGET_PREFIXES = ("classify_", "labels_", "examples_")
+# Every page file, so a page added later is checked without anyone remembering to list it.
+PAGES = sorted(f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py"))
+APP_WIDGET_PREFIXES = (
+    "classify_",
+    "labels_",
+    "examples_",
+    "compare_",
+    "batch_",
+    "eval_",
+    "store_",
+)
 
 
 def _shows_app_content(at: AppTest) -> bool:
-    widgets = [*at.text_area, *at.text_input, *at.checkbox, *at.button, *at.selectbox]
-    return any(str(w.key).startswith(APP_WIDGET_PREFIXES) for w in widgets)
+    widgets = [
+        *at.text_area,
+        *at.text_input,
+        *at.checkbox,
+        *at.toggle,
+        *at.button,
+        *at.selectbox,
+        *at.radio,
+        *at.get("file_uploader"),
+    ]
+    return any(str(w.key).startswith(APP_WIDGET_PREFIXES) for w in widgets if w.key)
 
 
 def test_the_login_page_comes_first_and_hides_the_app(guarded_app):
@@ -35,12 +54,24 @@ def test_the_login_page_comes_first_and_hides_the_app(guarded_app):
     assert not _shows_app_content(guarded_app)
 
 
-def test_no_page_is_reachable_by_switching_without_logging_in(guarded_app):
-    for page in ("pages/classify.py", "pages/labels.py", "pages/examples.py"):
-        guarded_app.switch_page(page).run()
-        assert not guarded_app.exception
-        assert guarded_app.text_input(key="login_password")
-        assert not _shows_app_content(guarded_app)
+def test_every_page_is_known():
+    assert len(PAGES) == 6
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_is_reachable_by_switching_without_logging_in(guarded_app, page):
+    guarded_app.switch_page(page).run()
+    assert not guarded_app.exception
+    assert guarded_app.text_input(key="login_password")
+    assert not _shows_app_content(guarded_app)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_its_content_once_logged_in(guarded_app, page):
+    _log_in(guarded_app, PASSWORD)
+    guarded_app.switch_page(page).run()
+    assert not guarded_app.exception
+    assert _shows_app_content(guarded_app)
 
 
 def test_a_wrong_password_says_so_and_stays_on_the_login_page(guarded_app):

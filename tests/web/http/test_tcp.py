@@ -22,7 +22,9 @@ def test_listener_bound_like_streamlit_gets_nodelay_and_passes_it_on():
             accepted, _ = listener.accept()
             with accepted:
                 assert _nodelay(accepted) != 0
-            assert client
+                # The listener still works as a listener: bytes flow on the accepted socket.
+                client.sendall(b"ping")
+                assert accepted.recv(4) == b"ping"
 
 
 def test_connected_sockets_are_left_alone():
