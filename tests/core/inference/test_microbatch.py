@@ -41,20 +41,6 @@ def _concurrently(fn, args_list):
 
 
 @pytest.fixture
-def forward_passes(monkeypatch) -> list[int]:
-    """Records the pair count of every forward pass a service loaded from now on runs."""
-    sizes: list[int] = []
-    real_forward = scoring.forward
-
-    def counting_forward(loaded, features):
-        sizes.append(len(features))
-        return real_forward(loaded, features)
-
-    monkeypatch.setattr(scoring, "forward", counting_forward)
-    return sizes
-
-
-@pytest.fixture
 def gathering_service(tiny_model_dir, forward_passes):
     settings = Settings(
         model=ModelSettings(model_id=str(tiny_model_dir)),

@@ -17,19 +17,6 @@ SLOW_MS = 9e6
 
 
 @pytest.fixture
-def forward_passes(monkeypatch) -> list[int]:
-    sizes: list[int] = []
-    real_forward = scoring.forward
-
-    def counting_forward(loaded, features):
-        sizes.append(len(features))
-        return real_forward(loaded, features)
-
-    monkeypatch.setattr(scoring, "forward", counting_forward)
-    return sizes
-
-
-@pytest.fixture
 def service(settings, forward_passes):
     service = ClassifierService(settings)
     service.start_loading()
