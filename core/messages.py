@@ -117,6 +117,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot read this as an Excel file ({detail}). Save it again as .xlsx.",
     ),
     "batch.empty": ("ファイルに行がありません。", "The file has no rows."),
+    "batch.excel_too_big": (
+        "Excel ファイルの中身が大きすぎます (展開後 {limit} MB まで)。",
+        "The Excel file holds too much (at most {limit} MB unpacked).",
+    ),
+    "batch.excel_declared_too_big": (
+        "シートが大きすぎます ({rows} 行、{columns} 列まで)。必要な範囲だけを保存してください。",
+        "The sheet is too large (at most {rows} rows and {columns} columns). Save only the range you need.",
+    ),
     "batch.too_many_rows": (
         "行が多すぎます ({rows} 行、{limit} 行まで)。ファイルを分けてください。",
         "Too many rows ({rows}; at most {limit}). Split the file.",

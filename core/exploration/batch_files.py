@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 from pathlib import PurePath
 
+import openpyxl
 import pandas as pd
 
 from core.errors import InputError
@@ -21,6 +23,12 @@ CSV_ENCODINGS = ("utf-8-sig", "cp932")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 TOP_LABEL_COLUMN = "top_label"
+# Columns a text file of a few hundred rows could honestly have; a wider sheet is not one.
+MAX_COLUMNS = 100
+# Inflated size of all parts of an .xlsx: a real 1,000-row sheet is well under 5 MB unzipped.
+MAX_XLSX_UNZIPPED_BYTES = 50 * 1024 * 1024
+# Cells starting with these run as formulas in Excel or LibreOffice (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
@@ -43,11 +51,64 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     raise InputError("batch.not_text")
 
 
-def _read_excel(data: bytes) -> pd.DataFrame:
+def _check_workbook_archive(data: bytes) -> None:
+    """Refuse a zip bomb before anything is inflated: the members' declared sizes must be small."""
     try:
-        return pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl").fillna("")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise InputError("batch.bad_excel", detail="zip") from None
+    if sum(member.file_size for member in members) > MAX_XLSX_UNZIPPED_BYTES:
+        raise InputError("batch.excel_too_big", limit=MAX_XLSX_UNZIPPED_BYTES // (1024 * 1024))
+
+
+def _declared_size_ok(sheet) -> bool:
+    """The sheet's own `<dimension>`, when it has one, within the row and column limits."""
+    try:
+        rows, columns = sheet.max_row, sheet.max_column
+    except (TypeError, ValueError):
+        return True  # no usable dimension: the streaming read below is bounded on its own
+    return (rows or 0) <= MAX_ROWS + 1 and (columns or 0) <= MAX_COLUMNS
+
+
+def _read_excel(data: bytes) -> pd.DataFrame:
+    """The first sheet, read as a stream and bounded in rows and columns before pandas sees it."""
+    _check_workbook_archive(data)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise InputError("batch.bad_excel", detail=type(exc).__name__) from None
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        if sheet is None:
+            raise InputError("batch.empty")
+        if not _declared_size_ok(sheet):
+            raise InputError("batch.excel_declared_too_big", rows=MAX_ROWS, columns=MAX_COLUMNS)
+        # The declared range may lie: read only the cells that are really there.
+        sheet.reset_dimensions()
+        rows: list[list[str]] = []
+        for row in sheet.iter_rows(values_only=True):
+            if len(rows) > MAX_ROWS:
+                raise InputError("batch.too_many_rows", rows=f"{MAX_ROWS}+", limit=MAX_ROWS)
+            if len(row) > MAX_COLUMNS:
+                raise InputError(
+                    "batch.excel_declared_too_big", rows=MAX_ROWS, columns=MAX_COLUMNS
+                )
+            rows.append(["" if cell is None else str(cell) for cell in row])
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError("batch.bad_excel", detail=type(exc).__name__) from None
+    finally:
+        workbook.close()
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()  # trailing blank rows are formatting, not data
+    if not rows:
+        raise InputError("batch.empty")
+    width = max(len(row) for row in rows)
+    header, *body = [row + [""] * (width - len(row)) for row in rows]
+    names = [name or f"column{i + 1}" for i, name in enumerate(header)]
+    return pd.DataFrame(body, columns=names, dtype=str)
 
 
 def read_table(filename: str, data: bytes) -> pd.DataFrame:
@@ -100,6 +161,20 @@ def results_table(
     return out
 
 
+def neutralise_formula(value: object) -> object:
+    """A cell a spreadsheet would run as a formula, made plain text (OWASP's CSV-injection rule)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_for_spreadsheets(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with every text cell and header that starts a formula neutralised."""
+    safe = table.map(neutralise_formula)
+    safe.columns = [neutralise_formula(str(column)) for column in table.columns]
+    return safe
+
+
 def to_csv(table: pd.DataFrame) -> bytes:
-    """UTF-8 with a BOM, so Excel opens Japanese text correctly."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with a BOM, so Excel opens Japanese text correctly; formulas never run on opening."""
+    return safe_for_spreadsheets(table).to_csv(index=False).encode("utf-8-sig")

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import io
+import re
+import time
+import tracemalloc
+import zipfile
 
 import pandas as pd
 import pytest
@@ -74,3 +78,85 @@ def test_results_csv_has_top_label_and_every_score(tiny_model, settings):
     back = pd.read_csv(io.BytesIO(batch.to_csv(table)), encoding="utf-8-sig")
     assert list(back.columns) == ["text", batch.TOP_LABEL_COLUMN, "旅行", "料理"]
     assert back["旅行"].tolist() == pytest.approx([r.score_of("旅行") for r in results])
+
+
+def _xlsx_with_sheet_xml(rewrite) -> bytes:
+    """A real workbook whose first sheet's XML has been changed by `rewrite`."""
+    buffer = io.BytesIO()
+    pd.DataFrame({"text": ["京都"]}).to_excel(buffer, index=False)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = rewrite(data.decode()).encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def _bounded(call):
+    """Run `call`, returning its InputError key, the seconds and the peak bytes it took."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(InputError) as refused:
+            call()
+        return refused.value.key, time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+# The crafted files below took 70 s and 8.5 GB (huge range) or 1.4 GB (zip bomb) before the checks.
+REFUSAL_SECONDS = 1.0
+REFUSAL_BYTES = 100 * 1024 * 1024
+
+
+def test_a_sheet_that_declares_a_huge_range_is_refused_at_once():
+    data = _xlsx_with_sheet_xml(
+        lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
+    )
+    assert len(data) < 10_000
+    key, seconds, peak = _bounded(lambda: batch.read_table("t.xlsx", data))
+    assert key == "batch.excel_declared_too_big"
+    assert seconds < REFUSAL_SECONDS and peak < REFUSAL_BYTES
+
+
+def test_a_cell_far_away_without_a_declared_range_is_refused_at_once():
+    far_cell = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    data = _xlsx_with_sheet_xml(
+        lambda xml: re.sub(r"<dimension[^>]*/>", "", xml).replace(
+            "</sheetData>", far_cell + "</sheetData>"
+        )
+    )
+    key, seconds, peak = _bounded(lambda: batch.read_table("t.xlsx", data))
+    assert key == "batch.too_many_rows"
+    assert seconds < REFUSAL_SECONDS and peak < REFUSAL_BYTES
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (batch.MAX_XLSX_UNZIPPED_BYTES + 1))
+    assert len(out.getvalue()) < 200_000
+    key, seconds, peak = _bounded(lambda: batch.read_table("t.xlsx", out.getvalue()))
+    assert key == "batch.excel_too_big"
+    assert seconds < REFUSAL_SECONDS and peak < REFUSAL_BYTES
+
+
+@pytest.mark.parametrize(
+    "cell", ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "\t=1"]
+)
+def test_downloaded_csv_never_runs_a_formula(cell):
+    table = pd.DataFrame({"text": [cell], "=1+2": [0.5], "top_label": ["@x"]})
+    back = pd.read_csv(io.BytesIO(batch.to_csv(table)), encoding="utf-8-sig", dtype=str)
+    assert list(back.columns) == ["text", "'=1+2", "top_label"]
+    assert back["text"][0] == "'" + cell
+    assert back["top_label"][0] == "'@x"
+    assert back["'=1+2"][0] == "0.5"
+
+
+def test_plain_text_and_numbers_stay_as_they_are_in_the_csv():
+    table = pd.DataFrame({"text": ["京都に行こう"], "旅行": [0.25]})
+    back = pd.read_csv(io.BytesIO(batch.to_csv(table)), encoding="utf-8-sig")
+    assert back.to_dict("list") == {"text": ["京都に行こう"], "旅行": [0.25]}
