@@ -20,6 +20,13 @@ DEFAULT_MAX_TEXT_CHARS = 5000
 DEFAULT_MAX_TEMPLATE_CHARS = 200
 # How long a request waits for a model that is still loading before it gets 503.
 DEFAULT_READY_WAIT_SECONDS = 10.0
+# A failed model load is tried again after this, doubling each time up to the maximum: files
+# fixed on disk are picked up by themselves, without hammering a hub or a disk that is down.
+DEFAULT_LOAD_RETRY_SECONDS = 5.0
+DEFAULT_LOAD_RETRY_MAX_SECONDS = 300.0
+# Failed loads in a row before /healthz says unhealthy (5 tries ≈ 2.5 min of backoff), so an
+# orchestrator replaces a task whose model will not come, instead of keeping it forever.
+DEFAULT_UNHEALTHY_AFTER_FAILURES = 5
 # Long enough to catch requests arriving together, short against a ~100 ms forward pass.
 DEFAULT_BATCH_WAIT_MS = 2.0
 # Pairs per forward pass: bounds activation memory (64 x 512 tokens fits well within 2 GB).
@@ -123,6 +130,9 @@ class ModelSettings:
     num_threads: int = 1
     quantize: str = ""
     ready_wait_seconds: float = DEFAULT_READY_WAIT_SECONDS
+    load_retry_seconds: float = DEFAULT_LOAD_RETRY_SECONDS
+    load_retry_max_seconds: float = DEFAULT_LOAD_RETRY_MAX_SECONDS
+    unhealthy_after_failures: int = DEFAULT_UNHEALTHY_AFTER_FAILURES
 
 
 @dataclass(frozen=True)
@@ -198,6 +208,15 @@ class Settings:
                 quantize=_quantize(env.get("QUANTIZE")),
                 ready_wait_seconds=_positive_float(
                     env, "READY_WAIT_SECONDS", DEFAULT_READY_WAIT_SECONDS
+                ),
+                load_retry_seconds=_positive_float(
+                    env, "MODEL_RETRY_SECONDS", DEFAULT_LOAD_RETRY_SECONDS
+                ),
+                load_retry_max_seconds=_positive_float(
+                    env, "MODEL_RETRY_MAX_SECONDS", DEFAULT_LOAD_RETRY_MAX_SECONDS
+                ),
+                unhealthy_after_failures=_positive_int(
+                    env, "MODEL_UNHEALTHY_AFTER_FAILURES", DEFAULT_UNHEALTHY_AFTER_FAILURES
                 ),
             ),
             limits=LimitSettings(

@@ -31,6 +31,9 @@ class ModelStatus:
     state: ModelState
     model_id: str
     error: str | None = None
+    failed_loads: int = 0  # in a row; back to 0 once a load succeeds
+    # False once the model has failed so often that an orchestrator should replace the process.
+    healthy: bool = True
 
 
 class ClassifierService:
@@ -48,11 +51,20 @@ class ClassifierService:
         self._state = ModelState.IDLE
         self._error: str | None = None
         self._loaded: LoadedModel | None = None
+        self._failed_loads = 0
+        self._retry: threading.Timer | None = None
         self.results = ResultCache()
 
     def status(self) -> ModelStatus:
+        model = self.settings.model
         with self._guard:
-            return ModelStatus(self._state, self.settings.model.model_id, self._error)
+            return ModelStatus(
+                self._state,
+                model.model_id,
+                self._error,
+                self._failed_loads,
+                healthy=self._failed_loads < model.unhealthy_after_failures,
+            )
 
     def start_loading(self) -> bool:
         """Start loading unless under way or done; a failed load is retried. True if started."""
@@ -84,12 +96,23 @@ class ClassifierService:
             self._loaded = loaded
             self._batcher = batcher
             self._state = ModelState.READY
+            self._failed_loads = 0
         self._settled.set()
 
     def _fail(self, error: str) -> None:
+        """Record a failed load and try again later by itself: files fixed on disk are picked up."""
+        model = self.settings.model
         with self._guard:
             self._state = ModelState.ERROR
             self._error = error
+            self._failed_loads += 1
+            delay = min(
+                model.load_retry_seconds * 2 ** (self._failed_loads - 1),
+                model.load_retry_max_seconds,
+            )
+            self._retry = threading.Timer(delay, self.start_loading)
+            self._retry.daemon = True
+            self._retry.start()
         self._settled.set()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
@@ -98,8 +121,12 @@ class ClassifierService:
         return self.status().state == ModelState.READY
 
     def model(self, wait: float | None = None) -> LoadedModel:
-        """The loaded model, waiting up to `wait` seconds (default: the setting) while it loads."""
-        if self.status().state == ModelState.IDLE:
+        """The loaded model, waiting up to `wait` seconds (default: the setting) while it loads.
+
+        A model that failed is tried again at once: any caller (API, plain page, a page) may
+        find that its files have been fixed, without waiting for the next scheduled retry.
+        """
+        if self.status().state in (ModelState.IDLE, ModelState.ERROR):
             self.start_loading()
         self.wait_ready(self.settings.model.ready_wait_seconds if wait is None else wait)
         with self._guard:
@@ -153,9 +180,12 @@ class ClassifierService:
         """Stop the micro-batcher's thread and let the model go; the service can load again."""
         with self._guard:
             batcher, self._batcher = self._batcher, None
+            retry, self._retry = self._retry, None
             self._loaded = None
             self._state = ModelState.IDLE
             self._settled.clear()
+        if retry is not None:
+            retry.cancel()
         if batcher is not None:
             batcher.shutdown()
         self.results.clear()

@@ -59,8 +59,14 @@ def _model_status(settings: Settings) -> ModelStatusBody:
 
 
 async def healthz(request: Request, settings: Settings) -> JSONResponse:
-    """200 whenever the process answers, whatever the model does; no model work here."""
-    return JSONResponse(dump(HealthResponse(status="ok", model=_model_status(settings))))
+    """200 while the process can serve, model loading or not; no model work here.
+
+    503 only once the model has failed to load MODEL_UNHEALTHY_AFTER_FAILURES times in a row:
+    then the orchestrator replaces the task instead of keeping one that will never answer.
+    """
+    healthy = resources.get_service().status().healthy
+    body = HealthResponse(status="ok" if healthy else "unhealthy", model=_model_status(settings))
+    return JSONResponse(dump(body), status_code=200 if healthy else 503)
 
 
 async def readyz(request: Request, settings: Settings) -> JSONResponse:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -66,12 +67,17 @@ def test_bad_input_is_refused_even_while_loading(settings):
 def test_failed_load_reports_the_error_and_a_retry_recovers(settings):
     loader = GatedLoader(fail_first=True)
     loader.gate.set()
-    service = ClassifierService(settings, loader)
+    service = ClassifierService(
+        _retrying(settings, load_retry_seconds=3600.0, load_retry_max_seconds=3600.0), loader
+    )
     service.start_loading()
-    with pytest.raises(ModelNotReady, match="corrupt weights"):
-        service.classify("京都", ["旅行"], wait=5)
+    assert not service.wait_ready(30)
     status = service.status()
-    assert (status.state, status.error) == (ModelState.ERROR, "corrupt weights")
+    assert (status.state, status.error, status.failed_loads) == (
+        ModelState.ERROR,
+        "corrupt weights",
+        1,
+    )
     assert service.start_loading() is True
     assert service.wait_ready(30)
     assert service.classify("京都", ["旅行", "料理"]).labels
@@ -109,3 +115,59 @@ def test_status_carries_the_error_message(settings):
         settings.model.model_id,
         "no such directory",
     )
+
+
+class FlakyLoader:
+    """Fails the first `failures` loads, then loads the tiny model; tells when each call starts."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls = 0
+        self.started = [threading.Event() for _ in range(failures + 2)]
+
+    def __call__(self, settings):
+        self.calls += 1
+        self.started[min(self.calls, len(self.started)) - 1].set()
+        if self.calls <= self.failures:
+            raise ModelError(f"broken {self.calls}")
+        return load_from_settings(settings)
+
+
+def _retrying(settings, **model):
+    # Retries come at once here: the backoff itself is the settings' business, not the test's.
+    options = {"load_retry_seconds": 0.0, "load_retry_max_seconds": 0.0, **model}
+    return replace(settings, model=replace(settings.model, **options))
+
+
+def test_a_failed_load_is_retried_by_itself(settings):
+    loader = FlakyLoader(failures=1)
+    service = ClassifierService(_retrying(settings), loader)
+    service.start_loading()
+    assert loader.started[1].wait(30)  # the second try began with nobody asking
+    assert service.wait_ready(30)
+    assert service.status().failed_loads == 0
+    service.shutdown()
+
+
+def test_the_process_turns_unhealthy_after_repeated_failures(settings):
+    loader = FlakyLoader(failures=100)
+    service = ClassifierService(_retrying(settings, unhealthy_after_failures=2), loader)
+    service.start_loading()
+    assert service.status().healthy
+    assert loader.started[2].wait(30)  # the third try began: two failures are recorded
+    status = service.status()
+    assert status.failed_loads >= 2
+    assert not status.healthy
+    service.shutdown()
+
+
+def test_a_call_for_the_model_retries_a_failed_load_at_once(settings):
+    loader = FlakyLoader(failures=1)
+    # The scheduled retry is far away: only the call can bring the model back in time.
+    service = ClassifierService(
+        _retrying(settings, load_retry_seconds=3600.0, load_retry_max_seconds=3600.0), loader
+    )
+    service.start_loading()
+    assert not service.wait_ready(30)
+    assert service.classify("京都に行こう", ["旅行", "料理"], wait=30).labels
+    service.shutdown()

@@ -188,3 +188,54 @@ def test_a_corrupt_model_directory_shows_on_healthz_and_a_retry_recovers(
     assert service.wait_ready(30)
     assert client.get("/readyz").status_code == 200
     assert _post(client, GOOD).status_code == 200
+
+
+def _corrupt_model_dir(tmp_path):
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "config.json").write_text("{ corrupt", encoding="utf-8")
+    return model_dir
+
+
+def _service_for(model_dir, **model):
+    from core.config import ModelSettings, Settings
+    from core.inference.service import ClassifierService
+
+    options = {"num_threads": 1, "load_retry_seconds": 0.0, "load_retry_max_seconds": 0.0}
+    return ClassifierService(
+        Settings(model=ModelSettings(model_id=str(model_dir), **{**options, **model}))
+    )
+
+
+def test_a_model_folder_restored_after_a_failed_start_is_picked_up_without_a_restart(
+    use_service, tmp_path, tiny_model_dir
+):
+    import shutil
+
+    model_dir = _corrupt_model_dir(tmp_path)
+    # A slow retry: the API request itself must bring the model back.
+    service = _service_for(model_dir, load_retry_seconds=3600.0, load_retry_max_seconds=3600.0)
+    client = _service_client(use_service, service)
+    service.start_loading()
+    assert not service.wait_ready(30)
+    shutil.rmtree(model_dir)
+    shutil.copytree(tiny_model_dir, model_dir)
+    assert _post(client, GOOD).status_code == 200
+    assert client.get("/readyz").status_code == 200
+    service.shutdown()
+
+
+def test_a_permanently_broken_model_turns_healthz_unhealthy(use_service, tmp_path):
+    model_dir = _corrupt_model_dir(tmp_path)
+    service = _service_for(model_dir, unhealthy_after_failures=3)
+    client = _service_client(use_service, service)
+    assert client.get("/healthz").status_code == 200
+    service.start_loading()
+    for _ in range(100):  # each wait ends when one more try has failed; no sleeping
+        service.wait_ready(30)
+        if service.status().failed_loads >= 3:
+            break
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["status"] == "unhealthy"
+    service.shutdown()
