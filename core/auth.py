@@ -82,15 +82,22 @@ def email_allowed(email: str | None, emails: Iterable[str], domains: Iterable[st
     return email in emails or email.rpartition("@")[2] in domains
 
 
+# Each lockout in a row doubles the wait, up to this: a script gets slower, a person is not shut
+# out for long.
+MAX_BACKOFF_FACTOR = 32
+
+
 @dataclass
 class Throttle:
-    """Bounded failed tries: after `max_failures` in a row, refuse for `lockout_seconds`."""
+    """Bounded failed tries: after `max_failures` in a row, refuse for `lockout_seconds`, doubled
+    for each lockout in a row (up to MAX_BACKOFF_FACTOR times); a success forgets it all."""
 
     max_failures: int
     lockout_seconds: float
     clock: Callable[[], float] = time.monotonic
     failures: int = 0
     locked_until: float = 0.0
+    lockouts: int = 0
 
     def seconds_left(self) -> float:
         return max(0.0, self.locked_until - self.clock())
@@ -101,11 +108,14 @@ class Throttle:
     def record(self, success: bool) -> None:
         if success:
             self.failures = 0
+            self.lockouts = 0
             return
         self.failures += 1
         if self.failures >= self.max_failures:
-            self.locked_until = self.clock() + self.lockout_seconds
+            factor = min(2**self.lockouts, MAX_BACKOFF_FACTOR)
+            self.locked_until = self.clock() + self.lockout_seconds * factor
             self.failures = 0
+            self.lockouts += 1
 
 
 def main() -> None:

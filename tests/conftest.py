@@ -89,7 +89,7 @@ def guarded_service(tiny_model_dir, monkeypatch):
     service.start_loading()
     assert service.wait_ready(READY_TIMEOUT_SECONDS)
     # Failed tries are remembered per client address; each test starts with none.
-    monkeypatch.setattr(access, "GUARD", access.BasicAuthGuard())
+    monkeypatch.setattr(access, "GUARD", access.PasswordGuard())
     with resources.using(settings, service):
         yield service
     service.shutdown()

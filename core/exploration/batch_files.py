@@ -91,9 +91,7 @@ def _read_excel(data: bytes) -> pd.DataFrame:
             if len(rows) > MAX_ROWS:
                 raise InputError("batch.too_many_rows", rows=f"{MAX_ROWS}+", limit=MAX_ROWS)
             if len(row) > MAX_COLUMNS:
-                raise InputError(
-                    "batch.excel_declared_too_big", rows=MAX_ROWS, columns=MAX_COLUMNS
-                )
+                raise InputError("batch.excel_declared_too_big", rows=MAX_ROWS, columns=MAX_COLUMNS)
             rows.append(["" if cell is None else str(cell) for cell in row])
     except InputError:
         raise

@@ -100,3 +100,19 @@ def test_a_success_resets_the_failure_count():
     throttle.record(True)
     throttle.record(False)
     assert not throttle.locked()
+
+
+def test_each_lockout_in_a_row_waits_twice_as_long():
+    now = [0.0]
+    throttle = Throttle(max_failures=2, lockout_seconds=10, clock=lambda: now[0])
+    waits = []
+    for _ in range(3):
+        throttle.record(False)
+        throttle.record(False)
+        waits.append(throttle.seconds_left())
+        now[0] += throttle.seconds_left()
+    assert waits == [10, 20, 40]
+    throttle.record(True)
+    throttle.record(False)
+    throttle.record(False)
+    assert throttle.seconds_left() == 10

@@ -109,6 +109,14 @@ def test_too_many_failures_lock_even_the_right_password_out(guarded_app, guarded
     assert "秒" in guarded_app.error[0].value
 
 
+def test_a_new_session_does_not_reset_the_lockout(guarded_service):
+    for _ in range(guarded_service.settings.auth.login_max_failures):
+        _log_in(new_session(), "wrong")  # a script opening a new session per guess
+    fresh = _log_in(new_session(), PASSWORD)
+    assert not _shows_app_content(fresh)
+    assert "秒" in fresh.error[0].value
+
+
 def test_the_password_field_is_emptied_after_each_try(guarded_app):
     _log_in(guarded_app, "wrong")
     assert guarded_app.text_input(key="login_password").value == ""

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 import streamlit as st
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -28,6 +29,9 @@ from web.text import header_lang, message
 REALM = 'Basic realm="zeroshot", charset="UTF-8"'
 # Clients whose Basic-auth failures are remembered; the oldest are forgotten first.
 MAX_TRACKED_CLIENTS = 10_000
+# Failed tries from all clients together before everyone waits: a spread-out guessing run (many
+# addresses) is slowed too, at the price of a short wait for all while it lasts.
+GLOBAL_FAILURE_FACTOR = 20
 # Passwords already verified, so a PBKDF2 hash costs once per password, not once per request.
 MAX_VERIFIED = 16
 
@@ -45,36 +49,72 @@ def access_control_on(settings: Settings) -> bool:
     return settings.auth.password_required or oidc_configured()
 
 
-class BasicAuthGuard:
-    """Checks Basic-auth passwords with a per-client throttle and a small verified cache."""
+class PasswordGuard:
+    """Every password check of the process (login form and Basic auth) goes through here.
+
+    Failed tries are counted per client address and for the whole process, so neither a new
+    browser session nor a new connection starts with a clean slate; a PBKDF2 hash is verified
+    once per password (then remembered, keyed by an HMAC, never stored in clear).
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._throttles: OrderedDict[str, Throttle] = OrderedDict()
+        self._global: Throttle | None = None
         self._key = secrets.token_bytes(32)
         self._verified: OrderedDict[bytes, None] = OrderedDict()
 
     def _throttle(self, client: str, settings: Settings) -> Throttle:
+        auth = settings.auth
         throttle = self._throttles.pop(client, None) or Throttle(
-            settings.auth.login_max_failures, settings.auth.login_lockout_seconds
+            auth.login_max_failures, auth.login_lockout_seconds
         )
         self._throttles[client] = throttle
         while len(self._throttles) > MAX_TRACKED_CLIENTS:
             self._throttles.popitem(last=False)
         return throttle
 
+    def _global_throttle(self, settings: Settings) -> Throttle:
+        if self._global is None:
+            auth = settings.auth
+            self._global = Throttle(
+                auth.login_max_failures * GLOBAL_FAILURE_FACTOR, auth.login_lockout_seconds
+            )
+        return self._global
+
+    def seconds_locked(self, client: str, settings: Settings) -> float:
+        """How long `client` (or everyone, under a process-wide lockout) must wait; 0 if not."""
+        with self._lock:
+            return max(
+                self._throttle(client, settings).seconds_left(),
+                self._global_throttle(settings).seconds_left(),
+            )
+
+    def failures_left(self, client: str, settings: Settings) -> int:
+        with self._lock:
+            throttle = self._throttle(client, settings)
+            return throttle.max_failures - throttle.failures
+
     def check(self, password: str, client: str, settings: Settings) -> bool | None:
-        """True/False for the password; None while this client is locked out."""
+        """True/False for the password; None while this client (or everyone) is locked out.
+
+        Blocking (PBKDF2 by design takes ~0.3 s): call it from a worker thread, never the loop.
+        """
         mark = hmac.new(self._key, password.encode(), hashlib.sha256).digest()
         with self._lock:
             throttle = self._throttle(client, settings)
-            if throttle.locked():
+            everyone = self._global_throttle(settings)
+            if throttle.locked() or everyone.locked():
                 return None
             if mark in self._verified:
+                throttle.record(True)
                 return True
-        ok = verify_password(password, settings.auth.app_password, settings.auth.app_password_hash)
+        auth = settings.auth
+        ok = verify_password(password, auth.app_password, auth.app_password_hash)
         with self._lock:
             throttle.record(ok)
+            if not ok:
+                everyone.record(False)
             if ok:
                 self._verified[mark] = None
                 while len(self._verified) > MAX_VERIFIED:
@@ -82,7 +122,7 @@ class BasicAuthGuard:
         return ok
 
 
-GUARD = BasicAuthGuard()
+GUARD = PasswordGuard()
 
 
 def authorized(request: Request, settings: Settings) -> bool | None:
@@ -116,7 +156,8 @@ def protected(
     """A Starlette endpoint for `handler`, behind the access check when access control is on."""
 
     async def guarded(request: Request) -> Response:
-        verdict = authorized(request, settings)
+        # PBKDF2 takes ~0.3 s on purpose: off the event loop, so /healthz answers meanwhile.
+        verdict = await run_in_threadpool(authorized, request, settings)
         if verdict is not True:
             return _refusal(verdict, page, header_lang(request.headers.get("accept-language")))
         return await handler(request, settings)

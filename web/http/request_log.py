@@ -17,6 +17,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 LOGGER_NAME = "zeroshot.access"
 # A client-supplied id is kept only if it looks like one; anything else could forge log lines.
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Paths that carry a secret: an upload path names the session (which resumes a signed-in
+# session on the WebSocket), a media path names a result file. Logged with the secret replaced.
+SECRET_PATHS = (
+    (re.compile(r"^/_stcore/upload_file/[^/]+(/[^/]+)?"), "/_stcore/upload_file/<session>/<file>"),
+    (re.compile(r"^/media/[^/]+"), "/media/<file>"),
+)
+
+
+def loggable_route(path: str) -> str:
+    """`path` with session ids, upload ids and media names replaced by placeholders."""
+    for pattern, placeholder in SECRET_PATHS:
+        if pattern.match(path):
+            return pattern.sub(placeholder, path, count=1)
+    return path
 
 
 def access_logger() -> logging.Logger:
@@ -53,7 +67,7 @@ class RequestLogMiddleware:
                 "event": "request",
                 "request_id": request_id,
                 "method": scope.get("method"),
-                "route": scope.get("path"),
+                "route": loggable_route(scope.get("path") or ""),
                 "status": status,
                 "latency_ms": round((time.perf_counter() - started) * 1000, 2),
                 "labels": scope["state"].get("label_count"),

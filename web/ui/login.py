@@ -6,22 +6,20 @@ import math
 
 import streamlit as st
 
-from core.auth import Throttle, email_allowed, verify_password
+from core.auth import email_allowed
 from web import resources
+from web.http import access
 from web.http.access import oidc_configured
 from web.ui.i18n import t
 
 _AUTHENTICATED = "authenticated"
-_THROTTLE = "login_throttle"
 
 
-def _throttle() -> Throttle:
-    settings = resources.get_settings()
-    if _THROTTLE not in st.session_state:
-        st.session_state[_THROTTLE] = Throttle(
-            settings.auth.login_max_failures, settings.auth.login_lockout_seconds
-        )
-    return st.session_state[_THROTTLE]
+def _client() -> str:
+    """The browser's address as the server sees it: the key of the process-wide throttle."""
+    address = st.context.ip_address
+    # No address (a test harness, some proxies): all such sessions share one throttle.
+    return address if isinstance(address, str) and address else "-"
 
 
 def _oidc_user_allowed() -> bool:
@@ -41,17 +39,12 @@ def signed_in() -> bool:
 
 
 def _check_password() -> None:
-    throttle = _throttle()
-    if throttle.locked():
-        return
-    settings = resources.get_settings()
     candidate = st.session_state.get("login_password", "")
-    ok = verify_password(candidate, settings.auth.app_password, settings.auth.app_password_hash)
-    throttle.record(ok)
     st.session_state["login_password"] = ""
+    ok = access.GUARD.check(candidate, _client(), resources.get_settings())
     if ok:
         st.session_state[_AUTHENTICATED] = True
-    else:
+    elif ok is False:
         st.session_state["login_failed"] = True
 
 
@@ -69,11 +62,13 @@ def login_page() -> None:
         else:
             st.button(t("login.oidc"), key="login_oidc", type="primary", on_click=st.login)
         return
-    throttle = _throttle()
-    if throttle.locked():
-        st.error(t("login.locked", seconds=math.ceil(throttle.seconds_left())))
+    settings = resources.get_settings()
+    locked = access.GUARD.seconds_locked(_client(), settings)
+    if locked:
+        st.session_state.pop("login_failed", None)
+        st.error(t("login.locked", seconds=math.ceil(locked)))
     elif st.session_state.pop("login_failed", False):
-        st.error(t("login.wrong", left=throttle.max_failures - throttle.failures))
+        st.error(t("login.wrong", left=access.GUARD.failures_left(_client(), settings)))
     with st.form("login_form"):
         st.text_input(t("login.password"), type="password", key="login_password")
         st.form_submit_button(

@@ -76,3 +76,14 @@ def test_repeated_wrong_passwords_lock_the_client_out(guarded_client, guarded_se
 def test_an_open_demo_needs_no_credentials(open_client):
     assert open_client.post(CLASSIFY_PATH, json=BODY).status_code == 200
     assert open_client.get("/lite").status_code == 200
+
+
+def test_guessing_from_many_addresses_locks_everyone_for_a_while(guarded_service):
+    from web.http.access import GLOBAL_FAILURE_FACTOR, PasswordGuard
+
+    guard, settings = PasswordGuard(), guarded_service.settings
+    per_client = settings.auth.login_max_failures
+    for i in range(per_client * GLOBAL_FAILURE_FACTOR):
+        guard.check("wrong", f"10.0.0.{i // per_client}", settings)  # spread below each limit
+    assert guard.seconds_locked("192.0.2.1", settings) > 0
+    assert guard.check(PASSWORD, "192.0.2.1", settings) is None

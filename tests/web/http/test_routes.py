@@ -239,3 +239,21 @@ def test_a_permanently_broken_model_turns_healthz_unhealthy(use_service, tmp_pat
     assert health.status_code == 503
     assert health.json()["status"] == "unhealthy"
     service.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        (
+            "/_stcore/upload_file/3f2a9c1e-session/9d8e7f-file",
+            "/_stcore/upload_file/<session>/<file>",
+        ),
+        ("/_stcore/upload_file/3f2a9c1e-session", "/_stcore/upload_file/<session>/<file>"),
+        ("/media/0a1b2c3d4e5f.csv", "/media/<file>"),
+        ("/api/classify", "/api/classify"),
+    ],
+)
+def test_logged_routes_never_carry_a_session_id_or_a_media_name(path, logged):
+    from web.http.request_log import loggable_route
+
+    assert loggable_route(path) == logged
