@@ -34,8 +34,12 @@ COPY --chown=app:app deploy/fetch_model.py /app/deploy/fetch_model.py
 RUN python /app/deploy/fetch_model.py "${MODEL_ID}" --revision "${MODEL_REVISION}"
 
 # A running container never reaches the hub: the model above is all it has.
+# FORWARDED_ALLOW_IPS is uvicorn's list of proxies whose X-Forwarded-For it believes (default:
+# loopback). Empty: no client can name another address and slip past a login lockout. Behind an
+# ALB, set it to the load balancer's subnets (docs/security.md).
 ENV MODEL_ID=${MODEL_ID} \
-    HF_HUB_OFFLINE=1
+    HF_HUB_OFFLINE=1 \
+    FORWARDED_ALLOW_IPS=""
 
 COPY --chown=app:app . /app
 

@@ -180,6 +180,8 @@ class AuthSettings:
     allowed_domains: tuple[str, ...] = ()
     login_max_failures: int = DEFAULT_LOGIN_MAX_FAILURES
     login_lockout_seconds: float = DEFAULT_LOGIN_LOCKOUT_SECONDS
+    # With OIDC and no allow list, any account at the provider gets in only if this says so.
+    allow_any_account: bool = False
 
     @property
     def password_required(self) -> bool:
@@ -247,6 +249,7 @@ class Settings:
                 login_lockout_seconds=_positive_float(
                     env, "LOGIN_LOCKOUT_SECONDS", DEFAULT_LOGIN_LOCKOUT_SECONDS
                 ),
+                allow_any_account=_flag(env.get("ALLOW_ANY_ACCOUNT")),
             ),
             http_only=_flag(env.get("HTTP_ONLY")),
         )
