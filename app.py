@@ -9,6 +9,7 @@ from starlette.middleware import Middleware
 
 from web.http.request_log import RequestLogMiddleware
 from web.http.routes import build_routes, lifespan
+from web.http.streamlit_guard import StreamlitSurfaceGuard
 from web.resources import get_settings
 from web.ui.navigation import use_explicit_navigation
 
@@ -17,7 +18,10 @@ use_explicit_navigation()
 app = st.App(
     "app.py",
     routes=build_routes(get_settings()),
-    middleware=[Middleware(RequestLogMiddleware)],
+    middleware=[
+        Middleware(RequestLogMiddleware),
+        Middleware(StreamlitSurfaceGuard, settings=get_settings()),
+    ],
     lifespan=lifespan,
 )
 

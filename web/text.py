@@ -66,6 +66,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.mode_single": ("単一ラベル", "single-label"),
     "run.mode_multi": ("複数ラベル", "multi-label"),
+    "upload.not_signed_in": (
+        "ログインしていないセッションからは受け付けません。",
+        "Not accepted from a session that has not signed in.",
+    ),
+    "upload.length_required": (
+        "アップロードの大きさ (Content-Length) がありません。",
+        "The upload does not say its size (Content-Length).",
+    ),
+    "upload.over_budget": (
+        "アップロードが多すぎます。しばらく待ってから再度お試しください。",
+        "Too many uploads. Please wait a while and try again.",
+    ),
     "result.label": ("ラベル", "Label"),
     "result.score": ("スコア", "Score"),
     "result.rank": ("順位", "Rank"),

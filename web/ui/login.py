@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.auth import email_allowed
 from web import resources
 from web.http import access
 from web.http.access import oidc_configured
+from web.http.streamlit_guard import SIGNED_IN
 from web.ui.i18n import t
 
 _AUTHENTICATED = "authenticated"
@@ -29,13 +31,29 @@ def _oidc_user_allowed() -> bool:
     )
 
 
-def signed_in() -> bool:
-    """May this browser session see the app's pages?"""
+def _may_enter() -> bool:
     if oidc_configured():
         return _oidc_user_allowed()
     if resources.get_settings().auth.password_required:
         return bool(st.session_state.get(_AUTHENTICATED))
     return True
+
+
+def _session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def signed_in() -> bool:
+    """May this browser session see the app's pages? Kept in step with who may upload."""
+    allowed = _may_enter()
+    session_id = _session_id()
+    if session_id is not None:
+        if allowed:
+            SIGNED_IN.add(session_id)
+        else:
+            SIGNED_IN.discard(session_id)
+    return allowed
 
 
 def _check_password() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
 from tests.conftest import API_TOKEN
@@ -35,3 +36,35 @@ def test_clear_cache_before_login_builds_no_second_model(guarded_server):
     answer = httpx.post(guarded_server.url + "/api/classify", json=body, headers=headers)
     # The same service answered: a rebuilt one would start idle, with an empty cache.
     assert answer.json()["from_cache"] is True
+
+
+def _session_id_of_a_fresh_websocket(url: str, websocket) -> str:
+    """Run the app once over the socket, as a browser does, and read the session id it is given."""
+    rerun = BackMsg()
+    rerun.rerun_script.query_string = ""
+    rerun.rerun_script.page_name = ""
+    websocket.send(rerun.SerializeToString())
+    for _ in range(200):
+        message = ForwardMsg()
+        message.ParseFromString(websocket.recv(timeout=30))
+        if message.HasField("new_session"):
+            return message.new_session.initialize.session_id
+    raise AssertionError("no new_session message")
+
+
+def test_a_session_that_never_signed_in_cannot_upload(guarded_server):
+    ws_url = guarded_server.url.replace("http://", "ws://") + "/_stcore/stream"
+    with connect(ws_url, subprotocols=["streamlit"], open_timeout=30) as websocket:
+        session_id = _session_id_of_a_fresh_websocket(guarded_server.url, websocket)
+        response = httpx.put(
+            f"{guarded_server.url}/_stcore/upload_file/{session_id}/file-1",
+            files={"file": ("big.csv", b"text\n" + b"a" * 1024, "text/csv")},
+        )
+    # Refused by the app's rule (not only by Streamlit's XSRF check, which a script can pass).
+    assert response.status_code == 403
+    assert response.json()["code"] == "upload.not_signed_in"
+    assert session_id not in guarded_server.log()
+
+
+def test_metrics_are_not_public_behind_access_control(guarded_server):
+    assert httpx.get(guarded_server.url + "/_stcore/metrics").status_code == 401
