@@ -111,6 +111,21 @@ def test_login_fail_once_pass_use_and_log_out(page, guarded_server):
     screenshot(page, "login-signed-out")
 
 
+def test_a_signed_in_teammate_uploads_a_batch_file(page, guarded_server, tmp_path):
+    from tests.conftest import PASSWORD
+
+    page.goto(guarded_server.url + "/")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    _open_page(page, "ファイル一括")
+    csv_file = tmp_path / "texts.csv"
+    csv_file.write_text("text\nそうだ京都に行こう!\nラーメン二郎が大好きです。\n", encoding="utf-8")
+    page.locator('input[type="file"]').set_input_files(str(csv_file))
+    page.get_by_role("button", name="すべての行を分類").click()
+    expect(page.get_by_text("2 行を分類しました。")).to_be_visible()
+    screenshot(page, "batch-signed-in")
+
+
 def test_the_plain_page_works_behind_the_password(browser, guarded_server):
     from tests.conftest import PASSWORD
 
