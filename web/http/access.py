@@ -125,9 +125,18 @@ class PasswordGuard:
 GUARD = PasswordGuard()
 
 
-def authorized(request: Request, settings: Settings) -> bool | None:
-    """True if the request may pass, False if not, None if its client is locked out."""
-    if not access_control_on(settings):
+def api_protected(settings: Settings) -> bool:
+    """The JSON API needs credentials with access control on, or with API_TOKEN set alone."""
+    return access_control_on(settings) or bool(settings.auth.api_token)
+
+
+def authorized(request: Request, settings: Settings, api: bool = True) -> bool | None:
+    """True if the request may pass, False if not, None if its client is locked out.
+
+    `api`: a JSON API route (API_TOKEN alone protects those); otherwise a page, which only a
+    password or single sign-on protects.
+    """
+    if not (api_protected(settings) if api else access_control_on(settings)):
         return True
     header = request.headers.get("authorization")
     if bearer_token_ok(header, settings.auth.api_token):
@@ -157,7 +166,7 @@ def protected(
 
     async def guarded(request: Request) -> Response:
         # PBKDF2 takes ~0.3 s on purpose: off the event loop, so /healthz answers meanwhile.
-        verdict = await run_in_threadpool(authorized, request, settings)
+        verdict = await run_in_threadpool(authorized, request, settings, not page)
         if verdict is not True:
             return _refusal(verdict, page, header_lang(request.headers.get("accept-language")))
         return await handler(request, settings)

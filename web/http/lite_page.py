@@ -18,6 +18,8 @@ from web.text import LANGUAGES, message
 LITE_DIR = Path(__file__).parent / "lite"
 LITE_PATH = "/lite"
 DEFAULTS_PATH = "/api/defaults"
+LITE_CLASSIFY_PATH = LITE_PATH + "/api/classify"
+LITE_DEFAULTS_PATH = LITE_PATH + "/api/defaults"
 # The only files under /lite/ that are served; nothing else in the folder is reachable.
 ASSETS = {"lite.js": "text/javascript", "lite.css": "text/css"}
 # Only our own files may run or style the page; nothing may frame it.

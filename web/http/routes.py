@@ -160,6 +160,14 @@ def build_routes(settings: Settings) -> list[Route]:
             protected(lite.lite_asset, settings, page=True),
             methods=["GET"],
         ),
+        # The plain page's own calls: the page's access rule, not the API's token, applies, so
+        # API_TOKEN alone locks the API without breaking the page.
+        Route(
+            lite.LITE_CLASSIFY_PATH, protected(api_classify, settings, page=True), methods=["POST"]
+        ),
+        Route(
+            lite.LITE_DEFAULTS_PATH, protected(lite.defaults, settings, page=True), methods=["GET"]
+        ),
     ]
     if settings.http_only:
         routes.insert(0, Route("/", lite_page, methods=["GET"]))

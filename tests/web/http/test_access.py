@@ -15,6 +15,8 @@ PROTECTED = [
     ("GET", "/api/defaults"),
     ("GET", "/lite"),
     ("GET", "/lite/lite.js"),
+    ("POST", "/lite/api/classify"),
+    ("GET", "/lite/api/defaults"),
 ]
 
 
@@ -87,3 +89,26 @@ def test_guessing_from_many_addresses_locks_everyone_for_a_while(guarded_service
         guard.check("wrong", f"10.0.0.{i // per_client}", settings)  # spread below each limit
     assert guard.seconds_locked("192.0.2.1", settings) > 0
     assert guard.check(PASSWORD, "192.0.2.1", settings) is None
+
+
+@pytest.fixture
+def token_only_client(ready_service):
+    from dataclasses import replace
+
+    from core.config import AuthSettings
+    from tests.web.http.conftest import client_for
+
+    return client_for(replace(ready_service.settings, auth=AuthSettings(api_token=API_TOKEN)))
+
+
+def test_api_token_alone_protects_the_api(token_only_client):
+    assert token_only_client.post(CLASSIFY_PATH, json=BODY).status_code == 401
+    assert token_only_client.get("/api/defaults").status_code == 401
+    headers = {"authorization": f"Bearer {API_TOKEN}"}
+    assert token_only_client.post(CLASSIFY_PATH, json=BODY, headers=headers).status_code == 200
+
+
+def test_api_token_alone_leaves_the_plain_page_working(token_only_client):
+    assert token_only_client.get("/lite").status_code == 200
+    assert token_only_client.get("/lite/api/defaults").status_code == 200
+    assert token_only_client.post("/lite/api/classify", json=BODY).status_code == 200

@@ -1,4 +1,4 @@
-// The plain-HTTP page: no WebSocket, only fetch() to the JSON API.
+// The plain-HTTP page: no WebSocket, only fetch() to its own JSON routes (the API's shapes).
 // User text is only ever set with textContent or as an input's value: never parsed as HTML.
 "use strict";
 
@@ -71,7 +71,7 @@ async function classify(event) {
   $("submit").disabled = true;
   setStatus(body.working, false);
   try {
-    const response = await fetch("/api/classify", {
+    const response = await fetch("/lite/api/classify", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept-Language": body.lang },
       body: JSON.stringify(payload),
@@ -94,7 +94,7 @@ async function classify(event) {
 async function start() {
   $("classify-form").addEventListener("submit", classify);
   try {
-    const response = await fetch("/api/defaults");
+    const response = await fetch("/lite/api/defaults");
     renderDefaults(await response.json());
   } catch (error) {
     setStatus(document.body.dataset.networkError, true);
