@@ -7,6 +7,7 @@ Streamlit script (`__main__`), it builds the navigation between the pages.
 import streamlit as st
 from starlette.middleware import Middleware
 
+from web.http.access import check_sign_in_setup
 from web.http.request_log import RequestLogMiddleware
 from web.http.routes import build_routes, lifespan
 from web.http.streamlit_guard import StreamlitSurfaceGuard
@@ -14,6 +15,7 @@ from web.resources import get_settings
 from web.ui.navigation import use_explicit_navigation
 
 use_explicit_navigation()
+check_sign_in_setup(get_settings())
 
 app = st.App(
     "app.py",

@@ -70,8 +70,16 @@ def basic_password(authorization: str | None) -> str | None:
     return decoded.partition(":")[2]
 
 
-def email_allowed(email: str | None, emails: Iterable[str], domains: Iterable[str]) -> bool:
-    """No list configured: any signed-in user may enter; otherwise the address or its domain."""
+def email_allowed(
+    email: str | None,
+    emails: Iterable[str],
+    domains: Iterable[str],
+    email_verified: bool = False,
+) -> bool:
+    """No list configured: any signed-in user may enter (only when the operator said so, see
+    web.http.access.check_sign_in_setup); otherwise a listed address, or an address in a listed
+    domain that the provider has verified (anyone can type an unverified address at some
+    providers)."""
     emails = {e.strip().lower() for e in emails if e.strip()}
     domains = {d.strip().lower().lstrip("@") for d in domains if d.strip()}
     if not emails and not domains:
@@ -79,7 +87,7 @@ def email_allowed(email: str | None, emails: Iterable[str], domains: Iterable[st
     if not email:
         return False
     email = email.strip().lower()
-    return email in emails or email.rpartition("@")[2] in domains
+    return email in emails or (email_verified and email.rpartition("@")[2] in domains)
 
 
 # Each lockout in a row doubles the wait, up to this: a script gets slower, a person is not shut

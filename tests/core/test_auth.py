@@ -65,9 +65,14 @@ def test_basic_password_takes_the_part_after_the_user_name():
 
 def test_email_allow_list_by_address_or_domain():
     assert email_allowed("a@x.com", ["A@X.com"], [])
-    assert email_allowed("b@corp.example", [], ["@corp.example"])
+    assert email_allowed("b@corp.example", [], ["@corp.example"], email_verified=True)
     assert not email_allowed("b@evil.example", ["a@x.com"], ["corp.example"])
     assert not email_allowed(None, ["a@x.com"], [])
+
+
+def test_a_domain_rule_needs_a_verified_address():
+    assert not email_allowed("b@corp.example", [], ["corp.example"], email_verified=False)
+    assert email_allowed("b@corp.example", [], ["corp.example"], email_verified=True)
 
 
 def test_no_allow_list_allows_every_signed_in_user():

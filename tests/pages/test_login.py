@@ -122,7 +122,14 @@ def test_the_password_field_is_emptied_after_each_try(guarded_app):
     assert guarded_app.text_input(key="login_password").value == ""
 
 
-def test_single_sign_on_shows_only_its_button_until_signed_in(guarded_app):
+def test_single_sign_on_shows_only_its_button_until_signed_in(guarded_app, guarded_service):
+    from dataclasses import replace
+
+    from web import resources
+
+    settings = guarded_service.settings
+    # Single sign-on refuses to start without an allow list; give it one.
+    sso = replace(settings, auth=replace(settings.auth, allowed_domains=("corp.example",)))
     guarded_app.secrets["auth"] = {
         "redirect_uri": "http://localhost:8080/oauth2callback",
         "cookie_secret": "x" * 32,
@@ -130,6 +137,7 @@ def test_single_sign_on_shows_only_its_button_until_signed_in(guarded_app):
         "client_secret": "secret",
         "server_metadata_url": "https://accounts.example/.well-known/openid-configuration",
     }
-    guarded_app.run()
+    with resources.using(sso, guarded_service):
+        guarded_app.run()
     assert guarded_app.button(key="login_oidc")
     assert not _shows_app_content(guarded_app)

@@ -45,6 +45,25 @@ def oidc_configured() -> bool:
         return False
 
 
+class OpenSignInRefused(RuntimeError):
+    """Single sign-on with no allow list would let in any account at the provider."""
+
+
+def check_sign_in_setup(settings: Settings) -> None:
+    """Refuse to start open: OIDC needs ALLOWED_EMAILS / ALLOWED_DOMAINS, or ALLOW_ANY_ACCOUNT=1."""
+    auth = settings.auth
+    if (
+        oidc_configured()
+        and not (auth.allowed_emails or auth.allowed_domains)
+        and not auth.allow_any_account
+    ):
+        raise OpenSignInRefused(
+            "[auth] (single sign-on) is configured but neither ALLOWED_EMAILS nor ALLOWED_DOMAINS "
+            "is set: any account at the provider could sign in. Set one of them, or "
+            "ALLOW_ANY_ACCOUNT=1 if that is really meant."
+        )
+
+
 def access_control_on(settings: Settings) -> bool:
     return settings.auth.password_required or oidc_configured()
 

@@ -27,7 +27,10 @@ def _client() -> str:
 def _oidc_user_allowed() -> bool:
     settings = resources.get_settings()
     return bool(st.user.get("is_logged_in")) and email_allowed(
-        st.user.get("email"), settings.auth.allowed_emails, settings.auth.allowed_domains
+        st.user.get("email"),
+        settings.auth.allowed_emails,
+        settings.auth.allowed_domains,
+        email_verified=st.user.get("email_verified") is True,
     )
 
 

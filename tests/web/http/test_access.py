@@ -112,3 +112,32 @@ def test_api_token_alone_leaves_the_plain_page_working(token_only_client):
     assert token_only_client.get("/lite").status_code == 200
     assert token_only_client.get("/lite/api/defaults").status_code == 200
     assert token_only_client.post("/lite/api/classify", json=BODY).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("env", "refused"),
+    [
+        ({}, True),
+        ({"ALLOWED_DOMAINS": "corp.example"}, False),
+        ({"ALLOWED_EMAILS": "a@corp.example"}, False),
+        ({"ALLOW_ANY_ACCOUNT": "1"}, False),
+    ],
+)
+def test_single_sign_on_without_an_allow_list_refuses_to_start(monkeypatch, env, refused):
+    from core.config import Settings
+    from web.http import access
+
+    monkeypatch.setattr(access, "oidc_configured", lambda: True)
+    settings = Settings.from_env(env)
+    if refused:
+        with pytest.raises(access.OpenSignInRefused, match="ALLOW_ANY_ACCOUNT"):
+            access.check_sign_in_setup(settings)
+    else:
+        access.check_sign_in_setup(settings)
+
+
+def test_without_single_sign_on_nothing_is_required():
+    from core.config import Settings
+    from web.http import access
+
+    access.check_sign_in_setup(Settings.from_env({}))
