@@ -64,6 +64,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The request is malformed: {detail}",
     ),
     "store.name_empty": ("名前を入力してください。", "Enter a name."),
+    "error.control_chars": (
+        "{field} に制御文字 (改行以外の見えない文字) が含まれています。取り除いてください。",
+        "{field} holds a control character (an invisible character other than a line break). Remove it.",
+    ),
     "store.name_too_long": (
         "名前は {limit} 文字までです。",
         "Names are at most {limit} characters.",

@@ -184,6 +184,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.loaded": ("「{name}」を読み込みました。", "Loaded “{name}”."),
     "store.deleted": ("「{name}」を削除しました。", "Deleted “{name}”."),
     "store.updated_at": ("更新: {when}", "Updated: {when}"),
+    "store.confirm_delete": (
+        "保存済みのセット「{name}」をチーム全員から削除します。よろしいですか？",
+        "This deletes the saved set “{name}” for the whole team. Are you sure?",
+    ),
+    "store.delete_yes": ("削除する", "Delete it"),
+    "store.delete_no": ("やめる", "Keep it"),
+    "store.gone": (
+        "そのセットは他の人が削除しました。",
+        "Someone else has deleted that set.",
+    ),
+    "store.not_saving": (
+        "保存済みのセットは今は使えません (分類は続けられます)。",
+        "Saved sets are unavailable for now (classification still works).",
+    ),
     "share.header": ("共有リンク", "Share link"),
     "share.caption": (
         "ラベル、テンプレート、モード、テキストを URL に入れます。開くと同じ状態になります。",

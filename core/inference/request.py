@@ -24,6 +24,19 @@ class ClassificationRequest:
     dropped_labels: tuple[str, ...] = ()
 
 
+# Control characters have no place in a label, a name or a template; NUL also breaks PostgreSQL.
+_CONTROL = {chr(c) for c in range(32)} | {chr(127)}
+_LINE_BREAKS = {"\n", "\r", "\t"}
+
+
+def check_plain_text(value: str, field: str, allow_newlines: bool = False) -> str:
+    """`value` unchanged, or InputError naming `field` if it holds a control character."""
+    forbidden = _CONTROL - _LINE_BREAKS if allow_newlines else _CONTROL
+    if any(char in forbidden for char in value):
+        raise InputError("error.control_chars", field=field)
+    return value
+
+
 def check_template(template: str, settings: Settings) -> str:
     """A template with exactly one `{}` and no other braces (no format fields at all)."""
     if not isinstance(template, str):
@@ -34,6 +47,7 @@ def check_template(template: str, settings: Settings) -> str:
             length=len(template),
             limit=settings.limits.max_template_chars,
         )
+    check_plain_text(template, "hypothesis_template")
     count = template.count(PLACEHOLDER)
     if count != 1:
         raise InputError("error.template_placeholder", count=count)
@@ -52,6 +66,8 @@ def clean_text(text: object, settings: Settings) -> str:
     if not isinstance(text, str) or not text.strip():
         raise InputError("error.empty_text")
     text = text.strip()
+    if "\x00" in text:
+        raise InputError("error.control_chars", field="text")
     if len(text) > settings.limits.max_text_chars:
         raise InputError(
             "error.text_too_long", length=len(text), limit=settings.limits.max_text_chars
@@ -68,7 +84,7 @@ def clean_labels(
     for raw in labels:
         if not isinstance(raw, str):
             raise InputError("error.label_not_text")
-        label = raw.strip()
+        label = check_plain_text(raw.strip(), "labels")
         if not label:
             continue
         if len(label) > settings.limits.max_label_chars:

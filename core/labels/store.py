@@ -1,17 +1,25 @@
 """Saved label sets that outlive the session and the process: SQLAlchemy on SQLite or PostgreSQL.
 
-Each set carries a version; a save names the version it started from, so two sessions editing
-the same set cannot silently overwrite each other: the later save is refused with a message.
+Each set carries a version; a save or a delete names the version it started from, so two
+sessions editing the same set cannot silently overwrite each other: the later one is refused with a
+message. A deleted set stays as a tombstone whose version keeps counting, so an editor who read the
+set before it was deleted and re-created can never save over the new one. Every database failure
+is one clear message (`store.unreachable`), never a raw driver error or an empty list.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Integer,
@@ -20,23 +28,36 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
-    delete,
+    false,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.config import Settings
 from core.errors import InputError
-from core.inference.request import check_template
+from core.inference.request import check_plain_text, check_template, clean_labels
+
+T = TypeVar("T")
 
 # Names show in a select box and in share links; longer ones only hurt both.
 MAX_NAME_CHARS = 100
 MAX_NOTES_CHARS = 2000
 # A writer waits this long for SQLite's single write lock before giving up.
-SQLITE_BUSY_SECONDS = 30
+SQLITE_BUSY_SECONDS = 5
+# A page must never hang on a frozen database: connecting and each statement give up after these.
+CONNECT_TIMEOUT_SECONDS = 5
+STATEMENT_TIMEOUT_MS = 5000
+# Waiting for a free pooled connection is bounded the same way.
+POOL_TIMEOUT_SECONDS = 5
+# A frozen server never answers and never enforces its own timeout: each call gives up after
+# this on the client side (its worker thread waits on; a few workers bound how many can).
+CALL_DEADLINE_SECONDS = 8
+STORE_WORKERS = 4
 
 metadata = MetaData()
 label_sets = Table(
@@ -48,6 +69,7 @@ label_sets = Table(
     Column("template", Text, nullable=False),
     Column("notes", Text, nullable=False, default=""),
     Column("version", Integer, nullable=False, default=1),
+    Column("deleted", Boolean, nullable=False, default=False, server_default=false()),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -69,7 +91,22 @@ def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         return create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+        },
+    )
+
+
+def _unreachable(exc: SQLAlchemyError) -> InputError:
+    """One message for every database failure; only the driver's error class, never its text
+    (which can quote the statement's values: set names, labels)."""
+    cause = getattr(exc, "orig", None) or exc
+    return InputError("store.unreachable", detail=type(cause).__name__)
 
 
 def _row_to_set(row) -> SavedSet:
@@ -84,78 +121,153 @@ def _row_to_set(row) -> SavedSet:
 
 
 def _checked(saved: SavedSet, settings: Settings) -> SavedSet:
-    name = saved.name.strip()
+    name = check_plain_text(saved.name.strip(), "store.name")
     if not name:
         raise InputError("store.name_empty")
     if len(name) > MAX_NAME_CHARS:
         raise InputError("store.name_too_long", limit=MAX_NAME_CHARS)
-    if not saved.labels:
-        raise InputError("error.no_labels")
-    if len(saved.notes) > MAX_NOTES_CHARS:
+    # The same limits as a request to the API: a saved set must be usable as one.
+    labels, _ = clean_labels(saved.labels, settings)
+    notes = check_plain_text(saved.notes, "store.notes", allow_newlines=True)
+    if len(notes) > MAX_NOTES_CHARS:
         raise InputError("store.notes_too_long", limit=MAX_NOTES_CHARS)
     check_template(saved.template, settings)
-    return SavedSet(name, tuple(saved.labels), saved.template, saved.notes, saved.version)
+    return SavedSet(name, labels, saved.template, notes, saved.version)
+
+
+_WORKERS = ThreadPoolExecutor(STORE_WORKERS, thread_name_prefix="store")
+
+
+def _within_deadline(call: Callable[[], T]) -> T:
+    """`call()`, or `store.unreachable` once CALL_DEADLINE_SECONDS pass without an answer."""
+    future = _WORKERS.submit(call)
+    try:
+        return future.result(timeout=CALL_DEADLINE_SECONDS)
+    except FutureTimeout:
+        future.cancel()
+        raise InputError("store.unreachable", detail="timeout") from None
 
 
 class LabelSetStore:
-    """Named label sets in one table; every method is one short transaction."""
+    """Named label sets in one table; every method is one short transaction, with a deadline."""
 
     def __init__(self, url: str, settings: Settings | None = None) -> None:
         self.url = url
-        # Saved templates obey the same limits as templates typed on the pages.
+        # Saved templates and labels obey the same limits as those typed on the pages.
         self._settings = settings or Settings()
         self._engine = _engine_for(url)
         try:
             metadata.create_all(self._engine)
-        except OperationalError as exc:
-            raise InputError("store.unreachable", detail=type(exc.orig).__name__) from exc
+            self._add_missing_columns()
+        except (SQLAlchemyError, OSError) as exc:
+            self._engine.dispose()
+            if isinstance(exc, OSError):
+                raise InputError("store.unreachable", detail=type(exc).__name__) from None
+            raise _unreachable(exc) from None
 
-    def list(self) -> list[SavedSet]:
-        with self._engine.connect() as conn:
-            rows = conn.execute(select(label_sets).order_by(label_sets.c.name)).all()
+    def _add_missing_columns(self) -> None:
+        """A table made by an older release has no tombstone column: add it in place."""
+        columns = {column["name"] for column in inspect(self._engine).get_columns("label_sets")}
+        if "deleted" not in columns:
+            with self._engine.begin() as conn:
+                conn.execute(
+                    text("ALTER TABLE label_sets ADD COLUMN deleted BOOLEAN NOT NULL DEFAULT FALSE")
+                )
+
+    def _list(self) -> list[SavedSet]:
+        query = select(label_sets).where(label_sets.c.deleted.is_(False))
+        try:
+            with self._engine.connect() as conn:
+                rows = conn.execute(query.order_by(label_sets.c.name)).all()
+        except SQLAlchemyError as exc:
+            raise _unreachable(exc) from None
         return [_row_to_set(row) for row in rows]
 
-    def get(self, name: str) -> SavedSet | None:
-        with self._engine.connect() as conn:
-            row = conn.execute(select(label_sets).where(label_sets.c.name == name)).first()
+    def _get(self, name: str) -> SavedSet | None:
+        query = select(label_sets).where(label_sets.c.name == name)
+        try:
+            with self._engine.connect() as conn:
+                row = conn.execute(query.where(label_sets.c.deleted.is_(False))).first()
+        except SQLAlchemyError as exc:
+            raise _unreachable(exc) from None
         return _row_to_set(row) if row else None
 
-    def save(self, saved: SavedSet) -> SavedSet:
-        """Create (version 0) or update from the version it was read at; returns the stored set.
-
-        A new name that exists already, or an update of a set someone saved meanwhile, is refused
-        with a message: nothing anyone saved is overwritten unseen.
-        """
-        saved = _checked(saved, self._settings)
-        now = datetime.now(UTC)
+    def _save(self, saved: SavedSet) -> SavedSet:
         values = {
             "labels": json.dumps(list(saved.labels), ensure_ascii=False),
             "template": saved.template,
             "notes": saved.notes,
-            "updated_at": now,
+            "updated_at": datetime.now(UTC),
         }
-        with self._engine.begin() as conn:
-            if saved.version == 0:
-                try:
-                    conn.execute(insert(label_sets).values(name=saved.name, version=1, **values))
-                except IntegrityError:
-                    raise InputError("store.name_taken", name=saved.name) from None
-            else:
-                changed = conn.execute(
-                    update(label_sets)
-                    .where(label_sets.c.name == saved.name)
-                    .where(label_sets.c.version == saved.version)
-                    .values(version=label_sets.c.version + 1, **values)
-                ).rowcount
-                if changed != 1:
-                    raise InputError("store.changed_elsewhere", name=saved.name)
-        stored = self.get(saved.name)
-        assert stored is not None
+        live = label_sets.c.deleted.is_(False)
+        try:
+            with self._engine.begin() as conn:
+                if saved.version == 0:
+                    self._create(conn, saved.name, values)
+                else:
+                    changed = conn.execute(
+                        update(label_sets)
+                        .where(label_sets.c.name == saved.name, live)
+                        .where(label_sets.c.version == saved.version)
+                        .values(version=label_sets.c.version + 1, **values)
+                    ).rowcount
+                    if changed != 1:
+                        raise InputError("store.changed_elsewhere", name=saved.name)
+        except SQLAlchemyError as exc:
+            raise _unreachable(exc) from None
+        stored = self._get(saved.name)
+        if stored is None:  # deleted between the save and this read
+            raise InputError("store.changed_elsewhere", name=saved.name)
         return stored
 
-    def delete(self, name: str) -> bool:
-        with self._engine.begin() as conn:
-            return conn.execute(delete(label_sets).where(label_sets.c.name == name)).rowcount == 1
+    @staticmethod
+    def _create(conn, name: str, values: dict) -> None:
+        # A tombstone of that name comes back to life with its version counting on.
+        revived = conn.execute(
+            update(label_sets)
+            .where(label_sets.c.name == name, label_sets.c.deleted.is_(True))
+            .values(deleted=False, version=label_sets.c.version + 1, **values)
+        ).rowcount
+        if revived:
+            return
+        try:
+            conn.execute(insert(label_sets).values(name=name, version=1, **values))
+        except IntegrityError:
+            raise InputError("store.name_taken", name=name) from None
+
+    def _delete(self, name: str, version: int) -> None:
+        try:
+            with self._engine.begin() as conn:
+                changed = conn.execute(
+                    update(label_sets)
+                    .where(label_sets.c.name == name, label_sets.c.deleted.is_(False))
+                    .where(label_sets.c.version == version)
+                    .values(deleted=True, version=label_sets.c.version + 1)
+                ).rowcount
+        except SQLAlchemyError as exc:
+            raise _unreachable(exc) from None
+        if changed != 1:
+            raise InputError("store.changed_elsewhere", name=name)
+
+    def list(self) -> list[SavedSet]:
+        """The live sets by name (tombstones left out)."""
+        return _within_deadline(self._list)
+
+    def get(self, name: str) -> SavedSet | None:
+        return _within_deadline(lambda: self._get(name))
+
+    def save(self, saved: SavedSet) -> SavedSet:
+        """Create (version 0) or update from the version it was read at; returns the stored set.
+
+        A new name that exists already, or an update of a set someone saved (or deleted)
+        meanwhile, is refused with a message: nothing anyone saved is overwritten unseen.
+        """
+        saved = _checked(saved, self._settings)
+        return _within_deadline(lambda: self._save(saved))
+
+    def delete(self, name: str, version: int) -> None:
+        """Delete the set as it was read at `version`; refused if it changed since."""
+        _within_deadline(lambda: self._delete(name, version))
 
     def dispose(self) -> None:
         self._engine.dispose()

@@ -30,8 +30,13 @@ def _save_to_store() -> None:
 
 
 def _load_from_store() -> None:
-    saved = get_store().get(st.session_state["store_pick"])
+    try:
+        saved = get_store().get(st.session_state["store_pick"])
+    except InputError as error:
+        state.flash(error_text(error))
+        return
     if saved is None:
+        state.flash(t("store.gone"))
         return
     state.load_saved_set(saved.name, list(saved.labels), saved.template, saved.version)
     st.session_state["labels_set_picker"] = saved.name
@@ -40,11 +45,37 @@ def _load_from_store() -> None:
     state.flash(t("store.loaded", name=saved.name), "success")
 
 
+_CONFIRM_DELETE = "store_confirm_delete"
+
+
+def _ask_to_delete(name: str, version: int) -> None:
+    """First click: remember which set, at which version, the person asked to delete."""
+    st.session_state[_CONFIRM_DELETE] = (name, version)
+
+
+def _cancel_delete() -> None:
+    st.session_state.pop(_CONFIRM_DELETE, None)
+
+
 def _delete_from_store() -> None:
-    name = st.session_state["store_pick"]
-    if get_store().delete(name):
-        state.remember_saved_version(name, 0)
-        state.flash(t("store.deleted", name=name), "success")
+    name, version = st.session_state.pop(_CONFIRM_DELETE)
+    try:
+        get_store().delete(name, version)
+    except InputError as error:
+        state.flash(error_text(error))
+        return
+    state.remember_saved_version(name, 0)
+    state.flash(t("store.deleted", name=name), "success")
+
+
+def _delete_confirmation() -> None:
+    name, _ = st.session_state[_CONFIRM_DELETE]
+    st.warning(t("store.confirm_delete", name=name))
+    yes_col, no_col = st.columns(2)
+    yes_col.button(
+        t("store.delete_yes"), key="store_delete_yes", type="primary", on_click=_delete_from_store
+    )
+    no_col.button(t("store.delete_no"), key="store_delete_no", on_click=_cancel_delete)
 
 
 def saved_sets_section() -> None:
@@ -54,14 +85,22 @@ def saved_sets_section() -> None:
     try:
         saved = {item.name: item for item in get_store().list()}
     except InputError as error:
-        st.error(error_text(error))
+        # Never an empty list: that would look as if the team's sets had been deleted.
+        st.error(f"{error_text(error)} {t('store.not_saving')}")
         return
     if saved:
         pick_col, load_col, delete_col = st.columns([6, 2, 2], vertical_alignment="bottom")
         pick = pick_col.selectbox(t("store.pick"), list(saved), key="store_pick")
-        load_col.button(t("store.load"), key="store_load", on_click=_load_from_store)
-        delete_col.button(t("store.delete"), key="store_delete", on_click=_delete_from_store)
         chosen = saved[pick]
+        load_col.button(t("store.load"), key="store_load", on_click=_load_from_store)
+        delete_col.button(
+            t("store.delete"),
+            key="store_delete",
+            on_click=_ask_to_delete,
+            args=(chosen.name, chosen.version),
+        )
+        if _CONFIRM_DELETE in st.session_state:
+            _delete_confirmation()
         when = chosen.updated_at.strftime("%Y-%m-%d %H:%M") if chosen.updated_at else "-"
         st.caption(
             f"{plain('、'.join(chosen.labels))} · {plain(chosen.template)} · "
