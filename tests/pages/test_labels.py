@@ -134,3 +134,57 @@ def test_saving_under_a_taken_name_is_explained_and_keeps_the_stored_set(app):
     other.text_input(key="store_name").input("重複")
     other.button(key="store_save").click().run()
     assert "すでに保存" in other.error[0].value
+
+
+def _save_current_set_as(app, name: str) -> None:
+    goto(app, LABELS_PAGE)
+    app.text_input(key="store_name").input(name)
+    app.button(key="store_save").click().run()
+    assert not app.exception
+
+
+def test_deleting_a_saved_set_asks_first_and_can_be_called_off(app):
+    _save_current_set_as(app, "消す前に確認")
+    app.selectbox(key="store_pick").set_value("消す前に確認").run()
+    app.button(key="store_delete").click().run()
+    assert "消す前に確認" in app.warning[0].value
+    app.button(key="store_delete_no").click().run()
+    assert "消す前に確認" in app.selectbox(key="store_pick").options
+    app.button(key="store_delete").click().run()
+    app.button(key="store_delete_yes").click().run()
+    assert "消す前に確認" not in (app.selectbox(key="store_pick").options if app.selectbox else [])
+
+
+def test_a_set_changed_elsewhere_after_the_delete_was_asked_is_kept(app):
+    _save_current_set_as(app, "競合")
+    app.selectbox(key="store_pick").set_value("競合").run()
+    app.button(key="store_delete").click().run()  # asked at version 1 ...
+    other = goto(new_session(), LABELS_PAGE)
+    other.selectbox(key="store_pick").set_value("競合")
+    other.button(key="store_load").click().run()
+    other.text_area(key="store_notes").input("更新しました")
+    other.button(key="store_save").click().run()  # ... someone saves version 2 meanwhile
+    app.button(key="store_delete_yes").click().run()
+    assert "先に更新" in app.error[0].value
+    assert "競合" in app.selectbox(key="store_pick").options
+
+
+def test_an_unreachable_store_says_saving_is_unavailable_and_classify_still_works(
+    app, ready_service
+):
+    from dataclasses import replace
+
+    from bench.live_server import free_port
+    from core.config import StoreSettings
+    from web import resources
+
+    down = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
+    settings = replace(ready_service.settings, store=StoreSettings(database_url=down))
+    with resources.using(settings, ready_service):
+        goto(app, LABELS_PAGE)
+        assert "使えません" in app.error[0].value
+        assert not app.exception
+        goto(app, "pages/classify.py")
+        app.text_area(key="classify_text").input("京都に行こう")
+        app.button(key="classify_submit").click().run()
+        assert app.table
