@@ -142,6 +142,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "列「{column}」に文がありません。",
         "Column “{column}” holds no text.",
     ),
+    "eval.too_many_examples": (
+        "例が多すぎます ({count} 件、{limit} 件まで)。分けて評価してください。",
+        "Too many examples ({count}; at most {limit}). Evaluate them in parts.",
+    ),
     "eval.no_examples": (
         "正解付きの例がありません。テキストと正解ラベルを入力してください。",
         "There are no examples with answers. Enter texts and expected labels.",

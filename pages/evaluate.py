@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.exploration import batch_files as batch
-from core.exploration.evaluation import evaluate, parse_expected, predict
+from core.exploration.evaluation import check_example_count, evaluate, parse_expected, predict
 from core.labels.defaults import DEFAULT_EXPECTED
 from web.resources import classify
 from web.ui import state
@@ -84,6 +84,7 @@ threshold = st.slider(
 if rows is not None:
     kept = [(text, parse_expected(expected)) for text, expected in rows if text.strip()]
     with explained_refusals():
+        check_example_count(len(kept))
         require_model()
         results = [classify(text, labels, template, multi_label) for text, _ in kept]
         predicted = [predict(r, multi_label, threshold) for r in results]

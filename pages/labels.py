@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.errors import InputError
 from core.labels import editing as labelsets
+from web.resources import get_settings
 from web.ui import state
 from web.ui.i18n import error_text, t
 from web.ui.saved_sets import saved_sets_section
@@ -18,12 +19,16 @@ def _apply(edit) -> None:
 
 
 def _add() -> None:
-    _apply(lambda labels: labelsets.add_label(labels, st.session_state["labels_new"]))
+    _apply(
+        lambda labels: labelsets.add_label(labels, st.session_state["labels_new"], get_settings())
+    )
     st.session_state["labels_new"] = ""
 
 
 def _rename(index: int, key: str) -> None:
-    _apply(lambda labels: labelsets.rename_label(labels, index, st.session_state[key]))
+    _apply(
+        lambda labels: labelsets.rename_label(labels, index, st.session_state[key], get_settings())
+    )
 
 
 def _create_set() -> None:
@@ -52,7 +57,7 @@ def _import() -> None:
     if upload is None:
         return
     try:
-        name, labels = labelsets.import_label_set(upload.getvalue())
+        name, labels = labelsets.import_label_set(upload.getvalue(), get_settings())
     except InputError as error:
         state.flash(error_text(error))
         return

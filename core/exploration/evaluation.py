@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from core.errors import InputError
 from core.inference.result import ClassificationResult
 
+# As many examples as a batch file may have rows: the same work, the same bound.
+MAX_EXAMPLES = 1000
 # The column of the confusion matrix for an example with no predicted label (multi-label mode).
 NO_LABEL = "—"
 # Separators allowed between several expected labels in one cell of a file.
@@ -37,6 +39,12 @@ class Evaluation:
     confusion: dict[str, dict[str, int]]  # expected label → predicted label → count
     predictions: tuple[frozenset[str], ...]
     correct: tuple[bool, ...]
+
+
+def check_example_count(count: int) -> None:
+    """Refuse more examples than one evaluation may classify (typed in or from a file)."""
+    if count > MAX_EXAMPLES:
+        raise InputError("eval.too_many_examples", count=count, limit=MAX_EXAMPLES)
 
 
 def parse_expected(cell: object) -> frozenset[str]:

@@ -4,28 +4,36 @@ from __future__ import annotations
 
 import json
 
+from core.config import Settings
 from core.errors import InputError
+from core.inference.request import check_plain_text, clean_labels
 
 # A label-set file is a handful of short strings; anything larger is not one.
 MAX_LABEL_SET_JSON_BYTES = 100_000
 
 
-def _clean(label: str) -> str:
+def _clean(label: str, settings: Settings) -> str:
+    """One label as the API would take it: stripped, no control characters, not too long."""
     label = label.strip()
     if not label:
         raise InputError("error.empty_label")
-    return label
+    (kept,), _ = clean_labels([label], settings)
+    return kept
 
 
-def add_label(labels: list[str], label: str) -> list[str]:
-    label = _clean(label)
+def add_label(labels: list[str], label: str, settings: Settings) -> list[str]:
+    label = _clean(label, settings)
     if label in labels:
         raise InputError("error.label_exists", label=label)
+    if len(labels) >= settings.limits.max_labels:
+        raise InputError(
+            "error.too_many_labels", count=len(labels) + 1, limit=settings.limits.max_labels
+        )
     return [*labels, label]
 
 
-def rename_label(labels: list[str], index: int, new: str) -> list[str]:
-    new = _clean(new)
+def rename_label(labels: list[str], index: int, new: str, settings: Settings) -> list[str]:
+    new = _clean(new, settings)
     if new != labels[index] and new in labels:
         raise InputError("error.label_exists", label=new)
     return [new if i == index else label for i, label in enumerate(labels)]
@@ -47,14 +55,20 @@ def export_label_set(name: str, labels: list[str]) -> str:
     return json.dumps({"name": name, "labels": list(labels)}, ensure_ascii=False, indent=2)
 
 
-def import_label_set(data: str | bytes) -> tuple[str, list[str]]:
-    """(name, labels) from JSON `{"name": ..., "labels": [...]}`; a bare list is accepted too."""
+def import_label_set(data: str | bytes, settings: Settings) -> tuple[str, list[str]]:
+    """(name, labels) from JSON `{"name": ..., "labels": [...]}`; a bare list is accepted too.
+
+    The labels obey the API's limits (count, length, characters), so an imported set can be
+    classified with as it is.
+    """
     if len(data) > MAX_LABEL_SET_JSON_BYTES:
         raise InputError("error.bad_label_set")
     try:
         parsed = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError("error.bad_json", detail=str(exc)) from exc
+        raise InputError("error.bad_json", detail=str(exc)) from None
+    except RecursionError:  # `[[[[…]]]]` nested past Python's limit
+        raise InputError("error.bad_label_set") from None
     if isinstance(parsed, list):
         parsed = {"name": "", "labels": parsed}
     if not isinstance(parsed, dict):
@@ -62,12 +76,8 @@ def import_label_set(data: str | bytes) -> tuple[str, list[str]]:
     name, raw_labels = parsed.get("name", ""), parsed.get("labels")
     if not isinstance(name, str) or not isinstance(raw_labels, list):
         raise InputError("error.bad_label_set")
-    labels: list[str] = []
-    for raw in raw_labels:
-        if not isinstance(raw, str):
-            raise InputError("error.bad_label_set")
-        if raw.strip() and raw.strip() not in labels:
-            labels.append(raw.strip())
-    if not labels:
-        raise InputError("error.no_labels")
-    return name.strip(), labels
+    if not all(isinstance(raw, str) for raw in raw_labels):
+        raise InputError("error.bad_label_set")
+    labels, _ = clean_labels(raw_labels, settings)
+    name = check_plain_text(name.strip(), "name")
+    return name, list(labels)

@@ -13,7 +13,9 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from core.config import Settings
 from core.errors import InputError
+from core.inference.request import check_plain_text, check_template, clean_labels, clean_text
 
 QUERY_KEY = "s"
 # Format version: links made today keep opening after the format changes.
@@ -55,8 +57,10 @@ def _malformed() -> InputError:
     return InputError("share.malformed")
 
 
-def decode(value: str) -> SharedState:
-    """The state in a link's parameter; a damaged or foreign link raises InputError."""
+def decode(value: str, settings: Settings) -> SharedState:
+    """The state in a link's parameter; a damaged or foreign link raises InputError, and so does
+    one whose labels, template or text are over the API's limits (a crafted link cannot freeze
+    the page with thousands of labels)."""
     if not value or len(value) > MAX_PARAM_CHARS:
         raise _malformed()
     try:
@@ -66,7 +70,7 @@ def decode(value: str) -> SharedState:
         if inflater.unconsumed_tail:
             raise _malformed()
         data = json.loads(raw)
-    except (binascii.Error, zlib.error, ValueError):
+    except (binascii.Error, zlib.error, ValueError, RecursionError):
         raise _malformed() from None
     if not isinstance(data, dict) or data.get("v") != VERSION:
         raise _malformed()
@@ -82,4 +86,8 @@ def decode(value: str) -> SharedState:
         and isinstance(multi, bool)
     ):
         raise _malformed()
-    return SharedState(tuple(labels), template, multi, text, name)
+    kept, _ = clean_labels(labels, settings)
+    check_template(template, settings)
+    if text:
+        text = clean_text(text, settings)
+    return SharedState(kept, template, multi, text, check_plain_text(name, "name"))

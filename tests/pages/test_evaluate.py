@@ -32,3 +32,18 @@ def test_a_file_of_examples_with_an_unknown_label_is_explained(app):
     app.file_uploader(key="eval_file").set_value(("e.csv", data, "text/csv")).run()
     assert not app.exception
     assert "音楽" in app.error[0].value.replace("\\", "")
+
+
+def test_a_file_with_more_examples_than_allowed_is_refused_before_any_work(app, monkeypatch):
+    from core.exploration import evaluation
+
+    monkeypatch.setattr(evaluation, "MAX_EXAMPLES", 3)
+    goto(app, "pages/evaluate.py")
+    app.radio(key="eval_source").set_value("file").run()
+    rows = pd.DataFrame({"text": [f"文{i}です。" for i in range(4)], "expected": ["旅行"] * 4})
+    data = rows.to_csv(index=False).encode()
+    app.file_uploader(key="eval_file").set_value(("many.csv", data, "text/csv"))
+    app.run()
+    assert not app.exception
+    assert "4 件、3 件まで" in app.error[0].value
+    assert not app.metric

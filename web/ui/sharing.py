@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.errors import InputError
 from core.labels import share_links as share
+from web import resources
 from web.ui import state
 from web.ui.i18n import error_text, t
 
@@ -16,7 +17,7 @@ def restore_from_link() -> None:
     if not value:
         return
     try:
-        shared = share.decode(value)
+        shared = share.decode(value, resources.get_settings())
     except InputError as error:
         st.error(error_text(error))
         return

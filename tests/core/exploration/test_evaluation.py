@@ -68,3 +68,12 @@ def test_predict_uses_top_label_or_threshold():
     assert predict(result, multi_label=False, threshold=0.5) == fs("旅行")
     assert predict(result, multi_label=True, threshold=0.5) == fs("旅行")
     assert predict(result, multi_label=True, threshold=0.3) == fs("旅行", "料理")
+
+
+def test_more_examples_than_allowed_are_refused():
+    from core.exploration.evaluation import MAX_EXAMPLES, check_example_count
+
+    check_example_count(MAX_EXAMPLES)
+    with pytest.raises(InputError) as caught:
+        check_example_count(MAX_EXAMPLES + 1)
+    assert caught.value.key == "eval.too_many_examples"

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from core.config import Settings
 from core.errors import InputError
 from core.labels.editing import (
     add_label,
@@ -14,28 +15,30 @@ from core.labels.editing import (
     rename_label,
 )
 
+SETTINGS = Settings()
+
 
 def test_add_appends_a_stripped_label():
-    assert add_label(["旅行"], " 料理 ") == ["旅行", "料理"]
+    assert add_label(["旅行"], " 料理 ", SETTINGS) == ["旅行", "料理"]
 
 
 def test_add_refuses_a_duplicate():
     with pytest.raises(InputError, match="すでに"):
-        add_label(["旅行"], "旅行")
+        add_label(["旅行"], "旅行", SETTINGS)
 
 
 def test_add_refuses_an_empty_label():
     with pytest.raises(InputError):
-        add_label(["旅行"], "  ")
+        add_label(["旅行"], "  ", SETTINGS)
 
 
 def test_rename_replaces_in_place():
-    assert rename_label(["旅行", "料理"], 1, "グルメ") == ["旅行", "グルメ"]
+    assert rename_label(["旅行", "料理"], 1, "グルメ", SETTINGS) == ["旅行", "グルメ"]
 
 
 def test_rename_to_another_existing_label_is_refused():
     with pytest.raises(InputError):
-        rename_label(["旅行", "料理"], 1, "旅行")
+        rename_label(["旅行", "料理"], 1, "旅行", SETTINGS)
 
 
 def test_remove_drops_one_label():
@@ -54,11 +57,11 @@ def test_move_past_the_end_stops_there():
 def test_export_then_import_round_trips():
     text = export_label_set("趣味", ["旅行", "料理"])
     assert json.loads(text) == {"name": "趣味", "labels": ["旅行", "料理"]}
-    assert import_label_set(text) == ("趣味", ["旅行", "料理"])
+    assert import_label_set(text, SETTINGS) == ("趣味", ["旅行", "料理"])
 
 
 def test_import_accepts_a_bare_list():
-    assert import_label_set('["旅行", "料理", "旅行"]') == ("", ["旅行", "料理"])
+    assert import_label_set('["旅行", "料理", "旅行"]', SETTINGS) == ("", ["旅行", "料理"])
 
 
 @pytest.mark.parametrize(
@@ -74,5 +77,32 @@ def test_import_accepts_a_bare_list():
 )
 def test_malformed_import_is_a_clear_error(data, key):
     with pytest.raises(InputError) as error:
-        import_label_set(data)
+        import_label_set(data, SETTINGS)
     assert error.value.key == key
+
+
+def test_deeply_nested_json_is_a_clear_message():
+    with pytest.raises(InputError) as caught:
+        import_label_set("[" * 50_000 + "]" * 50_000, SETTINGS)
+    assert caught.value.key == "error.bad_label_set"
+
+
+@pytest.mark.parametrize(
+    ("labels", "key"),
+    [
+        ([f"L{i}" for i in range(51)], "error.too_many_labels"),
+        (["あ" * 51], "error.label_too_long"),
+        (["旅\x00行"], "error.control_chars"),
+    ],
+)
+def test_an_import_obeys_the_api_limits(labels, key):
+    with pytest.raises(InputError) as caught:
+        import_label_set(json.dumps({"name": "x", "labels": labels}), SETTINGS)
+    assert caught.value.key == key
+
+
+def test_adding_past_the_label_limit_is_refused():
+    full = [f"L{i}" for i in range(SETTINGS.limits.max_labels)]
+    with pytest.raises(InputError) as caught:
+        add_label(full, "one more", SETTINGS)
+    assert caught.value.key == "error.too_many_labels"
