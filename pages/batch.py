@@ -51,7 +51,9 @@ if output is not None:
     st.dataframe(output, hide_index=True, key="batch_results")
     st.download_button(
         t("batch.download"),
-        data=batch.to_csv(output),
+        # Made when clicked, through this session's own socket: no results file waits in the
+        # media store at an address someone else could fetch.
+        data=lambda table=output: batch.to_csv(table),
         file_name="zeroshot-results.csv",
         mime="text/csv",
         key="batch_download",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
@@ -124,6 +126,11 @@ def test_a_signed_in_teammate_uploads_a_batch_file(page, guarded_server, tmp_pat
     page.get_by_role("button", name="すべての行を分類").click()
     expect(page.get_by_text("2 行を分類しました。")).to_be_visible()
     screenshot(page, "batch-signed-in")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="結果を CSV でダウンロード").click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert saved.splitlines()[0] == "text,top_label,旅行,料理,踊り"
+    assert "ラーメン二郎が大好きです。" in saved
 
 
 def test_the_plain_page_works_behind_the_password(browser, guarded_server):
