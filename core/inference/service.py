@@ -19,6 +19,10 @@ from core.inference.result import ClassificationResult
 from core.inference.result_cache import ResultCache
 
 
+# 5 s doubled 16 times is days: past that the maximum wait applies anyway (and floats overflow).
+MAX_RETRY_DOUBLINGS = 16
+
+
 class ModelState(StrEnum):
     IDLE = "idle"
     LOADING = "loading"
@@ -53,6 +57,8 @@ class ClassifierService:
         self._loaded: LoadedModel | None = None
         self._failed_loads = 0
         self._retry: threading.Timer | None = None
+        # Bumped by shutdown: a retry scheduled before it must not bring the model back after.
+        self._generation = 0
         self.results = ResultCache()
 
     def status(self) -> ModelStatus:
@@ -74,10 +80,13 @@ class ClassifierService:
             self._state = ModelState.LOADING
             self._error = None
             self._settled.clear()
-        threading.Thread(target=self._load, name="model-loader", daemon=True).start()
+            generation = self._generation
+        threading.Thread(
+            target=self._load, args=(generation,), name="model-loader", daemon=True
+        ).start()
         return True
 
-    def _load(self) -> None:
+    def _load(self, generation: int) -> None:
         try:
             loaded = self._loader(self.settings)
             # One worker runs every forward pass: two at once would only fight over torch's threads.
@@ -87,33 +96,42 @@ class ClassifierService:
                 max_pairs=self.settings.batching.max_batch_pairs,
             )
         except ModelError as exc:
-            self._fail(str(exc))
+            self._fail(str(exc), generation)
             return
         except Exception as exc:  # a loader bug must still surface on /healthz, not kill silently
-            self._fail(f"{type(exc).__name__}: {exc}")
+            self._fail(f"{type(exc).__name__}: {exc}", generation)
             return
         with self._guard:
+            if generation != self._generation:  # shut down while loading: let this load go
+                batcher.shutdown()
+                return
             self._loaded = loaded
             self._batcher = batcher
             self._state = ModelState.READY
             self._failed_loads = 0
         self._settled.set()
 
-    def _fail(self, error: str) -> None:
+    def _fail(self, error: str, generation: int) -> None:
         """Record a failed load and try again later by itself: files fixed on disk are picked up."""
         model = self.settings.model
         with self._guard:
+            if generation != self._generation:
+                return
             self._state = ModelState.ERROR
             self._error = error
             self._failed_loads += 1
-            delay = min(
-                model.load_retry_seconds * 2 ** (self._failed_loads - 1),
-                model.load_retry_max_seconds,
-            )
-            self._retry = threading.Timer(delay, self.start_loading)
+            doublings = min(self._failed_loads - 1, MAX_RETRY_DOUBLINGS)
+            delay = min(model.load_retry_seconds * 2**doublings, model.load_retry_max_seconds)
+            self._retry = threading.Timer(delay, self._retry_load, args=(self._generation,))
             self._retry.daemon = True
             self._retry.start()
         self._settled.set()
+
+    def _retry_load(self, generation: int) -> None:
+        with self._guard:
+            if generation != self._generation:
+                return
+        self.start_loading()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Wait until the load settles or `timeout` passes; True if the model is ready."""
@@ -181,6 +199,8 @@ class ClassifierService:
         with self._guard:
             batcher, self._batcher = self._batcher, None
             retry, self._retry = self._retry, None
+            self._generation += 1
+            self._failed_loads = 0
             self._loaded = None
             self._state = ModelState.IDLE
             self._settled.clear()

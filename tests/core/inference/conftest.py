@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from core.inference import scoring
+from core.inference.service import ClassifierService
 
 
 @pytest.fixture
@@ -19,3 +23,14 @@ def forward_passes(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(scoring, "forward", counting_forward)
     return sizes
+
+
+@contextmanager
+def loaded(service: ClassifierService) -> Iterator[ClassifierService]:
+    """`service` with its model loaded; shut down (no thread left) afterwards."""
+    service.start_loading()
+    assert service.wait_ready(60)
+    try:
+        yield service
+    finally:
+        service.shutdown()

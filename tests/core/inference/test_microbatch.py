@@ -9,6 +9,7 @@ from core.inference import scoring
 from core.inference.microbatch import MicroBatcher
 from core.inference.request import build_request
 from core.inference.service import ClassifierService
+from tests.core.inference.conftest import loaded
 
 TEXTS = [
     "そうだ京都に行こう!",
@@ -48,11 +49,8 @@ def gathering_service(tiny_model_dir, forward_passes):
             batch_wait_ms=GATHER_SECONDS * 1000, max_batch_pairs=len(TEXTS) * len(LABELS)
         ),
     )
-    service = ClassifierService(settings)
-    service.start_loading()
-    assert service.wait_ready(60)
-    yield service
-    service.shutdown()
+    with loaded(ClassifierService(settings)) as service:
+        yield service
 
 
 def test_concurrent_requests_share_one_forward_pass(gathering_service, forward_passes):

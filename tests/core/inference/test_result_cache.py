@@ -10,6 +10,7 @@ from core.inference import scoring
 from core.inference.result import ClassificationResult
 from core.inference.result_cache import ResultCache
 from core.inference.service import ClassifierService
+from tests.core.inference.conftest import loaded
 
 LABELS = ["旅行", "料理"]
 # Nine thousand seconds: no real run of the tiny model comes near it.
@@ -18,11 +19,8 @@ SLOW_MS = 9e6
 
 @pytest.fixture
 def service(settings, forward_passes):
-    service = ClassifierService(settings)
-    service.start_loading()
-    assert service.wait_ready(60)
-    yield service
-    service.shutdown()
+    with loaded(ClassifierService(settings)) as service:
+        yield service
 
 
 def test_repeated_request_costs_no_model_work(service, forward_passes):
