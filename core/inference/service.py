@@ -18,7 +18,6 @@ from core.inference.request import ClassificationRequest, build_request
 from core.inference.result import ClassificationResult
 from core.inference.result_cache import ResultCache
 
-
 # 5 s doubled 16 times is days: past that the maximum wait applies anyway (and floats overflow).
 MAX_RETRY_DOUBLINGS = 16
 
