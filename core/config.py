@@ -18,6 +18,8 @@ DEFAULT_MAX_LABEL_CHARS = 50
 DEFAULT_MAX_TEXT_CHARS = 5000
 # A template is one short sentence; a long one only eats the text's token budget.
 DEFAULT_MAX_TEMPLATE_CHARS = 200
+# Texts in one API request: 64 short texts x 10 labels is one forward pass of 640 pairs, seconds.
+DEFAULT_MAX_TEXTS = 64
 # How long a request waits for a model that is still loading before it gets 503.
 DEFAULT_READY_WAIT_SECONDS = 10.0
 # A failed model load is tried again after this, doubling each time up to the maximum: files
@@ -143,6 +145,7 @@ class LimitSettings:
     max_label_chars: int = DEFAULT_MAX_LABEL_CHARS
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
     max_template_chars: int = DEFAULT_MAX_TEMPLATE_CHARS
+    max_texts: int = DEFAULT_MAX_TEXTS
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,7 @@ class Settings:
                 max_template_chars=_positive_int(
                     env, "MAX_TEMPLATE_CHARS", DEFAULT_MAX_TEMPLATE_CHARS
                 ),
+                max_texts=_positive_int(env, "MAX_TEXTS", DEFAULT_MAX_TEXTS),
             ),
             batching=BatchingSettings(
                 batch_wait_ms=_positive_float(env, "BATCH_WAIT_MS", DEFAULT_BATCH_WAIT_MS),

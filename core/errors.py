@@ -8,13 +8,22 @@ from core.messages import DEFAULT_LANGUAGE, message
 class InputError(ValueError):
     """Bad input a person can fix; the message says how."""
 
-    def __init__(self, key: str, **params: object) -> None:
+    def __init__(self, key: str, index: int | None = None, **params: object) -> None:
         self.key = key
         self.params = params
-        super().__init__(message(key, DEFAULT_LANGUAGE, **params))
+        # Which item of a list was bad (from 0), when the input was a list.
+        self.index = index
+        super().__init__(self.message(DEFAULT_LANGUAGE))
 
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        return message(self.key, lang, **self.params)
+        text = message(self.key, lang, **self.params)
+        if self.index is None:
+            return text
+        return message("error.text_item", lang, index=self.index, detail=text)
+
+    def at(self, index: int) -> InputError:
+        """The same error, said of item `index` of a list."""
+        return InputError(self.key, index=index, **self.params)
 
 
 class ModelError(RuntimeError):

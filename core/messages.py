@@ -64,6 +64,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The request is malformed: {detail}",
     ),
     "store.name_empty": ("名前を入力してください。", "Enter a name."),
+    "error.text_item": ("text[{index}]: {detail}", "text[{index}]: {detail}"),
+    "error.too_many_texts": (
+        "テキストが多すぎます ({count} 件、{limit} 件まで)。分けて送ってください。",
+        "Too many texts ({count}; at most {limit}). Send them in parts.",
+    ),
     "error.control_chars": (
         "{field} に制御文字 (改行以外の見えない文字) が含まれています。取り除いてください。",
         "{field} holds a control character (an invisible character other than a line break). Remove it.",

@@ -66,6 +66,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "run.mode_single": ("単一ラベル", "single-label"),
     "run.mode_multi": ("複数ラベル", "multi-label"),
+    "error.not_found": (
+        "{path} はありません。API の一覧は /api/openapi.json にあります。",
+        "There is no {path}. The API is described at /api/openapi.json.",
+    ),
+    "error.method": (
+        "{method} は使えません (使えるのは {allowed})。",
+        "{method} is not allowed here (allowed: {allowed}).",
+    ),
+    "error.unknown_label_set": (
+        "ラベルセット「{name}」はありません。",
+        "There is no label set “{name}”.",
+    ),
     "upload.not_signed_in": (
         "ログインしていないセッションからは受け付けません。",
         "Not accepted from a session that has not signed in.",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import partial
 
 from core.config import Settings
-from core.errors import ModelError, ModelNotReady
+from core.errors import InputError, ModelError, ModelNotReady
 from core.inference import scoring
 from core.inference.microbatch import MicroBatcher
 from core.inference.model_loading import LoadedModel, load_from_settings
@@ -192,6 +192,56 @@ class ClassifierService:
         result = scoring.classify(loaded, request, run_forward=self._batcher)
         self.results.put(key, result)
         return result
+
+    def classify_many(
+        self,
+        texts: Sequence[object],
+        labels: Iterable[object],
+        hypothesis_template: str | None = None,
+        multi_label: bool = False,
+        wait: float | None = None,
+    ) -> list[ClassificationResult]:
+        """Several texts against one label set, in order; the texts not in the result cache are
+        scored together (one hand-over to the micro-batcher). A bad text raises InputError
+        naming its position (`index`, from 0)."""
+        started = time.perf_counter()
+        limit = self.settings.limits.max_texts
+        if not texts:
+            raise InputError("error.empty_text")
+        if len(texts) > limit:
+            raise InputError("error.too_many_texts", count=len(texts), limit=limit)
+        labels = list(labels)
+        requests = []
+        for index, text in enumerate(texts):
+            try:
+                requests.append(
+                    build_request(text, labels, self.settings, hypothesis_template, multi_label)
+                )
+            except InputError as error:
+                raise error.at(index) from None
+        results: list[ClassificationResult | None] = [
+            self.results.get(self._cache_key(r)) for r in requests
+        ]
+        missing = [i for i, result in enumerate(results) if result is None]
+        if missing:
+            loaded = self.model(wait)
+            scored = scoring.classify_many(
+                loaded, [requests[i] for i in missing], run_forward=self._batcher
+            )
+            for i, result in zip(missing, scored, strict=True):
+                self.results.put(self._cache_key(requests[i]), result)
+                results[i] = result
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        return [
+            replace(
+                result,
+                elapsed_ms=elapsed_ms,
+                from_cache=i not in missing,
+                dropped_labels=requests[i].dropped_labels,
+            )
+            for i, result in enumerate(results)
+            if result is not None
+        ]
 
     def shutdown(self) -> None:
         """Stop the micro-batcher's thread and let the model go; the service can load again."""

@@ -167,7 +167,7 @@ def authorized(request: Request, settings: Settings, api: bool = True) -> bool |
     return GUARD.check(password, client, settings)
 
 
-def _refusal(verdict: bool | None, page: bool, lang: str) -> Response:
+def refusal(verdict: bool | None, page: bool, lang: str) -> Response:
     if verdict is None:
         body = {"error": message("login.locked_http", lang), "code": "auth.locked"}
         return JSONResponse(body, status_code=429, headers={"Retry-After": "60"})
@@ -187,7 +187,7 @@ def protected(
         # PBKDF2 takes ~0.3 s on purpose: off the event loop, so /healthz answers meanwhile.
         verdict = await run_in_threadpool(authorized, request, settings, not page)
         if verdict is not True:
-            return _refusal(verdict, page, header_lang(request.headers.get("accept-language")))
+            return refusal(verdict, page, header_lang(request.headers.get("accept-language")))
         return await handler(request, settings)
 
     guarded.__name__ = handler.__name__

@@ -1,4 +1,8 @@
-"""HTTP routes served beside Streamlit: health, readiness, the JSON API and the plain page."""
+"""HTTP routes served beside Streamlit: health, readiness, the JSON API, the plain page, MCP.
+
+Every route is one `Endpoint` in `endpoints()`: the same table builds the Starlette routes and
+the OpenAPI document (web/http/openapi.py), so the description cannot drift from what is served.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,12 +27,18 @@ from web.http import lite_page as lite
 from web.http.access import access_control_on, protected
 from web.http.schemas import (
     ClassifyBody,
+    ClassifyManyResponse,
     ClassifyResponse,
+    DefaultsResponse,
+    ErrorResponse,
     HealthResponse,
+    HFBody,
+    HFResponse,
     ModelStatusBody,
     ReadyResponse,
     dump,
     first_problem,
+    hf_answer,
 )
 from web.http.tcp import disable_nagle_on_listeners
 from web.text import header_lang, message
@@ -35,14 +46,39 @@ from web.text import header_lang, message
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
 CLASSIFY_PATH = "/api/classify"
-# A request is a sentence and a few labels; 64 KiB is far beyond any honest one.
+HF_PATH = "/api/hf"
+OPENAPI_PATH = "/api/openapi.json"
+API_PREFIX = "/api/"
+# A request is a few sentences and labels; 64 KiB is far beyond any honest one.
 MAX_BODY_BYTES = 64 * 1024
 # Loading a BERT-base model from local disk takes seconds; ask clients to come back after that.
 RETRY_AFTER_SECONDS = 5
+# Hugging Face clients ask to wait for a loading model with this header.
+WAIT_FOR_MODEL_HEADER = "x-wait-for-model"
+
+# Every route takes every method, so a wrong one gets our JSON 405 rather than Starlette's text.
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 Handler = Callable[[Request, Settings], Awaitable[Response]]
+Response_ = type[BaseModel] | tuple[type[BaseModel], ...] | str
+Guard = Literal["open", "api", "page"]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One route: what it does, who may call it, and its JSON shapes (for the OpenAPI document)."""
+
+    path: str
+    method: str
+    handler: Handler
+    summary: str
+    guard: Guard
+    body: type[BaseModel] | None = None
+    # status → response model (or models, one of which), or a media type for what is not JSON.
+    responses: dict[int, Response_] = field(default_factory=dict)
+    tag: str = "api"
 
 
 class BodyTooLarge(ValueError):
@@ -51,6 +87,10 @@ class BodyTooLarge(ValueError):
 
 def _error(status: int, code: str, text: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": text, "code": code}, status_code=status, headers=headers)
+
+
+def _lang(request: Request) -> str:
+    return header_lang(request.headers.get("accept-language"))
 
 
 def _model_status(settings: Settings) -> ModelStatusBody:
@@ -77,8 +117,17 @@ async def readyz(request: Request, settings: Settings) -> JSONResponse:
     )
 
 
-def _bad(detail: str, lang: str) -> JSONResponse:
-    return _error(400, "error.bad_request", message("error.bad_request", lang, detail=detail))
+def _bad(detail: str, lang: str, status: int = 400) -> JSONResponse:
+    return _error(status, "error.bad_request", message("error.bad_request", lang, detail=detail))
+
+
+def _not_ready(lang: str) -> JSONResponse:
+    return _error(
+        503,
+        "model.not_ready",
+        message("model.not_ready", lang),
+        **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 async def _read_json(request: Request) -> Any:
@@ -93,26 +142,40 @@ async def _read_json(request: Request) -> Any:
     return json.loads(body)
 
 
-async def api_classify(request: Request, settings: Settings) -> JSONResponse:
-    lang = header_lang(request.headers.get("accept-language"))
+async def _json_body(request: Request, lang: str) -> Any:
+    """The parsed body, or the JSONResponse that refuses it (413 too large, 400 not JSON)."""
     try:
-        return await _classify(request, lang)
-    except Exception:
-        # One request's bug answers that request with 500; the server and other requests go on.
-        request_id = getattr(request.state, "request_id", "-")
-        log.exception("classify failed (request id %s)", request_id)
-        return _error(500, "error.internal", message("error.internal", lang, request_id=request_id))
-
-
-async def _classify(request: Request, lang: str) -> JSONResponse:
-    try:
-        payload = await _read_json(request)
+        return await _read_json(request)
     except BodyTooLarge:
         return _error(
             413, "error.body_too_large", message("error.body_too_large", lang, limit=MAX_BODY_BYTES)
         )
-    except (ValueError, UnicodeDecodeError) as exc:
-        return _bad(f"JSON: {exc}", lang)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        return _bad(f"JSON: {str(exc)[:200]}", lang)
+
+
+def _answering_500(handler: Handler) -> Handler:
+    """One request's bug answers that request with 500; the server and other requests go on."""
+
+    async def guarded(request: Request, settings: Settings) -> Response:
+        try:
+            return await handler(request, settings)
+        except Exception:
+            request_id = getattr(request.state, "request_id", "-")
+            log.exception("%s failed (request id %s)", request.url.path, request_id)
+            text = message("error.internal", _lang(request), request_id=request_id)
+            return _error(500, "error.internal", text)
+
+    guarded.__name__ = handler.__name__
+    return guarded
+
+
+@_answering_500
+async def api_classify(request: Request, settings: Settings) -> Response:
+    lang = _lang(request)
+    payload = await _json_body(request, lang)
+    if isinstance(payload, Response):
+        return payload
     if not isinstance(payload, dict):
         return _bad("the body must be a JSON object", lang)
     try:
@@ -120,20 +183,186 @@ async def _classify(request: Request, lang: str) -> JSONResponse:
     except ValidationError as exc:
         return _bad(first_problem(exc), lang)
     request.state.label_count = len(body.labels)
+    service = resources.get_service()
+    args = (body.labels, body.hypothesis_template, body.multi_label)
+    try:
+        if isinstance(body.text, list):
+            results = await run_in_threadpool(service.classify_many, body.text, *args)
+            return JSONResponse([dump(ClassifyResponse.of(result)) for result in results])
+        result = await run_in_threadpool(service.classify, body.text, *args)
+    except InputError as exc:
+        return _error(400, exc.key, exc.message(lang))
+    except ModelNotReady:
+        return _not_ready(lang)
+    return JSONResponse(dump(ClassifyResponse.of(result)))
+
+
+@_answering_500
+async def api_hf(request: Request, settings: Settings) -> Response:
+    """The Hugging Face inference protocol for zero-shot classification."""
+    lang = _lang(request)
+    payload = await _json_body(request, lang)
+    if isinstance(payload, Response):
+        return payload
+    try:
+        body = HFBody.model_validate(payload)
+    except ValidationError as exc:
+        return _bad(first_problem(exc), lang, status=422)
+    labels = body.parameters.labels()
+    request.state.label_count = len(labels)
+    # Hugging Face's own API answers 503 at once while a model loads, unless asked to wait.
+    waits = request.headers.get(WAIT_FOR_MODEL_HEADER, "").strip().lower() == "true"
+    wait = settings.model.ready_wait_seconds if waits else 0.0
     try:
         result = await run_in_threadpool(
-            resources.classify, body.text, body.labels, body.hypothesis_template, body.multi_label
+            resources.get_service().classify,
+            body.inputs,
+            labels,
+            body.parameters.hypothesis_template,
+            bool(body.parameters.multi_label),
+            wait,
         )
     except InputError as exc:
         return _error(400, exc.key, exc.message(lang))
     except ModelNotReady:
-        return _error(
-            503,
-            "model.not_ready",
-            message("model.not_ready", lang),
-            **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+        return _not_ready(lang)
+    headers = {
+        "X-Truncated": "true" if result.truncated else "false",
+        # JSON with \\u escapes: header values must be ASCII.
+        "X-Dropped-Labels": json.dumps(list(result.dropped_labels)),
+    }
+    return JSONResponse(hf_answer(result), headers=headers)
+
+
+async def api_not_found(request: Request, settings: Settings) -> JSONResponse:
+    """Unknown /api/* paths: JSON 404, never the Streamlit page."""
+    lang = _lang(request)
+    return _error(404, "error.not_found", message("error.not_found", lang, path=request.url.path))
+
+
+async def openapi_document(request: Request, settings: Settings) -> JSONResponse:
+    from web.http.openapi import openapi
+
+    return JSONResponse(openapi(endpoints(settings)))
+
+
+_ERRORS: dict[int, Response_] = {400: ErrorResponse, 401: ErrorResponse}
+
+
+def endpoints(settings: Settings) -> list[Endpoint]:
+    """Every route the app adds beside Streamlit's own."""
+    html = "text/html"
+    table = [
+        Endpoint(
+            HEALTH_PATH,
+            "GET",
+            healthz,
+            "Liveness: 200 while the process can serve (the model may still load)",
+            "open",
+            responses={200: HealthResponse, 503: HealthResponse},
+            tag="status",
+        ),
+        Endpoint(
+            READY_PATH,
+            "GET",
+            readyz,
+            "Readiness: 200 once the model is loaded",
+            "open",
+            responses={200: ReadyResponse, 503: ReadyResponse},
+            tag="status",
+        ),
+        Endpoint(
+            CLASSIFY_PATH,
+            "POST",
+            api_classify,
+            "Rank candidate labels for a text, or for a list of texts (an array back, in order)",
+            "api",
+            body=ClassifyBody,
+            responses={
+                200: (ClassifyResponse, ClassifyManyResponse),
+                **_ERRORS,
+                413: ErrorResponse,
+                503: ErrorResponse,
+            },
+        ),
+        Endpoint(
+            HF_PATH,
+            "POST",
+            api_hf,
+            "Hugging Face inference protocol (InferenceClient.zero_shot_classification)",
+            "api",
+            body=HFBody,
+            responses={200: HFResponse, **_ERRORS, 413: ErrorResponse, 422: ErrorResponse},
+        ),
+        Endpoint(
+            lite.DEFAULTS_PATH,
+            "GET",
+            lite.defaults,
+            "The default labels, examples and template (what the plain page starts with)",
+            "api",
+            responses={200: DefaultsResponse, 401: ErrorResponse},
+        ),
+        Endpoint(
+            OPENAPI_PATH,
+            "GET",
+            openapi_document,
+            "This description of the API (OpenAPI 3.1)",
+            "open",
+            responses={200: "application/json"},
+            tag="status",
+        ),
+        Endpoint(
+            lite.LITE_PATH,
+            "GET",
+            lite.lite_page,
+            "The plain-HTTP page (no WebSocket)",
+            "page",
+            responses={200: html},
+            tag="plain page",
+        ),
+        Endpoint(
+            lite.LITE_PATH + "/{name}",
+            "GET",
+            lite.lite_asset,
+            "The plain page's script and style",
+            "page",
+            responses={200: "text/javascript", 404: "text/plain"},
+            tag="plain page",
+        ),
+        Endpoint(
+            lite.LITE_CLASSIFY_PATH,
+            "POST",
+            api_classify,
+            "The plain page's classify call (the page's access rule, the API's shapes)",
+            "page",
+            body=ClassifyBody,
+            responses={200: ClassifyResponse, **_ERRORS, 503: ErrorResponse},
+            tag="plain page",
+        ),
+        Endpoint(
+            lite.LITE_DEFAULTS_PATH,
+            "GET",
+            lite.defaults,
+            "The plain page's defaults call",
+            "page",
+            responses={200: DefaultsResponse},
+            tag="plain page",
+        ),
+    ]
+    if settings.http_only:
+        table.insert(
+            0,
+            Endpoint(
+                "/",
+                "GET",
+                lite.lite_page,
+                "The plain page at the root (HTTP_ONLY=1)",
+                "page",
+                responses={200: html},
+                tag="plain page",
+            ),
         )
-    return JSONResponse(dump(ClassifyResponse.of(result)))
+    return table
 
 
 def _bound(handler: Handler, settings: Settings) -> Callable[[Request], Awaitable[Response]]:
@@ -146,38 +375,56 @@ def _bound(handler: Handler, settings: Settings) -> Callable[[Request], Awaitabl
     return endpoint
 
 
+def _endpoint(spec: Endpoint, settings: Settings) -> Callable[[Request], Awaitable[Response]]:
+    if spec.guard == "open":
+        return _bound(spec.handler, settings)
+    return protected(spec.handler, settings, page=spec.guard == "page")
+
+
+def _by_method(
+    path: str, handlers: dict[str, Callable[[Request], Awaitable[Response]]]
+) -> Callable[[Request], Awaitable[Response]]:
+    """One endpoint for a path: its handler for each method, JSON 405 (with Allow) otherwise."""
+    allowed = ", ".join(sorted(handlers))
+
+    async def dispatch(request: Request) -> Response:
+        handler = handlers.get(request.method) or (
+            handlers.get("GET") if request.method == "HEAD" else None
+        )
+        if handler is None:
+            text = message("error.method", _lang(request), method=request.method, allowed=allowed)
+            return _error(405, "error.method", text, Allow=allowed)
+        return await handler(request)
+
+    return dispatch
+
+
 def build_routes(settings: Settings) -> list[Route]:
-    """The app's own routes; with HTTP_ONLY the plain-HTTP page also takes the root."""
-    lite_page = protected(lite.lite_page, settings, page=True)
+    """The app's own routes; unknown /api/* paths get a JSON 404 instead of the Streamlit page."""
+    by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
+    for spec in endpoints(settings):
+        path = spec.path.replace("{name}", "{name:str}")
+        by_path.setdefault(path, {})[spec.method] = _endpoint(spec, settings)
     routes = [
-        Route(HEALTH_PATH, _bound(healthz, settings), methods=["GET"]),
-        Route(READY_PATH, _bound(readyz, settings), methods=["GET"]),
-        Route(CLASSIFY_PATH, protected(api_classify, settings), methods=["POST"]),
-        Route(lite.DEFAULTS_PATH, protected(lite.defaults, settings), methods=["GET"]),
-        Route(lite.LITE_PATH, lite_page, methods=["GET"]),
-        Route(
-            lite.LITE_PATH + "/{name:str}",
-            protected(lite.lite_asset, settings, page=True),
-            methods=["GET"],
-        ),
-        # The plain page's own calls: the page's access rule, not the API's token, applies, so
-        # API_TOKEN alone locks the API without breaking the page.
-        Route(
-            lite.LITE_CLASSIFY_PATH, protected(api_classify, settings, page=True), methods=["POST"]
-        ),
-        Route(
-            lite.LITE_DEFAULTS_PATH, protected(lite.defaults, settings, page=True), methods=["GET"]
-        ),
+        Route(path, _by_method(path, handlers), methods=ALL_METHODS)
+        for path, handlers in by_path.items()
     ]
-    if settings.http_only:
-        routes.insert(0, Route("/", lite_page, methods=["GET"]))
+    from web.http.mcp_server import mcp_route
+
+    routes.append(mcp_route(settings))
+    routes.append(
+        Route(API_PREFIX + "{rest:path}", _bound(api_not_found, settings), methods=ALL_METHODS)
+    )
     return routes
 
 
 @asynccontextmanager
 async def lifespan(app: object) -> AsyncIterator[None]:
     """Start loading the model once the server is up, so health checks pass at once."""
+    from web.http.mcp_server import running_mcp
+
     disable_nagle_on_listeners()
     resources.get_service().start_loading()
-    yield
+    async with running_mcp():
+        yield
     resources.get_service().shutdown()

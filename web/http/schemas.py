@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+)
 
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelStatus
@@ -16,11 +24,59 @@ class ClassifyBody(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    # Any: an empty, missing or non-string text gets core's "the text is empty" message.
-    text: Any = None
-    labels: list[Any]
-    hypothesis_template: StrictStr | None = None
+    # A string, or a list of strings for several texts at once (an array of results in order).
+    # Any inside: an empty, missing or non-string text gets core's "the text is empty" message.
+    text: Any = Field(
+        default=None,
+        json_schema_extra={"type": ["string", "array", "null"], "items": {"type": "string"}},
+    )
+    labels: list[Any] = Field(json_schema_extra={"items": {"type": "string"}})
+    hypothesis_template: StrictStr | None = Field(
+        default=None, description="Exactly one {}; the setting's default when absent"
+    )
     multi_label: StrictBool = False
+
+
+class HFParameters(BaseModel):
+    """The `parameters` of the Hugging Face inference protocol for zero-shot classification."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    # A list, or one comma-separated string as the hosted API took it.
+    candidate_labels: list[StrictStr] | StrictStr
+    multi_label: StrictBool | None = False
+    hypothesis_template: StrictStr | None = None
+
+    def labels(self) -> list[str]:
+        if isinstance(self.candidate_labels, str):
+            return [part for part in self.candidate_labels.split(",") if part.strip()]
+        return list(self.candidate_labels)
+
+
+class HFBody(BaseModel):
+    """`POST /api/hf`: what huggingface_hub's `InferenceClient.zero_shot_classification` sends."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    inputs: StrictStr
+    parameters: HFParameters
+
+
+class HFLabelScore(BaseModel):
+    label: str
+    score: float
+
+
+class HFResponse(RootModel[list[HFLabelScore]]):
+    """The labels with their scores, best first."""
+
+
+def hf_answer(result: ClassificationResult) -> list[dict]:
+    """The protocol's answer: `[{"label", "score"}, …]`, best first."""
+    return [
+        {"label": label, "score": score}
+        for label, score in zip(result.labels, result.scores, strict=True)
+    ]
 
 
 def first_problem(error: ValidationError) -> str:
@@ -61,8 +117,14 @@ class ClassifyResponse(BaseModel):
 
 
 class ErrorResponse(BaseModel):
+    """Every refusal: a message a person can act on (Japanese, or English on request) and a code."""
+
     error: str
     code: str
+
+
+class ClassifyManyResponse(RootModel[list[ClassifyResponse]]):
+    """One result per text, in the order of the texts."""
 
 
 class ModelStatusBody(BaseModel):

@@ -1,0 +1,167 @@
+"""A Model Context Protocol server at /mcp (the official `mcp` SDK, streamable HTTP).
+
+AI assistants call two tools: `classify` (a text against labels or a saved label set) and
+`list_label_sets`. It is served by the same process as the app, behind the same access control
+as the JSON API, and uses the same model service and store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
+from pydantic import Field
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from core.config import Settings
+from core.errors import InputError, ModelNotReady
+from web import resources
+from web.http.access import authorized, refusal
+from web.text import header_lang, message
+
+MCP_PATH = "/mcp"
+SERVER_NAME = "zeroshot-ja"
+INSTRUCTIONS = (
+    "Japanese zero-shot text classification with an NLI model. Call `classify` with a Japanese "
+    "text and candidate labels (or the name of a saved label set from `list_label_sets`); the "
+    "answer ranks the labels, best first. / 日本語テキストのゼロショット分類。"
+)
+
+# The session manager of the server built last: the app's lifespan runs it.
+_current: StreamableHTTPSessionManager | None = None
+
+
+class _Refused(ValueError):
+    """A tool call the app refuses; its text is what the assistant sees."""
+
+
+def _classify(
+    text: str,
+    labels: list[str] | None,
+    label_set: str | None,
+    hypothesis_template: str | None,
+    multi_label: bool,
+) -> dict[str, Any]:
+    if label_set:
+        saved = resources.get_store().get(label_set)
+        if saved is None:
+            raise _Refused(message("error.unknown_label_set", "en", name=label_set))
+        labels = labels or list(saved.labels)
+        hypothesis_template = hypothesis_template or saved.template
+    try:
+        result = resources.get_service().classify(
+            text, labels or [], hypothesis_template, multi_label
+        )
+    except InputError as error:
+        raise _Refused(error.message("en")) from None
+    except ModelNotReady:
+        raise _Refused(message("model.not_ready", "en")) from None
+    return {
+        "labels": list(result.labels),
+        "scores": list(result.scores),
+        "multi_label": result.multi_label,
+        "hypothesis_template": result.hypothesis_template,
+        "truncated": result.truncated,
+        "model": result.model_id,
+    }
+
+
+def build_mcp() -> MCPServer:
+    server = MCPServer(SERVER_NAME, instructions=INSTRUCTIONS)
+
+    @server.tool(
+        description=(
+            "Rank candidate labels for a Japanese text, best first (zero-shot NLI). Give `labels`, "
+            "or `label_set` (a saved set's name; its labels and template are used). "
+            "/ 日本語テキストに対し候補ラベルをスコア順に並べます。"
+        )
+    )
+    async def classify(
+        text: Annotated[str, Field(description="The text to classify / 分類するテキスト")],
+        labels: Annotated[
+            list[str] | None, Field(description="Candidate labels / 候補ラベル (例: 旅行, 料理)")
+        ] = None,
+        label_set: Annotated[
+            str | None, Field(description="A saved label set's name / 保存済みラベルセットの名前")
+        ] = None,
+        hypothesis_template: Annotated[
+            str | None,
+            Field(description="Exactly one {} / 仮説テンプレート (例: この例は{}です。)"),
+        ] = None,
+        multi_label: Annotated[
+            bool, Field(description="Judge each label alone / 各ラベルを独立に判定")
+        ] = False,
+    ) -> dict[str, Any]:
+        return await run_in_threadpool(
+            _classify, text, labels, label_set, hypothesis_template, multi_label
+        )
+
+    @server.tool(
+        description=(
+            "The team's saved label sets: name, labels, template, notes. "
+            "/ チームの保存済みラベルセットの一覧。"
+        )
+    )
+    async def list_label_sets() -> list[dict[str, Any]]:
+        try:
+            saved = await run_in_threadpool(lambda: resources.get_store().list())
+        except InputError as error:
+            raise _Refused(error.message("en")) from None
+        return [
+            {
+                "name": item.name,
+                "labels": list(item.labels),
+                "hypothesis_template": item.template,
+                "notes": item.notes,
+                "version": item.version,
+            }
+            for item in saved
+        ]
+
+    return server
+
+
+class _Guarded:
+    """The MCP endpoint behind the JSON API's access rule."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope)
+        verdict = await run_in_threadpool(authorized, request, self.settings, True)
+        if verdict is not True:
+            lang = header_lang(request.headers.get("accept-language"))
+            await refusal(verdict, False, lang)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def mcp_route(settings: Settings) -> Route:
+    """The /mcp route; its session manager is run by `running_mcp` in the app's lifespan."""
+    global _current
+    server = build_mcp()
+    # Stateless JSON answers: any task behind a load balancer can answer any call.
+    server.streamable_http_app(
+        streamable_http_path=MCP_PATH, stateless_http=True, json_response=True, host="0.0.0.0"
+    )
+    _current = server.session_manager
+    app = _Guarded(StreamableHTTPASGIApp(server.session_manager), settings)
+    return Route(MCP_PATH, endpoint=app, methods=["GET", "POST", "DELETE"])
+
+
+@asynccontextmanager
+async def running_mcp() -> AsyncIterator[None]:
+    """Run the MCP session manager for as long as the server runs."""
+    if _current is None:
+        yield
+        return
+    async with _current.run():
+        yield
