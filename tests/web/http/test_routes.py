@@ -257,3 +257,65 @@ def test_logged_routes_never_carry_a_session_id_or_a_media_name(path, logged):
     from web.http.request_log import loggable_route
 
     assert loggable_route(path) == logged
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"parameters": {"candidate_labels": ["旅行"]}}, 422),
+        ({"inputs": "京都", "parameters": {}}, 422),
+        ({"inputs": 3, "parameters": {"candidate_labels": ["旅行"]}}, 422),
+        ({"inputs": "", "parameters": {"candidate_labels": ["旅行"]}}, 400),
+        ({"inputs": "京都", "parameters": {"candidate_labels": []}}, 400),
+        ({"inputs": "a" * 100_000, "parameters": {"candidate_labels": ["旅行"]}}, 413),
+    ],
+    ids=["no inputs", "no labels", "inputs a number", "empty text", "empty labels", "huge"],
+)
+def test_hf_protocol_refusals_say_why(open_client, body, status):
+    response = open_client.post("/api/hf", json=body)
+    assert response.status_code == status
+    assert response.json()["error"]
+
+
+def test_hf_protocol_answers_503_at_once_while_loading_unless_asked_to_wait(use_service, settings):
+    import threading
+    from dataclasses import replace
+
+    from core.inference.model_loading import load_from_settings
+    from core.inference.service import ClassifierService
+
+    gate = threading.Event()
+
+    def gated(s):
+        gate.wait()
+        return load_from_settings(s)
+
+    patient = replace(settings, model=replace(settings.model, ready_wait_seconds=60))
+    service = ClassifierService(patient, loader=gated)
+    service.start_loading()
+    client = _service_client(use_service, service)
+    body = {"inputs": "京都に行く。", "parameters": {"candidate_labels": ["旅行", "料理"]}}
+    try:
+        at_once = client.post("/api/hf", json=body)
+        assert at_once.status_code == 503
+        assert at_once.headers["retry-after"]
+        answers = []
+        waiting = threading.Thread(
+            target=lambda: answers.append(
+                client.post("/api/hf", json=body, headers={"x-wait-for-model": "true"})
+            )
+        )
+        waiting.start()
+        gate.set()
+        waiting.join(60)
+        assert answers[0].status_code == 200
+    finally:
+        gate.set()
+        service.shutdown()
+
+
+def test_too_many_texts_in_one_request_are_refused(open_client, ready_service):
+    limit = ready_service.settings.limits.max_texts
+    response = _post(open_client, {**GOOD, "text": ["京都"] * (limit + 1)})
+    assert response.status_code == 400
+    assert response.json()["code"] == "error.too_many_texts"

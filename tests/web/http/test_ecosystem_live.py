@@ -1,0 +1,161 @@
+"""The real server spoken to by the real clients: huggingface_hub's InferenceClient, the mcp SDK,
+an OpenAPI validator, plain HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+from huggingface_hub import InferenceClient
+from huggingface_hub import constants as hub_constants
+from huggingface_hub.errors import HfHubHTTPError
+from mcp import Client
+from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
+from openapi_spec_validator import validate
+
+from bench.live_server import READY_TIMEOUT_SECONDS, live_server
+from tests.conftest import API_TOKEN
+
+TEXT = "週末は京都で寺を巡って、おいしい湯豆腐を食べました。"
+LABELS = ["旅行", "料理", "踊り"]
+
+
+@pytest.fixture(scope="module")
+def server(tiny_model_dir, tmp_path_factory):
+    with live_server(tmp_path_factory.mktemp("ecosystem"), MODEL_ID=str(tiny_model_dir)) as running:
+        running.wait_until("/readyz", 200, READY_TIMEOUT_SECONDS)
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def hub_client_may_reach_our_server(monkeypatch):
+    # The tests run with HF_HUB_OFFLINE=1 (never the hub); the client then refuses every URL,
+    # ours included. Our server is on 127.0.0.1: let the client speak to it.
+    monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", False)
+
+
+def _classify(url: str, headers: dict | None = None, **body) -> httpx.Response:
+    return httpx.post(url + "/api/classify", json=body, headers=headers or {}, timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("multi_label", "template"),
+    [(False, None), (True, None), (False, "これは{}の話です。")],
+    ids=["single", "multi", "template"],
+)
+def test_inference_client_gets_what_the_api_gives(server, multi_label, template):
+    client = InferenceClient(model=server.url + "/api/hf")
+    answer = client.zero_shot_classification(
+        TEXT, LABELS, multi_label=multi_label, hypothesis_template=template
+    )
+    ours = _classify(
+        server.url,
+        text=TEXT,
+        labels=LABELS,
+        multi_label=multi_label,
+        **({"hypothesis_template": template} if template else {}),
+    ).json()
+    assert [item.label for item in answer] == ours["labels"]
+    assert [item.score for item in answer] == pytest.approx(ours["scores"], abs=1e-6)
+
+
+def test_inference_client_errors_carry_the_message(server):
+    client = InferenceClient(model=server.url + "/api/hf")
+    with pytest.raises(HfHubHTTPError) as empty:
+        client.zero_shot_classification("", LABELS)
+    assert empty.value.response.status_code == 400
+    assert "テキストが空です" in str(empty.value)
+    with pytest.raises(HfHubHTTPError) as too_many:
+        client.zero_shot_classification(TEXT, [f"L{i}" for i in range(51)])
+    assert too_many.value.response.status_code == 400
+    assert "51" in str(too_many.value)
+
+
+def test_inference_client_works_with_the_token_and_not_without(guarded_server):
+    url = guarded_server.url + "/api/hf"
+    answer = InferenceClient(model=url, api_key=API_TOKEN).zero_shot_classification(TEXT, LABELS)
+    assert sorted(item.label for item in answer) == sorted(LABELS)
+    with pytest.raises(HfHubHTTPError) as refused:
+        InferenceClient(model=url).zero_shot_classification(TEXT, LABELS)
+    assert refused.value.response.status_code == 401
+
+
+def test_a_comma_separated_label_string_is_accepted(server):
+    body = {"inputs": TEXT, "parameters": {"candidate_labels": "旅行,料理, 踊り"}}
+    response = httpx.post(server.url + "/api/hf", json=body)
+    assert sorted(item["label"] for item in response.json()) == sorted(LABELS)
+    assert response.headers["x-truncated"] == "false"
+    assert response.headers["x-dropped-labels"] == "[]"
+
+
+def test_a_list_of_three_texts_equals_three_single_calls(server):
+    texts = [TEXT, "ラーメンが好きです。", "ダンスバトルに出ます。"]
+    many = _classify(server.url, text=texts, labels=LABELS).json()
+    singles = [_classify(server.url, text=text, labels=LABELS).json() for text in texts]
+    assert [r["sequence"] for r in many] == texts
+    for batched, single in zip(many, singles, strict=True):
+        assert batched["labels"] == single["labels"]
+        assert batched["scores"] == pytest.approx(single["scores"], abs=1e-5)
+
+
+def test_a_bad_item_in_a_list_is_named_by_its_index(server):
+    response = _classify(
+        server.url, text=[TEXT, " "], labels=LABELS, headers={"accept-language": "en"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("text[1]:")
+
+
+def test_the_openapi_document_validates_and_names_every_route(server):
+    document = httpx.get(server.url + "/api/openapi.json").json()
+    validate(document)
+    assert {
+        "/healthz",
+        "/readyz",
+        "/api/classify",
+        "/api/hf",
+        "/api/defaults",
+        "/api/openapi.json",
+        "/lite",
+    } <= set(document["paths"])
+
+
+def test_unknown_api_paths_and_wrong_methods_answer_json(server):
+    missing = httpx.get(server.url + "/api/nothing-here")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "error.not_found"
+    wrong = httpx.get(server.url + "/api/classify")
+    assert wrong.status_code == 405
+    assert wrong.headers["allow"] == "POST"
+    assert wrong.json()["code"] == "error.method"
+
+
+def test_an_mcp_client_lists_and_calls_the_tools(server):
+    async def run():
+        async with Client(server.url + "/mcp") as client:
+            tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+            result = await client.call_tool("classify", {"text": TEXT, "labels": LABELS})
+            sets = await client.call_tool("list_label_sets", {})
+        return tools, result, sets
+
+    tools, result, sets = asyncio.run(run())
+    assert set(tools) == {"classify", "list_label_sets"}
+    assert "候補ラベル" in str(tools["classify"].input_schema)
+    assert not result.is_error
+    ours = _classify(server.url, text=TEXT, labels=LABELS).json()
+    assert result.structured_content["labels"] == ours["labels"]
+    assert not sets.is_error
+
+
+def test_mcp_is_behind_the_same_access_control(guarded_server):
+    refused = httpx.post(guarded_server.url + "/mcp", json={"jsonrpc": "2.0", "id": 1})
+    assert refused.status_code == 401
+
+    async def run():
+        http = create_mcp_http_client(headers={"authorization": f"Bearer {API_TOKEN}"})
+        transport = streamable_http_client(guarded_server.url + "/mcp", http_client=http)
+        async with Client(transport) as client:
+            return await client.call_tool("classify", {"text": TEXT, "labels": LABELS})
+
+    assert sorted(asyncio.run(run()).structured_content["labels"]) == sorted(LABELS)
