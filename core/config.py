@@ -33,6 +33,12 @@ DEFAULT_UNHEALTHY_AFTER_FAILURES = 5
 DEFAULT_BATCH_WAIT_MS = 2.0
 # Pairs per forward pass: bounds activation memory (64 x 512 tokens fits well within 2 GB).
 DEFAULT_MAX_BATCH_PAIRS = 64
+# Pairs waiting for the model before new work is refused (503, "busy"): about a minute of work
+# for BERT-base on 2 vCPUs; beyond it a client is better told to come back.
+DEFAULT_MAX_QUEUE_PAIRS = 4096
+# Pair logits kept (an estimate that errs high): about 500,000 short pairs, or 400 of the
+# largest requests, well inside a 2 GB task beside a BERT-base model.
+DEFAULT_PAIR_CACHE_MB = 200
 QUANTIZE_CHOICES = ("", "int8")
 # Failed password tries in a row before a wait: a person mistypes a few times, a script never stops.
 DEFAULT_LOGIN_MAX_FAILURES = 5
@@ -154,6 +160,8 @@ class BatchingSettings:
 
     batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS
     max_batch_pairs: int = DEFAULT_MAX_BATCH_PAIRS
+    max_queue_pairs: int = DEFAULT_MAX_QUEUE_PAIRS
+    pair_cache_mb: int = DEFAULT_PAIR_CACHE_MB
 
 
 @dataclass(frozen=True)
@@ -236,6 +244,8 @@ class Settings:
             batching=BatchingSettings(
                 batch_wait_ms=_positive_float(env, "BATCH_WAIT_MS", DEFAULT_BATCH_WAIT_MS),
                 max_batch_pairs=_positive_int(env, "MAX_BATCH_PAIRS", DEFAULT_MAX_BATCH_PAIRS),
+                max_queue_pairs=_positive_int(env, "MAX_QUEUE_PAIRS", DEFAULT_MAX_QUEUE_PAIRS),
+                pair_cache_mb=_positive_int(env, "PAIR_CACHE_MB", DEFAULT_PAIR_CACHE_MB),
             ),
             store=StoreSettings(
                 data_dir=env.get("DATA_DIR") or DEFAULT_DATA_DIR,

@@ -32,3 +32,7 @@ class ModelError(RuntimeError):
 
 class ModelNotReady(RuntimeError):
     """The model is still loading, or failed to load."""
+
+
+class ModelBusy(RuntimeError):
+    """Too much work is already waiting for the model: come back in a moment."""

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
+from core.errors import InputError
 from core.exploration.template_compare import clean_templates, compare_templates
-from web.resources import classify
 from web.ui import state
 from web.ui.components import (
+    classify_all,
     explained_refusals,
     model_status_banner,
     multi_label_toggle,
@@ -39,11 +40,10 @@ if run:
     with explained_refusals():
         templates = clean_templates(raw_templates.splitlines())
         require_model()
-        results = [
-            classify(item, labels, template, multi_label)
-            for item in texts
-            for template in templates
-        ]
+        if not any(item.strip() for item in texts):
+            raise InputError("error.empty_text")
+        found = classify_all(texts, labels, multi_label, "compare.progress", templates)
+        results = [result for result in found if result is not None]
         comparison = compare_templates(results, labels)
         differing = comparison.differing_texts()
         if differing:

@@ -6,9 +6,9 @@ import streamlit as st
 from core.exploration import batch_files as batch
 from core.exploration.evaluation import check_example_count, evaluate, parse_expected, predict
 from core.labels.defaults import DEFAULT_EXPECTED
-from web.resources import classify
 from web.ui import state
 from web.ui.components import (
+    classify_all,
     confusion_chart,
     explained_refusals,
     model_status_banner,
@@ -28,7 +28,6 @@ st.title(t("eval.header"))
 model_status_banner()
 st.caption(t("eval.caption"))
 labels = state.current_labels()
-template = state.template()
 
 source = st.radio(
     t("eval.source"),
@@ -86,7 +85,8 @@ if rows is not None:
     with explained_refusals():
         check_example_count(len(kept))
         require_model()
-        results = [classify(text, labels, template, multi_label) for text, _ in kept]
+        found = classify_all([text for text, _ in kept], labels, multi_label, "eval.progress")
+        results = [result for result in found if result is not None]
         predicted = [predict(r, multi_label, threshold) for r in results]
         report = evaluate([e for _, e in kept], predicted, labels, multi_label)
         accuracy_col, f1_col = st.columns(2)

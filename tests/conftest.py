@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,6 +41,33 @@ def pytest_collection_modifyitems(items) -> None:
 READY_TIMEOUT_SECONDS = 60
 PASSWORD = "correct horse battery staple"
 API_TOKEN = "test-api-token-0123456789"
+
+
+@pytest.fixture
+def forward_passes(monkeypatch) -> list[int]:
+    """Records the pair count of every forward pass a service loaded from now on runs."""
+    from core.inference import scoring
+
+    sizes: list[int] = []
+    real_forward = scoring.forward
+
+    def counting_forward(loaded, features):
+        sizes.append(len(features))
+        return real_forward(loaded, features)
+
+    monkeypatch.setattr(scoring, "forward", counting_forward)
+    return sizes
+
+
+@contextmanager
+def loaded(service):
+    """`service` (a ClassifierService) with its model loaded; shut down (no thread left) after."""
+    service.start_loading()
+    assert service.wait_ready(READY_TIMEOUT_SECONDS)
+    try:
+        yield service
+    finally:
+        service.shutdown()
 
 
 @pytest.fixture(scope="session")

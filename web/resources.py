@@ -13,6 +13,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from core.config import Settings
+from core.errors import InputError
+from core.inference.request import build_request
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
 from core.labels.store import LabelSetStore
@@ -54,8 +56,23 @@ def get_store() -> LabelSetStore:
 def classify(
     text: str, labels: Sequence[str], template: str | None, multi_label: bool
 ) -> ClassificationResult:
-    """Classify with the shared service (its result cache answers repeats)."""
+    """Classify with the shared service (pairs seen before come from its pair cache)."""
     return get_service().classify(text, labels, template, multi_label)
+
+
+def classify_together(
+    items: Sequence[tuple[str, str | None]], labels: Sequence[str], multi_label: bool
+) -> list[ClassificationResult]:
+    """(text, template) items against one label set, in order; all their new pairs go to the
+    model in one hand-over. A bad item raises InputError naming its position."""
+    settings = get_settings()
+    requests = []
+    for index, (text, template) in enumerate(items):
+        try:
+            requests.append(build_request(text, labels, settings, template, multi_label))
+        except InputError as error:
+            raise error.at(index) from None
+    return get_service().score(requests)
 
 
 @contextmanager

@@ -30,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "モデルの準備ができていません。少し待ってから再度お試しください。",
         "The model is not ready yet. Please try again in a moment.",
     ),
+    "model.busy": (
+        "混み合っています。数秒後にもう一度お試しください。",
+        "The server is busy. Please try again in a few seconds.",
+    ),
     "classify.header": ("テキストを分類", "Classify a text"),
     "classify.text": ("テキスト", "Text"),
     "classify.text_placeholder": ("例: そうだ京都に行こう!", "e.g. そうだ京都に行こう!"),
@@ -249,6 +253,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch.preview": ("プレビュー", "Preview"),
     "batch.run": ("すべての行を分類", "Classify every row"),
     "batch.progress": ("{done}/{total} 行を分類しました", "Classified {done} of {total} rows"),
+    "eval.progress": ("{done}/{total} 件を評価しました", "Evaluated {done} of {total}"),
+    "compare.progress": (
+        "{done}/{total} 件のテキストを比較しました",
+        "Compared {done} of {total} texts",
+    ),
     "batch.download": ("結果を CSV でダウンロード", "Download the results as CSV"),
     "batch.done": ("{count} 行を分類しました。", "Classified {count} rows."),
     "eval.header": ("ラベルセットを評価", "Evaluate the label set"),

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.errors import ModelBusy
+
 Features = dict[str, list[int]]
 RunBatch = Callable[[list[Features]], Any]
 
@@ -29,10 +31,20 @@ class _Job:
 class MicroBatcher:
     """Merge concurrent forward passes; results equal running each request alone."""
 
-    def __init__(self, run_batch: RunBatch, max_wait_seconds: float, max_pairs: int) -> None:
+    def __init__(
+        self,
+        run_batch: RunBatch,
+        max_wait_seconds: float,
+        max_pairs: int,
+        max_queued_pairs: int | None = None,
+    ) -> None:
         self._run_batch = run_batch
         self._max_wait = max_wait_seconds
         self._max_pairs = max_pairs
+        # Pairs handed over and not yet answered; past the bound new work is refused (ModelBusy).
+        self._max_queued = max_queued_pairs
+        self._queued = 0
+        self._count_lock = threading.Lock()
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="micro-batcher", daemon=True)
@@ -48,18 +60,33 @@ class MicroBatcher:
     def running(self) -> bool:
         return self._thread.is_alive()
 
-    def __call__(self, features: list[Features]) -> Any:
-        """Logits rows for `features`, in order; blocks until the worker has run them."""
-        import torch
-
+    def rows(self, features: list[Features]) -> list[Any]:
+        """Logits rows for `features`, in order (views into the batches' outputs, not copies);
+        blocks until the worker has run them. ModelBusy if too much work is waiting already."""
         if self._closed:
             raise RuntimeError("the micro-batcher is shut down")
-        job = _Job(features)
-        self._queue.put(job)
-        job.done.wait()
+        with self._count_lock:
+            # One job alone is always taken, however large: a bound must not refuse all work.
+            over = self._queued + len(features) > (self._max_queued or 0)
+            if self._max_queued is not None and self._queued and over:
+                raise ModelBusy(f"{self._queued} pairs are waiting")
+            self._queued += len(features)
+        try:
+            job = _Job(features)
+            self._queue.put(job)
+            job.done.wait()
+        finally:
+            with self._count_lock:
+                self._queued -= len(features)
         if job.error is not None:
             raise job.error
-        return torch.stack(job.rows)
+        return job.rows
+
+    def __call__(self, features: list[Features]) -> Any:
+        """Logits for `features`, in order, as one tensor (a `run_forward` for scoring)."""
+        import torch
+
+        return torch.stack(self.rows(features))
 
     def _collect(self) -> list[_Job] | None:
         """The next jobs to run together; None once shut down and every queued job is done."""

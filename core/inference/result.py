@@ -20,7 +20,9 @@ class ClassificationResult:
     truncated: bool = False
     max_tokens: int = 0
     dropped_labels: tuple[str, ...] = field(default=())
-    from_cache: bool = False
+    from_cache: bool = False  # no pair of it ran the model
+    computed_pairs: int = 0  # pairs this request ran through the model
+    cached_pairs: int = 0  # pairs answered from the pair cache
 
     @property
     def top_label(self) -> str:

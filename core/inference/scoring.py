@@ -1,4 +1,4 @@
-"""Score (text, hypothesis) pairs: prepare → infer → post-process, one forward pass per request."""
+"""Score (text, hypothesis) pairs: encode → infer → post-process."""
 
 from __future__ import annotations
 
@@ -24,30 +24,57 @@ class EncodedRequest:
     """One request's pairs, tokenized, unpadded: pairs of several requests can share a batch."""
 
     features: list[Features]
+    truncated: bool  # the text was cut for at least one pair
+
+
+@dataclass(frozen=True)
+class EncodedPair:
+    features: Features
     truncated: bool
 
 
-def encode(loaded: LoadedModel, request: ClassificationRequest) -> EncodedRequest:
-    """Tokenize every pair; cut the text, never the hypothesis, to what the model reads."""
+def hypotheses(request: ClassificationRequest) -> list[str]:
+    return [fill_template(request.hypothesis_template, label) for label in request.labels]
+
+
+def _token_ids(loaded: LoadedModel, text: str) -> list[int]:
     tokenizer = loaded.tokenizer
-    hypotheses = [fill_template(request.hypothesis_template, label) for label in request.labels]
-    text_tokens = len(tokenizer.tokenize(request.text))
-    longest_hypothesis = max(len(tokenizer.tokenize(h)) for h in hypotheses)
-    if longest_hypothesis + PAIR_SPECIAL_TOKENS + 1 > loaded.max_tokens:
+    return tokenizer.convert_tokens_to_ids(tokenizer.tokenize(text))
+
+
+def encode_pairs(loaded: LoadedModel, text: str, hyps: list[str]) -> list[EncodedPair]:
+    """Each (text, hypothesis) pair as the model reads it; the text is tokenized once.
+
+    The same ids, segment ids and truncation as tokenizing each pair whole: the text (never the
+    hypothesis) is cut so the pair fits the model's limit.
+    """
+    tokenizer = loaded.tokenizer
+    hypothesis_ids = [_token_ids(loaded, h) for h in hyps]
+    if max(map(len, hypothesis_ids)) + PAIR_SPECIAL_TOKENS + 1 > loaded.max_tokens:
         raise InputError("error.hypothesis_too_long", limit=loaded.max_tokens)
-    truncated = text_tokens + longest_hypothesis + PAIR_SPECIAL_TOKENS > loaded.max_tokens
-    encodings = tokenizer(
-        [request.text] * len(hypotheses),
-        hypotheses,
-        truncation="only_first" if truncated else False,
-        max_length=loaded.max_tokens if truncated else None,
-        # transformers 5 dropped token_type_ids from BertJapaneseTokenizer's outputs;
-        # without them a BERT NLI model reads the hypothesis as part of the premise.
-        return_token_type_ids=loaded.use_segment_ids,
+    text_ids = _token_ids(loaded, text)
+    pairs = []
+    for ids in hypothesis_ids:
+        truncated = len(text_ids) + len(ids) + PAIR_SPECIAL_TOKENS > loaded.max_tokens
+        features = tokenizer.prepare_for_model(
+            text_ids,
+            ids,
+            truncation="only_first" if truncated else False,
+            max_length=loaded.max_tokens if truncated else None,
+            # transformers 5 dropped token_type_ids from BertJapaneseTokenizer's outputs;
+            # without them a BERT NLI model reads the hypothesis as part of the premise.
+            return_token_type_ids=loaded.use_segment_ids,
+        )
+        pairs.append(EncodedPair(dict(features), truncated))
+    return pairs
+
+
+def encode(loaded: LoadedModel, request: ClassificationRequest) -> EncodedRequest:
+    """Tokenize every pair of a request; cut the text, never the hypothesis."""
+    pairs = encode_pairs(loaded, request.text, hypotheses(request))
+    return EncodedRequest(
+        features=[pair.features for pair in pairs], truncated=any(p.truncated for p in pairs)
     )
-    names = list(encodings.keys())
-    features = [{name: encodings[name][i] for name in names} for i in range(len(hypotheses))]
-    return EncodedRequest(features=features, truncated=truncated)
 
 
 def collate(loaded: LoadedModel, features: list[Features]) -> Any:

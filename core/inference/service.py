@@ -14,9 +14,9 @@ from core.errors import InputError, ModelError, ModelNotReady
 from core.inference import scoring
 from core.inference.microbatch import MicroBatcher
 from core.inference.model_loading import LoadedModel, load_from_settings
+from core.inference.pair_cache import PairCache, PairKey, PairLogits
 from core.inference.request import ClassificationRequest, build_request
 from core.inference.result import ClassificationResult
-from core.inference.result_cache import ResultCache
 
 # 5 s doubled 16 times is days: past that the maximum wait applies anyway (and floats overflow).
 MAX_RETRY_DOUBLINGS = 16
@@ -58,7 +58,7 @@ class ClassifierService:
         self._retry: threading.Timer | None = None
         # Bumped by shutdown: a retry scheduled before it must not bring the model back after.
         self._generation = 0
-        self.results = ResultCache()
+        self.pairs = PairCache(settings.batching.pair_cache_mb * 1024 * 1024)
 
     def status(self) -> ModelStatus:
         model = self.settings.model
@@ -93,6 +93,7 @@ class ClassifierService:
                 partial(scoring.forward, loaded),
                 max_wait_seconds=self.settings.batching.batch_wait_ms / 1000,
                 max_pairs=self.settings.batching.max_batch_pairs,
+                max_queued_pairs=self.settings.batching.max_queue_pairs,
             )
         except ModelError as exc:
             self._fail(str(exc), generation)
@@ -151,17 +152,6 @@ class ClassifierService:
                 raise ModelNotReady(self._error or self._state.value)
             return self._loaded
 
-    def _cache_key(self, request: ClassificationRequest) -> tuple:
-        model = self.settings.model
-        return (
-            model.model_id,
-            model.quantize,
-            request.text,
-            request.labels,
-            request.hypothesis_template,
-            request.multi_label,
-        )
-
     def classify(
         self,
         text: object,
@@ -172,26 +162,12 @@ class ClassifierService:
     ) -> ClassificationResult:
         """Validate first, so bad input is refused even while the model loads; then score.
 
-        A request seen before is answered from the result cache, with its own elapsed time and
-        `from_cache` set; errors are never cached, so they are retried each time.
+        Only the pairs not seen before run the model; the result says how many did, and its
+        `elapsed_ms` is this request's own time.
         """
         started = time.perf_counter()
         request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
-        key = self._cache_key(request)
-        cached = self.results.get(key)
-        if cached is not None:
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            # Duplicates dropped belong to this request's input, not to the one cached first.
-            return replace(
-                cached,
-                elapsed_ms=elapsed_ms,
-                from_cache=True,
-                dropped_labels=request.dropped_labels,
-            )
-        loaded = self.model(wait)
-        result = scoring.classify(loaded, request, run_forward=self._batcher)
-        self.results.put(key, result)
-        return result
+        return self.score([request], wait, started)[0]
 
     def classify_many(
         self,
@@ -201,9 +177,8 @@ class ClassifierService:
         multi_label: bool = False,
         wait: float | None = None,
     ) -> list[ClassificationResult]:
-        """Several texts against one label set, in order; the texts not in the result cache are
-        scored together (one hand-over to the micro-batcher). A bad text raises InputError
-        naming its position (`index`, from 0)."""
+        """Several texts against one label set, in order; all their new pairs go to the model
+        together. A bad text raises InputError naming its position (`index`, from 0)."""
         started = time.perf_counter()
         limit = self.settings.limits.max_texts
         if not texts:
@@ -219,28 +194,68 @@ class ClassifierService:
                 )
             except InputError as error:
                 raise error.at(index) from None
-        results: list[ClassificationResult | None] = [
-            self.results.get(self._cache_key(r)) for r in requests
-        ]
-        missing = [i for i, result in enumerate(results) if result is None]
+        return self.score(requests, wait, started)
+
+    def _pair_key(self, text: str, hypothesis: str) -> PairKey:
+        model = self.settings.model
+        return (model.model_id, model.quantize, text, hypothesis)
+
+    def score(
+        self,
+        requests: Sequence[ClassificationRequest],
+        wait: float | None = None,
+        started: float | None = None,
+    ) -> list[ClassificationResult]:
+        """Results for validated requests: cached pairs looked up, the others (from every
+        request, each once) handed to the micro-batcher in one go, then each request scored
+        from its pairs' logits exactly as the pipeline would."""
+        import torch
+
+        started = time.perf_counter() if started is None else started
+        keys = [[self._pair_key(r.text, h) for h in scoring.hypotheses(r)] for r in requests]
+        found = {key: self.pairs.get(key) for row in keys for key in row}
+        missing = [key for key, value in found.items() if value is None]
+        loaded = self.model(wait)
         if missing:
-            loaded = self.model(wait)
-            scored = scoring.classify_many(
-                loaded, [requests[i] for i in missing], run_forward=self._batcher
+            for key, value in zip(missing, self._run_pairs(loaded, missing), strict=True):
+                self.pairs.put(key, value)
+                found[key] = value
+        new = set(missing)
+        results = []
+        for request, row_keys in zip(requests, keys, strict=True):
+            values = [found[key] for key in row_keys]
+            logits = torch.tensor([value.row for value in values], dtype=torch.float32)
+            multi_label = scoring.effective_multi_label(request)
+            scores = scoring.postprocess(loaded, logits, multi_label)
+            truncated = any(value.truncated for value in values)
+            result = scoring.rank(loaded, request, scores, multi_label, truncated, started)
+            computed = sum(key in new for key in row_keys)
+            results.append(
+                replace(
+                    result,
+                    computed_pairs=computed,
+                    cached_pairs=len(row_keys) - computed,
+                    from_cache=computed == 0,
+                )
             )
-            for i, result in zip(missing, scored, strict=True):
-                self.results.put(self._cache_key(requests[i]), result)
-                results[i] = result
-        elapsed_ms = (time.perf_counter() - started) * 1000
+        return results
+
+    def _run_pairs(self, loaded: LoadedModel, keys: list[PairKey]) -> list[PairLogits]:
+        """Logits of new pairs: each text tokenized once, all pairs in one hand-over."""
+        by_text: dict[str, list[str]] = {}
+        for _, _, text, hypothesis in keys:
+            by_text.setdefault(text, []).append(hypothesis)
+        encoded = {
+            text: dict(zip(hyps, scoring.encode_pairs(loaded, text, hyps), strict=True))
+            for text, hyps in by_text.items()
+        }
+        pairs = [encoded[text][hypothesis] for _, _, text, hypothesis in keys]
+        features = [pair.features for pair in pairs]
+        batcher = self._batcher
+        rows = batcher.rows(features) if batcher is not None else scoring.forward(loaded, features)
         return [
-            replace(
-                result,
-                elapsed_ms=elapsed_ms,
-                from_cache=i not in missing,
-                dropped_labels=requests[i].dropped_labels,
-            )
-            for i, result in enumerate(results)
-            if result is not None
+            PairLogits(tuple(row.tolist()), pair.truncated)
+            for row, pair in zip(rows, pairs, strict=True)
         ]
 
     def shutdown(self) -> None:
@@ -257,4 +272,4 @@ class ClassifierService:
             retry.cancel()
         if batcher is not None:
             batcher.shutdown()
-        self.results.clear()
+        self.pairs.clear()

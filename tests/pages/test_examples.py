@@ -2,8 +2,17 @@ from __future__ import annotations
 
 import pytest
 
+from core.errors import ModelBusy
+from core.inference.service import ClassifierService
 from core.labels.defaults import DEFAULT_EXAMPLES
+from tests.conftest import loaded
 from tests.pages.conftest import as_shown, goto
+from web.text import message
+
+
+def t_ja(key: str) -> str:
+    return message(key, "ja")
+
 
 EXAMPLES_PAGE = "pages/examples.py"
 
@@ -41,3 +50,36 @@ def test_add_and_remove_an_example(app):
 def test_send_an_example_to_classify(app):
     goto(app, EXAMPLES_PAGE).button(key="examples_send_1").click().run()
     assert app.text_area(key="classify_text").value == DEFAULT_EXAMPLES[1]
+
+
+@pytest.fixture
+def counted_service(settings, forward_passes, use_service):
+    """The app's service replaced by a fresh one whose forward passes are counted."""
+    with loaded(ClassifierService(settings)) as service:
+        use_service(service)
+        yield service
+
+
+def test_run_all_sends_every_text_to_the_model_in_one_pass(app, counted_service, forward_passes):
+    goto(app, EXAMPLES_PAGE).button(key="examples_run_all").click().run()
+    assert forward_passes == [len(DEFAULT_EXAMPLES) * 3]
+
+
+def test_run_all_again_with_one_label_added_runs_only_the_new_pairs(
+    app, counted_service, forward_passes
+):
+    goto(app, EXAMPLES_PAGE).button(key="examples_run_all").click().run()
+    goto(app, "pages/labels.py").text_input(key="labels_new").input("音楽")
+    app.button(key="labels_add").click().run()
+    goto(app, EXAMPLES_PAGE).button(key="examples_run_all").click().run()
+    assert forward_passes[1:] == [len(DEFAULT_EXAMPLES)]
+    assert "音楽" in app.dataframe[0].value.columns
+
+
+def test_a_busy_model_is_a_plain_message(app, monkeypatch, ready_service):
+    def busy(*args, **kwargs):
+        raise ModelBusy("4096 pairs are waiting")
+
+    monkeypatch.setattr(ready_service, "score", busy)
+    goto(app, EXAMPLES_PAGE).button(key="examples_run_all").click().run()
+    assert [w.value for w in app.warning] == [t_ja("model.busy")]

@@ -20,7 +20,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.config import Settings
-from core.errors import InputError, ModelNotReady
+from core.errors import InputError, ModelBusy, ModelNotReady
 from web import resources
 from web.http.access import authorized, refusal
 from web.text import header_lang, message
@@ -62,6 +62,8 @@ def _classify(
         raise _Refused(error.message("en")) from None
     except ModelNotReady:
         raise _Refused(message("model.not_ready", "en")) from None
+    except ModelBusy:
+        raise _Refused(message("model.busy", "en")) from None
     return {
         "labels": list(result.labels),
         "scores": list(result.scores),

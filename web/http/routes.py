@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core.config import Settings
-from core.errors import InputError, ModelNotReady
+from core.errors import InputError, ModelBusy, ModelNotReady
 from core.inference.service import ModelState
 from web import resources
 from web.http import lite_page as lite
@@ -53,6 +53,8 @@ API_PREFIX = "/api/"
 MAX_BODY_BYTES = 64 * 1024
 # Loading a BERT-base model from local disk takes seconds; ask clients to come back after that.
 RETRY_AFTER_SECONDS = 5
+# A full queue drains within seconds: come back soon, but not at once.
+BUSY_RETRY_AFTER_SECONDS = 2
 # Hugging Face clients ask to wait for a loading model with this header.
 WAIT_FOR_MODEL_HEADER = "x-wait-for-model"
 
@@ -130,6 +132,15 @@ def _not_ready(lang: str) -> JSONResponse:
     )
 
 
+def _busy(lang: str) -> JSONResponse:
+    return _error(
+        503,
+        "model.busy",
+        message("model.busy", lang),
+        **{"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
+    )
+
+
 async def _read_json(request: Request) -> Any:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
@@ -194,6 +205,8 @@ async def api_classify(request: Request, settings: Settings) -> Response:
         return _error(400, exc.key, exc.message(lang))
     except ModelNotReady:
         return _not_ready(lang)
+    except ModelBusy:
+        return _busy(lang)
     return JSONResponse(dump(ClassifyResponse.of(result)))
 
 
@@ -226,6 +239,8 @@ async def api_hf(request: Request, settings: Settings) -> Response:
         return _error(400, exc.key, exc.message(lang))
     except ModelNotReady:
         return _not_ready(lang)
+    except ModelBusy:
+        return _busy(lang)
     headers = {
         "X-Truncated": "true" if result.truncated else "false",
         # JSON with \\u escapes: header values must be ASCII.

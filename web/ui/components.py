@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.errors import InputError, ModelNotReady
+from core.errors import InputError, ModelBusy, ModelNotReady
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelState
 from web import resources
@@ -20,6 +20,9 @@ from web.ui.i18n import error_text, plain, t
 PAGE_READY_WAIT_SECONDS = 120.0
 # Bars per label: tall enough to read a Japanese label, short enough for 20 labels on a screen.
 BAR_HEIGHT_PX = 28
+# Pairs handed to the model at a time by pages that classify many texts: several forward batches,
+# so texts share passes, yet the progress bar moves every few seconds.
+CHUNK_PAIRS = 256
 
 
 def model_status_banner() -> bool:
@@ -67,6 +70,8 @@ def explained_refusals() -> Iterator[None]:
         st.error(error_text(error))
     except ModelNotReady:
         st.error(t("model.not_ready"))
+    except ModelBusy:
+        st.warning(t("model.busy"))
 
 
 # Marks each row's best score in score tables (examples matrix, template comparison).
@@ -147,20 +152,40 @@ def run_caption(labels: Sequence[str], multi_label: bool | None = None) -> None:
 
 
 def classify_all(
-    texts: Sequence[str], labels: Sequence[str], multi_label: bool, progress_key: str
+    texts: Sequence[str],
+    labels: Sequence[str],
+    multi_label: bool,
+    progress_key: str,
+    templates: Sequence[str] | None = None,
 ) -> list[ClassificationResult | None]:
-    """Classify every text with the session's template, a progress bar moving as it goes.
+    """Classify every text under each template (the session's one by default), in order
+    (text by text, templates within), a progress bar moving as it goes.
 
-    An empty text gives None (an empty row stays empty instead of failing the whole run).
+    Work goes to the model in chunks of many texts, so pairs from different texts share forward
+    passes and only pairs never seen run at all. An empty text gives None for each template (an
+    empty row stays empty instead of failing the whole run).
     """
-    template = state.template()
-    bar = st.progress(0.0, text=t(progress_key, done=0, total=len(texts)))
-    results: list[ClassificationResult | None] = []
-    for done, text in enumerate(texts, start=1):
-        results.append(
-            resources.classify(text, labels, template, multi_label) if text.strip() else None
-        )
-        bar.progress(done / len(texts), text=t(progress_key, done=done, total=len(texts)))
+    templates = list(templates) if templates is not None else [state.template()]
+    items = [(text, template) for text in texts for template in templates]
+    wanted = [i for i, (text, _) in enumerate(items) if text.strip()]
+    results: list[ClassificationResult | None] = [None] * len(items)
+    per_chunk = max(1, CHUNK_PAIRS // max(1, len(labels)))
+    total = len(texts)
+    bar = st.progress(0.0, text=t(progress_key, done=0, total=total))
+    for start in range(0, len(wanted), per_chunk):
+        chunk = wanted[start : start + per_chunk]
+        try:
+            scored = resources.classify_together([items[i] for i in chunk], labels, multi_label)
+        except InputError as error:
+            # The position in the user's list, not in the chunk.
+            raise InputError(error.key, **error.params).at(
+                chunk[error.index or 0] // len(templates)
+            ) from None
+        for i, result in zip(chunk, scored, strict=True):
+            results[i] = result
+        done = (chunk[-1] // len(templates)) + 1
+        bar.progress(done / total, text=t(progress_key, done=done, total=total))
+    bar.progress(1.0, text=t(progress_key, done=total, total=total))
     return results
 
 

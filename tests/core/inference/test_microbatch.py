@@ -5,11 +5,12 @@ import threading
 import pytest
 
 from core.config import BatchingSettings, ModelSettings, Settings
+from core.errors import ModelBusy
 from core.inference import scoring
 from core.inference.microbatch import MicroBatcher
 from core.inference.request import build_request
 from core.inference.service import ClassifierService
-from tests.core.inference.conftest import loaded
+from tests.conftest import loaded
 
 TEXTS = [
     "そうだ京都に行こう!",
@@ -139,3 +140,41 @@ def test_service_shutdown_stops_its_batcher_thread(gathering_service):
     before = _batcher_threads()
     gathering_service.shutdown()
     assert _batcher_threads() == before - 1
+
+
+def test_a_full_queue_refuses_new_work_and_takes_it_again_once_drained(tiny_model, settings):
+    release = threading.Event()
+    started = threading.Event()
+
+    def run(features):
+        started.set()
+        release.wait()
+        return scoring.forward(tiny_model, features)
+
+    good = scoring.encode(tiny_model, build_request(TEXTS[0], LABELS, settings)).features
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=8, max_queued_pairs=len(good))
+    first = threading.Thread(target=batcher, args=(good,))
+    first.start()
+    started.wait()
+    with pytest.raises(ModelBusy):
+        batcher(good)
+    release.set()
+    first.join()
+    assert batcher(good).shape[0] == len(LABELS)
+    batcher.shutdown(timeout=10)
+
+
+def test_rows_are_views_into_the_batch_output_not_copies(tiny_model, settings):
+    outputs = []
+
+    def run(features):
+        outputs.append(scoring.forward(tiny_model, features))
+        return outputs[-1]
+
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=8)
+    good = scoring.encode(tiny_model, build_request(TEXTS[0], LABELS, settings)).features
+    rows = batcher.rows(good)
+    assert all(
+        row.untyped_storage().data_ptr() == outputs[0].untyped_storage().data_ptr() for row in rows
+    )
+    batcher.shutdown(timeout=10)

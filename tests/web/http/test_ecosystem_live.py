@@ -4,6 +4,7 @@ an OpenAPI validator, plain HTTP."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -33,6 +34,13 @@ def hub_client_may_reach_our_server(monkeypatch):
     # The tests run with HF_HUB_OFFLINE=1 (never the hub); the client then refuses every URL,
     # ours included. Our server is on 127.0.0.1: let the client speak to it.
     monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", False)
+
+
+def _run_client(coroutine):
+    # Playwright's sync API (browser tests earlier in the run) leaves an event loop running on
+    # this thread; the async clients get a thread of their own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _classify(url: str, headers: dict | None = None, **body) -> httpx.Response:
@@ -139,7 +147,7 @@ def test_an_mcp_client_lists_and_calls_the_tools(server):
             sets = await client.call_tool("list_label_sets", {})
         return tools, result, sets
 
-    tools, result, sets = asyncio.run(run())
+    tools, result, sets = _run_client(run())
     assert set(tools) == {"classify", "list_label_sets"}
     assert "候補ラベル" in str(tools["classify"].input_schema)
     assert not result.is_error
@@ -158,4 +166,4 @@ def test_mcp_is_behind_the_same_access_control(guarded_server):
         async with Client(transport) as client:
             return await client.call_tool("classify", {"text": TEXT, "labels": LABELS})
 
-    assert sorted(asyncio.run(run()).structured_content["labels"]) == sorted(LABELS)
+    assert sorted(_run_client(run()).structured_content["labels"]) == sorted(LABELS)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 
 import pytest
 
+from core.config import BatchingSettings, ModelSettings, Settings
+from core.inference import scoring
+from core.inference.service import ClassifierService
+from tests.conftest import loaded
+from tests.web.http.conftest import client_for
 from web.http.request_log import LOGGER_NAME
 from web.http.routes import CLASSIFY_PATH, MAX_BODY_BYTES
 
@@ -319,3 +325,44 @@ def test_too_many_texts_in_one_request_are_refused(open_client, ready_service):
     response = _post(open_client, {**GOOD, "text": ["京都"] * (limit + 1)})
     assert response.status_code == 400
     assert response.json()["code"] == "error.too_many_texts"
+
+
+@pytest.fixture
+def held_model(monkeypatch):
+    """Once armed, a forward pass waits for `release`: the queue fills behind a slow model."""
+    armed, running, release = threading.Event(), threading.Event(), threading.Event()
+    real_forward = scoring.forward
+
+    def held_forward(loaded_model, features):
+        if armed.is_set():
+            running.set()
+            release.wait()
+        return real_forward(loaded_model, features)
+
+    monkeypatch.setattr(scoring, "forward", held_forward)
+    yield armed, running, release
+    release.set()
+
+
+def test_a_full_queue_answers_busy_with_retry_after_then_serves_again(
+    tiny_model_dir, held_model, use_service
+):
+    armed, running, release = held_model
+    settings = Settings(
+        model=ModelSettings(model_id=str(tiny_model_dir), num_threads=1),
+        batching=BatchingSettings(max_queue_pairs=len(GOOD["labels"])),
+    )
+    with loaded(ClassifierService(settings)) as service:
+        use_service(service)
+        client = client_for(settings)
+        armed.set()
+        first = threading.Thread(target=client.post, args=(CLASSIFY_PATH,), kwargs={"json": GOOD})
+        first.start()
+        assert running.wait(60)
+        busy = client.post(CLASSIFY_PATH, json={**GOOD, "text": "別の文です。"})
+        release.set()
+        first.join()
+        assert busy.status_code == 503
+        assert int(busy.headers["retry-after"]) > 0
+        assert busy.json()["code"] == "model.busy"
+        assert client.post(CLASSIFY_PATH, json={**GOOD, "text": "別の文です。"}).status_code == 200
