@@ -233,14 +233,19 @@ def test_a_model_folder_restored_after_a_failed_start_is_picked_up_without_a_res
 
 def test_a_permanently_broken_model_turns_healthz_unhealthy(use_service, tmp_path):
     model_dir = _corrupt_model_dir(tmp_path)
-    service = _service_for(model_dir, unhealthy_after_failures=3)
+    # No scheduled retries: the test makes each try itself and waits for it to fail.
+    service = _service_for(
+        model_dir,
+        unhealthy_after_failures=3,
+        load_retry_seconds=3600.0,
+        load_retry_max_seconds=3600.0,
+    )
     client = _service_client(use_service, service)
     assert client.get("/healthz").status_code == 200
-    service.start_loading()
-    for _ in range(100):  # each wait ends when one more try has failed; no sleeping
+    for tries in range(1, 4):
+        service.start_loading()
         service.wait_ready(30)
-        if service.status().failed_loads >= 3:
-            break
+        assert service.status().failed_loads == tries
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.json()["status"] == "unhealthy"
