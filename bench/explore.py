@@ -14,7 +14,11 @@ measured in the same run, and as a ratio to it:
   run-all's rate per pair;
 - the largest allowed request (5,000 characters x 50 labels) through the API on the tiny model,
   against the 0.6 s target and against tokenizing the text once per label as before;
-- the achieved GFLOP/s of a forward pass against a plain matrix multiply on the same thread.
+- the achieved GFLOP/s of a forward pass against a plain matrix multiply on the same thread;
+- ms per pair by pairs per forward pass, fp32 and int8 (`--only batch-sizes`): the defaults of
+  MAX_BATCH_PAIRS per mode;
+- explaining a 40-character sentence at 3 and 10 labels against classifying it (`--only explain`;
+  `--threads 2` for two threads).
 """
 
 from __future__ import annotations
@@ -42,6 +46,9 @@ LARGEST_LABELS = 50
 LARGEST_TARGET_SECONDS = 0.6
 # Pairs of 48 tokens in one pass: what a 10-label request on a 20-40-token sentence sends.
 FLOPS_PAIRS, FLOPS_TOKENS = 10, 48
+BATCH_SIZES = (4, 8, 16, 32, 64)
+# A 40-character sentence, as issue 14 asks to explain.
+EXPLAIN_TEXT = "週末は京都で古い寺をいくつも巡り、川沿いの小さな店で湯豆腐を食べて帰った。"
 
 
 def _seconds(call: Callable[[], object]) -> float:
@@ -94,15 +101,14 @@ def exploration(model_dir: str, runs: int, threads: int) -> None:
     _row("the seen request in multi-label mode", multi_s, fresh_s, "fresh", "≤ 0.10")
 
     service.pairs.clear()
-    one_by_one = (
-        _seconds(
-            lambda: [service.classify(t, LABELS_10, TEMPLATE) for t in texts[: len(texts) // 5]]
-        )
-        * 5
-    )  # a fifth of the texts, scaled: the old way's rate without spending minutes on it
+    # Every fifth text (all openings, so all lengths), scaled: the old way's rate without
+    # spending minutes on it.
+    sample = texts[::5]
+    one_by_one = _seconds(lambda: [service.classify(t, LABELS_10, TEMPLATE) for t in sample])
+    one_by_one *= len(texts) / len(sample)
     service.pairs.clear()
     run_all = _seconds(lambda: service.classify_many(texts, LABELS_10, TEMPLATE))
-    _row("run-all, 50 texts x 10 labels", run_all, one_by_one, "text by text", "< 1")
+    _row("run-all, 50 texts x 10 labels", run_all, one_by_one, "text by text", "≈ 1")
     run_again = _seconds(lambda: service.classify_many(texts, [*LABELS_10, EXTRA_LABEL], TEMPLATE))
     _row("run-all again, one label added", run_again, run_all, "first run", "≤ 0.2")
 
@@ -212,10 +218,74 @@ def forward_rate(model_dir: str, runs: int) -> None:
     )
 
 
+def batch_sizes(model_dir: str, threads: int) -> None:
+    """ms per pair by pairs per forward pass, fp32 and int8: what MAX_BATCH_PAIRS defaults to."""
+    import torch
+
+    from core.inference.model_loading import load_model
+
+    print(f"\n| mode | threads | pairs per pass | ms per pair | ratio to {BATCH_SIZES[0]} |")
+    print("|---|---:|---:|---:|---:|")
+    for quantize in ("", "int8"):
+        loaded = load_model(model_dir, num_threads=threads, quantize=quantize)
+        first = None
+        for size in BATCH_SIZES:
+            ids = torch.randint(5, loaded.model.config.vocab_size, (size, FLOPS_TOKENS))
+            inputs = {
+                "input_ids": ids,
+                "attention_mask": torch.ones_like(ids),
+                "token_type_ids": torch.zeros_like(ids),
+            }
+            with torch.inference_mode():
+                loaded.model(**inputs)
+                per_pair = (
+                    _median(
+                        [lambda m=loaded.model, i=inputs: m(**i) for _ in range(max(2, 64 // size))]
+                    )
+                    / size
+                )
+            first = first or per_pair
+            print(
+                f"| {quantize or 'fp32'} | {threads} | {size} | {per_pair * 1000:.1f} "
+                f"| {per_pair / first:.2f} |"
+            )
+
+
+def explain_cost(model_dir: str, runs: int) -> None:
+    """Explaining a 40-character sentence, against classifying it, at 3 and 10 labels."""
+    import torch
+
+    threads = torch.get_num_threads()
+    service = _service(model_dir, threads)
+    text = EXPLAIN_TEXT
+    print(f"\n| explain ({len(text)} characters) | threads | ms | plain classify ms | ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for count in (3, 10):
+        labels = list(LABEL_POOL[:count])
+        texts = [f"{i}{text}" for i in range(runs + 1)]
+        service.explain(texts[-1], labels)  # warm-up
+        service.pairs.clear()
+        plain = _median([lambda t=t, ls=labels: service.classify(t, ls) for t in texts[:runs]])
+        service.pairs.clear()
+        explained = _median([lambda t=t, ls=labels: service.explain(t, ls) for t in texts[:runs]])
+        words = len(service.explain(texts[0], labels).words)
+        print(
+            f"| {count} labels, {words} words | {threads} | {explained * 1000:.0f} "
+            f"| {plain * 1000:.0f} | {explained / plain:.1f} |"
+        )
+    service.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--only",
+        choices=["all", "explore", "batch-sizes", "explain"],
+        default="all",
+        help="one part of the benchmark (all: everything)",
+    )
     args = parser.parse_args()
 
     import torch
@@ -229,9 +299,14 @@ def main() -> None:
         f"Texts: {len(SENTENCES)} sentences of {min(map(len, SENTENCES))}-"
         f"{max(map(len, SENTENCES))} characters; medians of {args.runs} runs\n"
     )
-    exploration(model_dir, args.runs, args.threads)
-    largest_request(args.runs, args.threads)
-    forward_rate(model_dir, args.runs)
+    if args.only in ("all", "explore"):
+        exploration(model_dir, args.runs, args.threads)
+        largest_request(args.runs, args.threads)
+        forward_rate(model_dir, args.runs)
+    if args.only in ("all", "batch-sizes"):
+        batch_sizes(model_dir, args.threads)
+    if args.only in ("all", "explain"):
+        explain_cost(model_dir, args.runs)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ DEFAULT_MAX_TEXT_CHARS = 5000
 DEFAULT_MAX_TEMPLATE_CHARS = 200
 # Texts in one API request: 64 short texts x 10 labels is one forward pass of 640 pairs, seconds.
 DEFAULT_MAX_TEXTS = 64
+# Words an explanation occludes, one pass per (word, label): 64 words x 10 labels is ~20 s on
+# BERT-base and one vCPU, the most a person waits for on purpose.
+DEFAULT_EXPLAIN_MAX_WORDS = 64
 # How long a request waits for a model that is still loading before it gets 503.
 DEFAULT_READY_WAIT_SECONDS = 10.0
 # A failed model load is tried again after this, doubling each time up to the maximum: files
@@ -33,6 +36,9 @@ DEFAULT_UNHEALTHY_AFTER_FAILURES = 5
 DEFAULT_BATCH_WAIT_MS = 2.0
 # Pairs per forward pass: bounds activation memory (64 x 512 tokens fits well within 2 GB).
 DEFAULT_MAX_BATCH_PAIRS = 64
+# With int8, pairs cost 20-25 % more each in batches of 32-64 than of 8-16 (dynamic quantization
+# of larger activations; bench/explore.py --batch-sizes): merged batches stay small.
+DEFAULT_MAX_BATCH_PAIRS_INT8 = 16
 # Pairs waiting for the model before new work is refused (503, "busy"): about a minute of work
 # for BERT-base on 2 vCPUs; beyond it a client is better told to come back.
 DEFAULT_MAX_QUEUE_PAIRS = 4096
@@ -152,6 +158,7 @@ class LimitSettings:
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
     max_template_chars: int = DEFAULT_MAX_TEMPLATE_CHARS
     max_texts: int = DEFAULT_MAX_TEXTS
+    explain_max_words: int = DEFAULT_EXPLAIN_MAX_WORDS
 
 
 @dataclass(frozen=True)
@@ -240,10 +247,19 @@ class Settings:
                     env, "MAX_TEMPLATE_CHARS", DEFAULT_MAX_TEMPLATE_CHARS
                 ),
                 max_texts=_positive_int(env, "MAX_TEXTS", DEFAULT_MAX_TEXTS),
+                explain_max_words=_positive_int(
+                    env, "EXPLAIN_MAX_WORDS", DEFAULT_EXPLAIN_MAX_WORDS
+                ),
             ),
             batching=BatchingSettings(
                 batch_wait_ms=_positive_float(env, "BATCH_WAIT_MS", DEFAULT_BATCH_WAIT_MS),
-                max_batch_pairs=_positive_int(env, "MAX_BATCH_PAIRS", DEFAULT_MAX_BATCH_PAIRS),
+                max_batch_pairs=_positive_int(
+                    env,
+                    "MAX_BATCH_PAIRS",
+                    DEFAULT_MAX_BATCH_PAIRS_INT8
+                    if _quantize(env.get("QUANTIZE")) == "int8"
+                    else DEFAULT_MAX_BATCH_PAIRS,
+                ),
                 max_queue_pairs=_positive_int(env, "MAX_QUEUE_PAIRS", DEFAULT_MAX_QUEUE_PAIRS),
                 pair_cache_mb=_positive_int(env, "PAIR_CACHE_MB", DEFAULT_PAIR_CACHE_MB),
             ),

@@ -64,6 +64,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The request is malformed: {detail}",
     ),
     "store.name_empty": ("名前を入力してください。", "Enter a name."),
+    "error.explain_label": (
+        "説明するラベル「{label}」は候補にありません。候補のラベルから選んでください。",
+        "The label to explain, “{label}”, is not among the candidates. Pick one of them.",
+    ),
+    "error.explain_one_text": (
+        "説明は1件のテキストにだけ付けられます。テキストを1つにしてください。",
+        "An explanation is for one text at a time. Send a single text.",
+    ),
     "error.text_item": ("text[{index}]: {detail}", "text[{index}]: {detail}"),
     "error.too_many_texts": (
         "テキストが多すぎます ({count} 件、{limit} 件まで)。分けて送ってください。",

@@ -7,6 +7,7 @@ from web.resources import classify
 from web.ui import state
 from web.ui.classify_form import classify_form
 from web.ui.components import model_status_banner, ranked_result, require_model
+from web.ui.explanation import explain_toggle, explanation_view
 from web.ui.i18n import error_text, t
 from web.ui.sharing import restore_from_link, share_box
 
@@ -32,5 +33,7 @@ result = state.last_result()
 if result is not None:
     st.subheader(t("classify.results"))
     ranked_result(result)
+    if explain_toggle():
+        explanation_view(result)
 
 share_box()

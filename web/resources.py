@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from core.config import Settings
 from core.errors import InputError
+from core.inference.explain import Explanation
 from core.inference.request import build_request
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
@@ -58,6 +59,13 @@ def classify(
 ) -> ClassificationResult:
     """Classify with the shared service (pairs seen before come from its pair cache)."""
     return get_service().classify(text, labels, template, multi_label)
+
+
+def explain(result: ClassificationResult, label: str | None) -> Explanation:
+    """Word-level evidence for `label` in a result: its own text, labels, template and mode."""
+    return get_service().explain(
+        result.text, result.labels, result.hypothesis_template, result.multi_label, label
+    )
 
 
 def classify_together(

@@ -34,6 +34,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "混み合っています。数秒後にもう一度お試しください。",
         "The server is busy. Please try again in a few seconds.",
     ),
+    "explain.toggle": ("根拠を表示 (語ごとの影響)", "Explain (each word's effect)"),
+    "explain.toggle_help": (
+        "語を1つずつ除いて分類し直し、ラベルのスコアがどれだけ変わるかを示します。"
+        "語の数 × ラベルの数だけ計算が増えます。",
+        "Drops each word in turn, classifies again and shows how much the label's score moves. "
+        "Costs one pass per word and label.",
+    ),
+    "explain.label": ("説明するラベル", "Label to explain"),
+    "explain.working": ("語ごとの影響を計算しています…", "Measuring each word's effect…"),
+    "explain.title": ("「{label}」の根拠", "Why “{label}”"),
+    "explain.towards": ("ラベルを支持", "speaks for the label"),
+    "explain.against": ("ラベルに反する", "speaks against it"),
+    "explain.capped": (
+        "最初の {shown} 語だけを説明しています (全 {total} 語)。",
+        "Only the first {shown} words are explained (of {total}).",
+    ),
+    "explain.word": ("語", "Word"),
+    "explain.effect": ("影響 (スコアの差)", "Effect (score difference)"),
     "classify.header": ("テキストを分類", "Classify a text"),
     "classify.text": ("テキスト", "Text"),
     "classify.text_placeholder": ("例: そうだ京都に行こう!", "e.g. そうだ京都に行こう!"),

@@ -12,6 +12,7 @@ from functools import partial
 from core.config import Settings
 from core.errors import InputError, ModelError, ModelNotReady
 from core.inference import scoring
+from core.inference.explain import Explanation, explain
 from core.inference.microbatch import MicroBatcher
 from core.inference.model_loading import LoadedModel, load_from_settings
 from core.inference.pair_cache import PairCache, PairKey, PairLogits
@@ -195,6 +196,24 @@ class ClassifierService:
             except InputError as error:
                 raise error.at(index) from None
         return self.score(requests, wait, started)
+
+    def explain(
+        self,
+        text: object,
+        labels: Iterable[object],
+        hypothesis_template: str | None = None,
+        multi_label: bool = False,
+        label: str | None = None,
+        wait: float | None = None,
+    ) -> Explanation:
+        """Word-level evidence for `label` (default: the top one); see core.inference.explain."""
+        request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
+        return explain(
+            request,
+            lambda requests: self.score(requests, wait),
+            label,
+            self.settings.limits.explain_max_words,
+        )
 
     def _pair_key(self, text: str, hypothesis: str) -> PairKey:
         model = self.settings.model

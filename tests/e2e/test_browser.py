@@ -180,3 +180,17 @@ def test_the_evaluation_page_measures_the_seed_examples(page, app_server):
     expect(page.get_by_text("正解率")).to_be_visible()
     expect(page.get_by_text("マクロ F1")).to_be_visible()
     screenshot(page, "evaluate")
+
+
+def test_explain_shades_each_word_and_escapes_markup(page, app_server):
+    page.goto(app_server.url + "/")
+    _classify(page, "<b>週末</b>は京都で寺を巡った")
+    page.get_by_text("根拠を表示", exact=False).click()
+    words = page.locator(".explain-text .explain-word")
+    expect(words.first).to_be_visible()
+    shown = page.locator(".explain-text").inner_text()
+    assert shown == "<b>週末</b>は京都で寺を巡った"
+    assert page.locator(".explain-text b").count() == 0
+    assert words.first.get_attribute("title").startswith(("+", "-"))
+    page.locator(".explain-text").scroll_into_view_if_needed()
+    screenshot(page, "classify-explain")

@@ -198,8 +198,15 @@ async def api_classify(request: Request, settings: Settings) -> Response:
     args = (body.labels, body.hypothesis_template, body.multi_label)
     try:
         if isinstance(body.text, list):
+            if body.explain:
+                raise InputError("error.explain_one_text")
             results = await run_in_threadpool(service.classify_many, body.text, *args)
             return JSONResponse([dump(ClassifyResponse.of(result)) for result in results])
+        if body.explain:
+            explanation = await run_in_threadpool(
+                service.explain, body.text, *args, body.explain_label
+            )
+            return JSONResponse(dump(ClassifyResponse.of(explanation.result, explanation)))
         result = await run_in_threadpool(service.classify, body.text, *args)
     except InputError as exc:
         return _error(400, exc.key, exc.message(lang))

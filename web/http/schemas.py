@@ -15,6 +15,7 @@ from pydantic import (
     ValidationError,
 )
 
+from core.inference.explain import Explanation
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelStatus
 
@@ -35,6 +36,13 @@ class ClassifyBody(BaseModel):
         default=None, description="Exactly one {}; the setting's default when absent"
     )
     multi_label: StrictBool = False
+    explain: StrictBool = Field(
+        default=False,
+        description="Add each word's effect on a label's score (one text only)",
+    )
+    explain_label: StrictStr | None = Field(
+        default=None, description="The label to explain; the top one when absent"
+    )
 
 
 class HFParameters(BaseModel):
@@ -86,6 +94,34 @@ def first_problem(error: ValidationError) -> str:
     return f"{where}: {problem['msg']}"
 
 
+class WordEffectBody(BaseModel):
+    word: str
+    start: int = Field(description="Offset of the word in `sequence` (the text as classified)")
+    end: int
+    effect: float = Field(description="The label's score with the word minus without it")
+
+
+class ExplanationBody(BaseModel):
+    """Why this label: each word dropped in turn (occlusion) and the label's score compared."""
+
+    label: str
+    words: list[WordEffectBody]
+    total_words: int = Field(description="Words in the text; more than `words` when capped")
+    capped: bool
+
+    @classmethod
+    def of(cls, explanation: Explanation) -> ExplanationBody:
+        return cls(
+            label=explanation.label,
+            words=[
+                WordEffectBody(word=w.word, start=w.start, end=w.end, effect=w.effect)
+                for w in explanation.words
+            ],
+            total_words=explanation.total_words,
+            capped=explanation.capped,
+        )
+
+
 class ClassifyResponse(BaseModel):
     """transformers' pipeline shape plus what produced it."""
 
@@ -99,10 +135,18 @@ class ClassifyResponse(BaseModel):
     from_cache: bool
     truncated: bool
     dropped_labels: list[str]
+    computed_pairs: int = Field(description="(text, label) pairs this request ran the model for")
+    cached_pairs: int = Field(description="pairs answered from the pair cache")
+    explanation: ExplanationBody | None = None
 
     @classmethod
-    def of(cls, result: ClassificationResult) -> ClassifyResponse:
+    def of(
+        cls, result: ClassificationResult, explanation: Explanation | None = None
+    ) -> ClassifyResponse:
         return cls(
+            computed_pairs=result.computed_pairs,
+            cached_pairs=result.cached_pairs,
+            explanation=ExplanationBody.of(explanation) if explanation else None,
             sequence=result.text,
             labels=list(result.labels),
             scores=list(result.scores),

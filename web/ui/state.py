@@ -106,6 +106,7 @@ _TEMPLATE = "input_template"
 _MULTI = "input_multi_label"
 _CUSTOM = "input_custom_labels"
 _UNCHECKED = "input_unchecked_labels"
+_EXPLAIN = "input_explain"
 
 
 def text() -> str:
@@ -133,6 +134,15 @@ def multi_label() -> bool:
 
 def set_multi_label(value: bool) -> None:
     st.session_state[_MULTI] = bool(value)
+
+
+def explain_on() -> bool:
+    """Whether Classify explains its result word by word (off by default: it costs more)."""
+    return bool(st.session_state.get(_EXPLAIN, False))
+
+
+def set_explain_on(value: bool) -> None:
+    st.session_state[_EXPLAIN] = bool(value)
 
 
 def custom_labels() -> str:

@@ -371,3 +371,38 @@ def test_a_full_queue_answers_busy_with_retry_after_then_serves_again(
         assert int(busy.headers["retry-after"]) > 0
         assert busy.json()["code"] == "model.busy"
         assert client.post(CLASSIFY_PATH, json={**GOOD, "text": "別の文です。"}).status_code == 200
+
+
+def test_explain_adds_each_words_effect_on_the_top_label(open_client):
+    answer = open_client.post(CLASSIFY_PATH, json={**GOOD, "explain": True}).json()
+    explanation = answer["explanation"]
+    assert explanation["label"] == answer["labels"][0]
+    words = explanation["words"]
+    assert "".join(w["word"] for w in words) == answer["sequence"]
+    assert all(answer["sequence"][w["start"] : w["end"]] == w["word"] for w in words)
+    assert all(isinstance(w["effect"], float) for w in words)
+    assert explanation["capped"] is False
+
+
+def test_explain_label_picks_another_label(open_client):
+    body = {**GOOD, "explain": True, "explain_label": "踊り"}
+    assert open_client.post(CLASSIFY_PATH, json=body).json()["explanation"]["label"] == "踊り"
+
+
+def test_explaining_a_label_not_in_the_request_is_a_clear_400(open_client):
+    body = {**GOOD, "explain": True, "explain_label": "音楽"}
+    refused = open_client.post(CLASSIFY_PATH, json=body)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "error.explain_label"
+    assert "音楽" in refused.json()["error"]
+
+
+def test_explain_with_a_list_of_texts_is_a_clear_400(open_client):
+    body = {**GOOD, "text": [GOOD["text"], "別の文です。"], "explain": True}
+    refused = open_client.post(CLASSIFY_PATH, json=body)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "error.explain_one_text"
+
+
+def test_without_explain_there_is_no_explanation(open_client):
+    assert "explanation" not in open_client.post(CLASSIFY_PATH, json=GOOD).json()
