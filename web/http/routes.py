@@ -7,11 +7,10 @@ the OpenAPI document (web/http/openapi.py), so the description cannot drift from
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -25,6 +24,16 @@ from core.inference.service import ModelState
 from web import resources
 from web.http import lite_page as lite
 from web.http.access import access_control_on, protected
+from web.http.replies import (
+    Handler,
+    answering_500,
+    bad_request,
+    busy,
+    error_reply,
+    json_body,
+    not_ready,
+    request_lang,
+)
 from web.http.schemas import (
     ClassifyBody,
     ClassifyManyResponse,
@@ -41,7 +50,7 @@ from web.http.schemas import (
     hf_answer,
 )
 from web.http.tcp import disable_nagle_on_listeners
-from web.text import header_lang, message
+from web.text import message
 
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
@@ -49,23 +58,14 @@ CLASSIFY_PATH = "/api/classify"
 HF_PATH = "/api/hf"
 OPENAPI_PATH = "/api/openapi.json"
 API_PREFIX = "/api/"
-# A request is a few sentences and labels; 64 KiB is far beyond any honest one.
-MAX_BODY_BYTES = 64 * 1024
-# Loading a BERT-base model from local disk takes seconds; ask clients to come back after that.
-RETRY_AFTER_SECONDS = 5
-# A full queue drains within seconds: come back soon, but not at once.
-BUSY_RETRY_AFTER_SECONDS = 2
 # Hugging Face clients ask to wait for a loading model with this header.
 WAIT_FOR_MODEL_HEADER = "x-wait-for-model"
 
 # Every route takes every method, so a wrong one gets our JSON 405 rather than Starlette's text.
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
-Handler = Callable[[Request, Settings], Awaitable[Response]]
 Response_ = type[BaseModel] | tuple[type[BaseModel], ...] | str
 Guard = Literal["open", "api", "page"]
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,18 +81,6 @@ class Endpoint:
     # status → response model (or models, one of which), or a media type for what is not JSON.
     responses: dict[int, Response_] = field(default_factory=dict)
     tag: str = "api"
-
-
-class BodyTooLarge(ValueError):
-    """The request body is over MAX_BODY_BYTES; answered with 413, not read any further."""
-
-
-def _error(status: int, code: str, text: str, **headers: str) -> JSONResponse:
-    return JSONResponse({"error": text, "code": code}, status_code=status, headers=headers)
-
-
-def _lang(request: Request) -> str:
-    return header_lang(request.headers.get("accept-language"))
 
 
 def _model_status(settings: Settings) -> ModelStatusBody:
@@ -119,80 +107,18 @@ async def readyz(request: Request, settings: Settings) -> JSONResponse:
     )
 
 
-def _bad(detail: str, lang: str, status: int = 400) -> JSONResponse:
-    return _error(status, "error.bad_request", message("error.bad_request", lang, detail=detail))
-
-
-def _not_ready(lang: str) -> JSONResponse:
-    return _error(
-        503,
-        "model.not_ready",
-        message("model.not_ready", lang),
-        **{"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
-
-
-def _busy(lang: str) -> JSONResponse:
-    return _error(
-        503,
-        "model.busy",
-        message("model.busy", lang),
-        **{"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)},
-    )
-
-
-async def _read_json(request: Request) -> Any:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise BodyTooLarge
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise BodyTooLarge
-    return json.loads(body)
-
-
-async def _json_body(request: Request, lang: str) -> Any:
-    """The parsed body, or the JSONResponse that refuses it (413 too large, 400 not JSON)."""
-    try:
-        return await _read_json(request)
-    except BodyTooLarge:
-        return _error(
-            413, "error.body_too_large", message("error.body_too_large", lang, limit=MAX_BODY_BYTES)
-        )
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        return _bad(f"JSON: {str(exc)[:200]}", lang)
-
-
-def _answering_500(handler: Handler) -> Handler:
-    """One request's bug answers that request with 500; the server and other requests go on."""
-
-    async def guarded(request: Request, settings: Settings) -> Response:
-        try:
-            return await handler(request, settings)
-        except Exception:
-            request_id = getattr(request.state, "request_id", "-")
-            log.exception("%s failed (request id %s)", request.url.path, request_id)
-            text = message("error.internal", _lang(request), request_id=request_id)
-            return _error(500, "error.internal", text)
-
-    guarded.__name__ = handler.__name__
-    return guarded
-
-
-@_answering_500
+@answering_500
 async def api_classify(request: Request, settings: Settings) -> Response:
-    lang = _lang(request)
-    payload = await _json_body(request, lang)
+    lang = request_lang(request)
+    payload = await json_body(request, lang)
     if isinstance(payload, Response):
         return payload
     if not isinstance(payload, dict):
-        return _bad("the body must be a JSON object", lang)
+        return bad_request("the body must be a JSON object", lang)
     try:
         body = ClassifyBody.model_validate(payload)
     except ValidationError as exc:
-        return _bad(first_problem(exc), lang)
+        return bad_request(first_problem(exc), lang)
     request.state.label_count = len(body.labels)
     service = resources.get_service()
     args = (body.labels, body.hypothesis_template, body.multi_label)
@@ -209,25 +135,25 @@ async def api_classify(request: Request, settings: Settings) -> Response:
             return JSONResponse(dump(ClassifyResponse.of(explanation.result, explanation)))
         result = await run_in_threadpool(service.classify, body.text, *args)
     except InputError as exc:
-        return _error(400, exc.key, exc.message(lang))
+        return error_reply(400, exc.key, exc.message(lang))
     except ModelNotReady:
-        return _not_ready(lang)
+        return not_ready(lang)
     except ModelBusy:
-        return _busy(lang)
+        return busy(lang)
     return JSONResponse(dump(ClassifyResponse.of(result)))
 
 
-@_answering_500
+@answering_500
 async def api_hf(request: Request, settings: Settings) -> Response:
     """The Hugging Face inference protocol for zero-shot classification."""
-    lang = _lang(request)
-    payload = await _json_body(request, lang)
+    lang = request_lang(request)
+    payload = await json_body(request, lang)
     if isinstance(payload, Response):
         return payload
     try:
         body = HFBody.model_validate(payload)
     except ValidationError as exc:
-        return _bad(first_problem(exc), lang, status=422)
+        return bad_request(first_problem(exc), lang, status=422)
     labels = body.parameters.labels()
     request.state.label_count = len(labels)
     # Hugging Face's own API answers 503 at once while a model loads, unless asked to wait.
@@ -243,11 +169,11 @@ async def api_hf(request: Request, settings: Settings) -> Response:
             wait,
         )
     except InputError as exc:
-        return _error(400, exc.key, exc.message(lang))
+        return error_reply(400, exc.key, exc.message(lang))
     except ModelNotReady:
-        return _not_ready(lang)
+        return not_ready(lang)
     except ModelBusy:
-        return _busy(lang)
+        return busy(lang)
     headers = {
         "X-Truncated": "true" if result.truncated else "false",
         # JSON with \\u escapes: header values must be ASCII.
@@ -258,8 +184,10 @@ async def api_hf(request: Request, settings: Settings) -> Response:
 
 async def api_not_found(request: Request, settings: Settings) -> JSONResponse:
     """Unknown /api/* paths: JSON 404, never the Streamlit page."""
-    lang = _lang(request)
-    return _error(404, "error.not_found", message("error.not_found", lang, path=request.url.path))
+    lang = request_lang(request)
+    return error_reply(
+        404, "error.not_found", message("error.not_found", lang, path=request.url.path)
+    )
 
 
 async def openapi_document(request: Request, settings: Settings) -> JSONResponse:
@@ -414,8 +342,10 @@ def _by_method(
             handlers.get("GET") if request.method == "HEAD" else None
         )
         if handler is None:
-            text = message("error.method", _lang(request), method=request.method, allowed=allowed)
-            return _error(405, "error.method", text, Allow=allowed)
+            text = message(
+                "error.method", request_lang(request), method=request.method, allowed=allowed
+            )
+            return error_reply(405, "error.method", text, Allow=allowed)
         return await handler(request)
 
     return dispatch
