@@ -52,6 +52,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "explain.word": ("語", "Word"),
     "explain.effect": ("影響 (スコアの差)", "Effect (score difference)"),
+    "error.precondition_required": (
+        "ラベルセットを変更・削除するには、読んだときの ETag を If-Match で送ってください"
+        " (新規作成は If-None-Match: *)。",
+        "To change or delete a label set, send the ETag you read in If-Match"
+        " (to create one, If-None-Match: *).",
+    ),
     "classify.header": ("テキストを分類", "Classify a text"),
     "classify.text": ("テキスト", "Text"),
     "classify.text_placeholder": ("例: そうだ京都に行こう!", "e.g. そうだ京都に行こう!"),

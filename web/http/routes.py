@@ -22,6 +22,7 @@ from core.config import Settings
 from core.errors import InputError, ModelBusy, ModelNotReady
 from core.inference.service import ModelState
 from web import resources
+from web.http import label_sets_api as label_sets
 from web.http import lite_page as lite
 from web.http.access import access_control_on, protected
 from web.http.replies import (
@@ -43,6 +44,9 @@ from web.http.schemas import (
     HealthResponse,
     HFBody,
     HFResponse,
+    LabelSetBody,
+    LabelSetList,
+    LabelSetResponse,
     ModelStatusBody,
     ReadyResponse,
     dump,
@@ -119,9 +123,21 @@ async def api_classify(request: Request, settings: Settings) -> Response:
         body = ClassifyBody.model_validate(payload)
     except ValidationError as exc:
         return bad_request(first_problem(exc), lang)
-    request.state.label_count = len(body.labels)
+    labels, template = body.labels, body.hypothesis_template
+    if body.label_set is not None:
+        try:
+            saved = await run_in_threadpool(resources.get_store().get, body.label_set)
+        except InputError as exc:
+            return error_reply(503, exc.key, exc.message(lang))
+        if saved is None:
+            text = message("error.unknown_label_set", lang, name=body.label_set)
+            return error_reply(404, "error.unknown_label_set", text)
+        labels = labels or list(saved.labels)
+        template = template or saved.template
+    labels = labels or []
+    request.state.label_count = len(labels)
     service = resources.get_service()
-    args = (body.labels, body.hypothesis_template, body.multi_label)
+    args = (labels, template, body.multi_label)
     try:
         if isinstance(body.text, list):
             if body.explain:
@@ -231,6 +247,7 @@ def endpoints(settings: Settings) -> list[Endpoint]:
             responses={
                 200: (ClassifyResponse, ClassifyManyResponse),
                 **_ERRORS,
+                404: ErrorResponse,
                 413: ErrorResponse,
                 503: ErrorResponse,
             },
@@ -243,6 +260,61 @@ def endpoints(settings: Settings) -> list[Endpoint]:
             "api",
             body=HFBody,
             responses={200: HFResponse, **_ERRORS, 413: ErrorResponse, 422: ErrorResponse},
+        ),
+        Endpoint(
+            label_sets.LABEL_SETS_PATH,
+            "GET",
+            label_sets.list_label_sets,
+            "The saved label sets",
+            "api",
+            responses={200: LabelSetList, 401: ErrorResponse, 503: ErrorResponse},
+            tag="label sets",
+        ),
+        Endpoint(
+            label_sets.LABEL_SET_PATH,
+            "GET",
+            label_sets.get_label_set,
+            "One saved label set; its version is its ETag",
+            "api",
+            responses={
+                200: LabelSetResponse,
+                304: "text/plain",
+                401: ErrorResponse,
+                404: ErrorResponse,
+            },
+            tag="label sets",
+        ),
+        Endpoint(
+            label_sets.LABEL_SET_PATH,
+            "PUT",
+            label_sets.put_label_set,
+            "Create (If-None-Match: *) or update (If-Match: the ETag read) a label set",
+            "api",
+            body=LabelSetBody,
+            responses={
+                200: LabelSetResponse,
+                201: LabelSetResponse,
+                **_ERRORS,
+                404: ErrorResponse,
+                412: ErrorResponse,
+                428: ErrorResponse,
+            },
+            tag="label sets",
+        ),
+        Endpoint(
+            label_sets.LABEL_SET_PATH,
+            "DELETE",
+            label_sets.delete_label_set,
+            "Delete a label set as read (If-Match: its ETag)",
+            "api",
+            responses={
+                204: "text/plain",
+                401: ErrorResponse,
+                404: ErrorResponse,
+                412: ErrorResponse,
+                428: ErrorResponse,
+            },
+            tag="label sets",
         ),
         Endpoint(
             lite.DEFAULTS_PATH,

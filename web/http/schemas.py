@@ -18,6 +18,7 @@ from pydantic import (
 from core.inference.explain import Explanation
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelStatus
+from core.labels.store import SavedSet
 
 
 class ClassifyBody(BaseModel):
@@ -31,7 +32,15 @@ class ClassifyBody(BaseModel):
         default=None,
         json_schema_extra={"type": ["string", "array", "null"], "items": {"type": "string"}},
     )
-    labels: list[Any] = Field(json_schema_extra={"items": {"type": "string"}})
+    labels: list[Any] | None = Field(
+        default=None,
+        description="Candidate labels; or give `label_set` instead",
+        json_schema_extra={"items": {"type": "string"}},
+    )
+    label_set: StrictStr | None = Field(
+        default=None,
+        description="A saved label set's name: its labels and template (a template given wins)",
+    )
     hypothesis_template: StrictStr | None = Field(
         default=None, description="Exactly one {}; the setting's default when absent"
     )
@@ -43,6 +52,44 @@ class ClassifyBody(BaseModel):
     explain_label: StrictStr | None = Field(
         default=None, description="The label to explain; the top one when absent"
     )
+
+
+class LabelSetBody(BaseModel):
+    """`PUT /api/label-sets/{name}`: the set to store under that name."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    labels: list[StrictStr]
+    hypothesis_template: StrictStr | None = Field(
+        default=None, description="Exactly one {}; the setting's default when absent"
+    )
+    notes: StrictStr = ""
+
+
+class LabelSetResponse(BaseModel):
+    """A saved label set; `version` is also its ETag."""
+
+    name: str
+    labels: list[str]
+    hypothesis_template: str
+    notes: str
+    version: int
+    updated_at: str | None = Field(description="ISO 8601, UTC")
+
+    @classmethod
+    def of(cls, saved: SavedSet) -> LabelSetResponse:
+        return cls(
+            name=saved.name,
+            labels=list(saved.labels),
+            hypothesis_template=saved.template,
+            notes=saved.notes,
+            version=saved.version,
+            updated_at=saved.updated_at.isoformat() if saved.updated_at else None,
+        )
+
+
+class LabelSetList(BaseModel):
+    label_sets: list[LabelSetResponse]
 
 
 class HFParameters(BaseModel):

@@ -1,0 +1,180 @@
+"""Label sets over HTTP: ETags and RFC 9110 preconditions, and classification by a set's name."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from web.http.label_sets_api import LABEL_SETS_PATH
+from web.http.routes import CLASSIFY_PATH
+
+SET = {
+    "labels": ["旅行", "料理", "音楽"],
+    "hypothesis_template": "これは{}の話です。",
+    "notes": "試作",
+}
+TEXT = "そうだ京都に行こう!"
+
+
+@pytest.fixture
+def name() -> str:
+    # The app's store is shared by the whole run: each test has a set name of its own.
+    return f"テスト-{uuid.uuid4().hex[:8]}"
+
+
+def _url(name: str) -> str:
+    return f"{LABEL_SETS_PATH}/{name}"
+
+
+def _create(client, name, body=SET):
+    return client.put(_url(name), json=body, headers={"If-None-Match": "*"})
+
+
+def test_create_only_makes_a_set_with_an_etag(open_client, name):
+    created = _create(open_client, name)
+    assert created.status_code == 201
+    assert created.headers["etag"] == '"1"'
+    assert created.json()["labels"] == SET["labels"]
+    assert created.json()["version"] == 1
+
+
+def test_create_only_refuses_a_name_that_exists(open_client, name):
+    _create(open_client, name)
+    again = _create(open_client, name, {"labels": ["別"]})
+    assert again.status_code == 412
+    assert open_client.get(_url(name)).json()["labels"] == SET["labels"]
+
+
+def test_get_returns_the_set_and_its_etag(open_client, name):
+    _create(open_client, name)
+    got = open_client.get(_url(name))
+    assert got.status_code == 200
+    assert got.headers["etag"] == '"1"'
+    assert got.json()["hypothesis_template"] == SET["hypothesis_template"]
+    assert got.json()["notes"] == "試作"
+
+
+def test_get_with_the_current_etag_is_not_modified(open_client, name):
+    _create(open_client, name)
+    assert open_client.get(_url(name), headers={"If-None-Match": '"1"'}).status_code == 304
+
+
+def test_an_unknown_set_is_a_json_404(open_client, name):
+    missing = open_client.get(_url(name))
+    assert missing.status_code == 404
+    assert name in missing.json()["error"]
+
+
+def test_the_list_holds_the_set(open_client, name):
+    _create(open_client, name)
+    names = [s["name"] for s in open_client.get(LABEL_SETS_PATH).json()["label_sets"]]
+    assert name in names
+
+
+def test_update_with_the_read_etag_moves_the_version_on(open_client, name):
+    etag = _create(open_client, name).headers["etag"]
+    updated = open_client.put(_url(name), json={"labels": ["旅行"]}, headers={"If-Match": etag})
+    assert updated.status_code == 200
+    assert updated.headers["etag"] == '"2"'
+    assert updated.json()["labels"] == ["旅行"]
+
+
+def test_update_with_a_stale_etag_is_412_and_changes_nothing(open_client, name):
+    etag = _create(open_client, name).headers["etag"]
+    open_client.put(_url(name), json={"labels": ["旅行"]}, headers={"If-Match": etag})
+    stale = open_client.put(_url(name), json={"labels": ["料理"]}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    assert open_client.get(_url(name)).json()["labels"] == ["旅行"]
+
+
+def test_a_weak_etag_never_matches(open_client, name):
+    etag = _create(open_client, name).headers["etag"]
+    weak = open_client.put(_url(name), json={"labels": ["旅行"]}, headers={"If-Match": "W/" + etag})
+    assert weak.status_code == 412
+
+
+def test_overwriting_without_a_precondition_is_428(open_client, name):
+    _create(open_client, name)
+    blind = open_client.put(_url(name), json={"labels": ["旅行"]})
+    assert blind.status_code == 428
+    assert "If-Match" in blind.json()["error"]
+
+
+def test_a_new_set_without_a_precondition_is_created(open_client, name):
+    assert open_client.put(_url(name), json=SET).status_code == 201
+
+
+def test_if_match_on_a_missing_set_is_404(open_client, name):
+    assert open_client.put(_url(name), json=SET, headers={"If-Match": '"1"'}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"labels": "旅行"}, "error.bad_request"),
+        ({"labels": []}, "error.no_labels"),
+        ({"labels": ["旅行"], "hypothesis_template": "テンプレートなし"}, None),
+        ({"labels": ["旅\x00行"]}, None),
+    ],
+    ids=["labels a string", "no labels", "template without {}", "control character"],
+)
+def test_a_bad_body_is_a_clear_400(open_client, name, body, code):
+    refused = _create(open_client, name, body)
+    assert refused.status_code == 400
+    assert refused.json()["error"]
+    if code:
+        assert refused.json()["code"] == code
+
+
+def test_delete_needs_the_current_etag(open_client, name):
+    etag = _create(open_client, name).headers["etag"]
+    assert open_client.delete(_url(name)).status_code == 428
+    assert open_client.delete(_url(name), headers={"If-Match": '"9"'}).status_code == 412
+    assert open_client.delete(_url(name), headers={"If-Match": etag}).status_code == 204
+    assert open_client.get(_url(name)).status_code == 404
+
+
+def test_a_set_recreated_after_delete_does_not_take_an_old_etag(open_client, name):
+    etag = _create(open_client, name).headers["etag"]
+    open_client.delete(_url(name), headers={"If-Match": etag})
+    recreated = _create(open_client, name)
+    assert recreated.status_code == 201
+    assert recreated.headers["etag"] != etag
+    old = open_client.put(_url(name), json={"labels": ["旅行"]}, headers={"If-Match": etag})
+    assert old.status_code == 412
+
+
+def test_classify_by_a_sets_name_uses_its_labels_and_template(open_client, name):
+    _create(open_client, name)
+    by_name = open_client.post(CLASSIFY_PATH, json={"text": TEXT, "label_set": name}).json()
+    spelled = open_client.post(
+        CLASSIFY_PATH,
+        json={
+            "text": TEXT,
+            "labels": SET["labels"],
+            "hypothesis_template": SET["hypothesis_template"],
+        },
+    ).json()
+    assert by_name["labels"] == spelled["labels"]
+    assert by_name["scores"] == spelled["scores"]
+    assert by_name["hypothesis_template"] == SET["hypothesis_template"]
+
+
+def test_a_template_in_the_request_wins_over_the_sets(open_client, name):
+    _create(open_client, name)
+    body = {"text": TEXT, "label_set": name, "hypothesis_template": "この文は{}です。"}
+    assert (
+        open_client.post(CLASSIFY_PATH, json=body).json()["hypothesis_template"]
+        == "この文は{}です。"
+    )
+
+
+def test_classify_by_an_unknown_name_is_404(open_client, name):
+    missing = open_client.post(CLASSIFY_PATH, json={"text": TEXT, "label_set": name})
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "error.unknown_label_set"
+
+
+def test_label_sets_are_behind_the_api_token(guarded_client):
+    assert guarded_client.get(LABEL_SETS_PATH).status_code == 401
