@@ -93,6 +93,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "「{name}」はすでに保存されています。別の名前にするか、読み込んでから更新してください。",
         "“{name}” is already saved. Pick another name, or load it and then update it.",
     ),
+    "workspace.changed_elsewhere": (
+        "このワークスペースは別の画面で更新されました。最新の内容を読み込みました。",
+        "This workspace was changed in another window; its latest content has been loaded.",
+    ),
+    "workspace.too_large": (
+        "ワークスペースが大きすぎます ({limit} MB まで)。例文や評価データを減らしてください。",
+        "The workspace is too large (at most {limit} MB). Remove some examples or evaluation rows.",
+    ),
     "store.changed_elsewhere": (
         "「{name}」は他の人が先に更新しました。読み込み直してから保存してください (上書きはしません)。",
         "Someone else updated “{name}” first. Load it again, then save (nothing was overwritten).",

@@ -71,6 +71,15 @@ def loaded(service):
 
 
 @pytest.fixture(scope="session")
+def postgres_url():
+    """One real PostgreSQL server for the run (tests/postgres_server.py); each test's own tables."""
+    from tests.postgres_server import postgres_server
+
+    with postgres_server() as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory) -> Path:
     return build_model(tmp_path_factory.mktemp("tiny-nli-model"))
 

@@ -19,11 +19,13 @@ from core.inference.request import build_request
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
 from core.labels.store import LabelSetStore
+from core.workspaces.store import WorkspaceStore
 
 _lock = threading.RLock()
 _settings: Settings | None = None
 _service: ClassifierService | None = None
 _store: LabelSetStore | None = None
+_workspaces: WorkspaceStore | None = None
 
 
 def get_settings() -> Settings:
@@ -52,6 +54,15 @@ def get_store() -> LabelSetStore:
             settings = get_settings()
             _store = LabelSetStore(settings.store.url, settings)
         return _store
+
+
+def get_workspaces() -> WorkspaceStore:
+    """The workspace store of this process (the same database as saved sets); retried on failure."""
+    global _workspaces
+    with _lock:
+        if _workspaces is None:
+            _workspaces = WorkspaceStore(get_settings().store.url)
+        return _workspaces
 
 
 def classify(
@@ -89,27 +100,29 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
     For tests and tools that run the app's code with other settings in the same process.
     """
-    global _settings, _service, _store
+    global _settings, _service, _store, _workspaces
     with _lock:
-        previous = (_settings, _service, _store)
-        _settings, _service, _store = settings, service, None
+        previous = (_settings, _service, _store, _workspaces)
+        _settings, _service, _store, _workspaces = settings, service, None, None
     try:
         yield
     finally:
         with _lock:
-            ours = _store
-            _settings, _service, _store = previous
-        if ours is not None:
-            ours.dispose()
+            ours = (_store, _workspaces)
+            _settings, _service, _store, _workspaces = previous
+        for store in ours:
+            if store is not None:
+                store.dispose()
 
 
 def reset() -> None:
     """Shut down and forget everything: the next use reads the environment and builds anew."""
-    global _settings, _service, _store
+    global _settings, _service, _store, _workspaces
     with _lock:
-        service, store = _service, _store
-        _settings, _service, _store = None, None, None
+        service, stores = _service, (_store, _workspaces)
+        _settings, _service, _store, _workspaces = None, None, None, None
     if service is not None:
         service.shutdown()
-    if store is not None:
-        store.dispose()
+    for store in stores:
+        if store is not None:
+            store.dispose()

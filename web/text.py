@@ -58,6 +58,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "To change or delete a label set, send the ETag you read in If-Match"
         " (to create one, If-None-Match: *).",
     ),
+    "workspace.unsaved": (
+        "保存先に接続できないため、作業内容は保存されていません。分類は引き続き使えます。接続が戻ると自動で保存します。",
+        "The store cannot be reached: your work is not being saved. Classifying still works; "
+        "saving resumes by itself when the store is back.",
+    ),
+    "workspace.merged": (
+        "このワークスペースは別の画面でも更新されていました。両方の変更をまとめて保存しました。",
+        "This workspace was also changed in another window; both sets of changes were kept.",
+    ),
     "classify.header": ("テキストを分類", "Classify a text"),
     "classify.text": ("テキスト", "Text"),
     "classify.text_placeholder": ("例: そうだ京都に行こう!", "e.g. そうだ京都に行こう!"),

@@ -84,7 +84,7 @@ class SavedSet:
     updated_at: datetime | None = None
 
 
-def _engine_for(url: str) -> Engine:
+def engine_for(url: str) -> Engine:
     if url.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; SQLAlchemy's bare scheme means psycopg2.
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -102,7 +102,7 @@ def _engine_for(url: str) -> Engine:
     )
 
 
-def _unreachable(exc: SQLAlchemyError) -> InputError:
+def unreachable(exc: SQLAlchemyError) -> InputError:
     """One message for every database failure; only the driver's error class, never its text
     (which can quote the statement's values: set names, labels)."""
     cause = getattr(exc, "orig", None) or exc
@@ -138,7 +138,7 @@ def _checked(saved: SavedSet, settings: Settings) -> SavedSet:
 _WORKERS = ThreadPoolExecutor(STORE_WORKERS, thread_name_prefix="store")
 
 
-def _within_deadline(call: Callable[[], T]) -> T:
+def within_deadline(call: Callable[[], T]) -> T:
     """`call()`, or `store.unreachable` once CALL_DEADLINE_SECONDS pass without an answer."""
     future = _WORKERS.submit(call)
     try:
@@ -155,7 +155,7 @@ class LabelSetStore:
         self.url = url
         # Saved templates and labels obey the same limits as those typed on the pages.
         self._settings = settings or Settings()
-        self._engine = _engine_for(url)
+        self._engine = engine_for(url)
         try:
             metadata.create_all(self._engine)
             self._add_missing_columns()
@@ -163,7 +163,7 @@ class LabelSetStore:
             self._engine.dispose()
             if isinstance(exc, OSError):
                 raise InputError("store.unreachable", detail=type(exc).__name__) from None
-            raise _unreachable(exc) from None
+            raise unreachable(exc) from None
 
     def _add_missing_columns(self) -> None:
         """A table made by an older release has no tombstone column: add it in place."""
@@ -180,7 +180,7 @@ class LabelSetStore:
             with self._engine.connect() as conn:
                 rows = conn.execute(query.order_by(label_sets.c.name)).all()
         except SQLAlchemyError as exc:
-            raise _unreachable(exc) from None
+            raise unreachable(exc) from None
         return [_row_to_set(row) for row in rows]
 
     def _get(self, name: str) -> SavedSet | None:
@@ -189,7 +189,7 @@ class LabelSetStore:
             with self._engine.connect() as conn:
                 row = conn.execute(query.where(label_sets.c.deleted.is_(False))).first()
         except SQLAlchemyError as exc:
-            raise _unreachable(exc) from None
+            raise unreachable(exc) from None
         return _row_to_set(row) if row else None
 
     def _save(self, saved: SavedSet) -> SavedSet:
@@ -214,7 +214,7 @@ class LabelSetStore:
                     if changed != 1:
                         raise InputError("store.changed_elsewhere", name=saved.name)
         except SQLAlchemyError as exc:
-            raise _unreachable(exc) from None
+            raise unreachable(exc) from None
         stored = self._get(saved.name)
         if stored is None:  # deleted between the save and this read
             raise InputError("store.changed_elsewhere", name=saved.name)
@@ -245,16 +245,16 @@ class LabelSetStore:
                     .values(deleted=True, version=label_sets.c.version + 1)
                 ).rowcount
         except SQLAlchemyError as exc:
-            raise _unreachable(exc) from None
+            raise unreachable(exc) from None
         if changed != 1:
             raise InputError("store.changed_elsewhere", name=name)
 
     def list(self) -> list[SavedSet]:
         """The live sets by name (tombstones left out)."""
-        return _within_deadline(self._list)
+        return within_deadline(self._list)
 
     def get(self, name: str) -> SavedSet | None:
-        return _within_deadline(lambda: self._get(name))
+        return within_deadline(lambda: self._get(name))
 
     def save(self, saved: SavedSet) -> SavedSet:
         """Create (version 0) or update from the version it was read at; returns the stored set.
@@ -263,11 +263,11 @@ class LabelSetStore:
         meanwhile, is refused with a message: nothing anyone saved is overwritten unseen.
         """
         saved = _checked(saved, self._settings)
-        return _within_deadline(lambda: self._save(saved))
+        return within_deadline(lambda: self._save(saved))
 
     def delete(self, name: str, version: int) -> None:
         """Delete the set as it was read at `version`; refused if it changed since."""
-        _within_deadline(lambda: self._delete(name, version))
+        within_deadline(lambda: self._delete(name, version))
 
     def dispose(self) -> None:
         self._engine.dispose()

@@ -7,6 +7,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from web.ui import login
 from web.ui.i18n import language_picker, t
+from web.ui.workspace import open_workspace, save_workspace, workspace_notice
 
 CLASSIFY_PAGE = "pages/classify.py"
 LABELS_PAGE = "pages/labels.py"
@@ -60,4 +61,7 @@ def run_navigation() -> None:
         login.login_page()
         return
     login.account_box()
+    open_workspace()
+    workspace_notice()
     st.navigation(pages).run()
+    save_workspace()

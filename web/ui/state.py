@@ -26,6 +26,11 @@ _SAVED_VERSIONS = "saved_set_versions"
 _BATCH_OUTPUT = "batch_output"
 
 
+def ensure_defaults() -> None:
+    """The default label set and examples, unless the session has its own."""
+    _init()
+
+
 def _init() -> None:
     if _LABEL_SETS not in st.session_state:
         default_name = message("labels.default_set", DEFAULT_LANGUAGE)
@@ -107,6 +112,20 @@ _MULTI = "input_multi_label"
 _CUSTOM = "input_custom_labels"
 _UNCHECKED = "input_unchecked_labels"
 _EXPLAIN = "input_explain"
+
+# What the workspace keeps (web/ui/workspace.py): everything a teammate typed or chose.
+KEPT_KEYS = (
+    _LABEL_SETS,
+    _CURRENT_SET,
+    _EXAMPLES,
+    _TEXT,
+    _TEMPLATE,
+    _MULTI,
+    _CUSTOM,
+    _UNCHECKED,
+    _EXPLAIN,
+)
+SET_KEYS = frozenset({_UNCHECKED})
 
 
 def text() -> str:

@@ -19,12 +19,6 @@ def _names(store) -> list[str]:
     return [saved.name for saved in store.list()]
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    with postgres_server() as server:
-        yield server.url
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request, tmp_path):
     if request.param == "sqlite":

@@ -1,0 +1,1 @@
+"""Workspaces: everything one exploration holds, kept in the store and named by the page URL."""

@@ -1,0 +1,83 @@
+"""Workspaces as a teammate meets them: the URL names the work, and opening it restores it."""
+
+from __future__ import annotations
+
+from tests.pages.conftest import goto, new_session
+
+EXAMPLES_PAGE = "pages/examples.py"
+LABELS_PAGE = "pages/labels.py"
+
+
+def _workspace(at) -> str:
+    return (
+        at.query_params["w"][0] if isinstance(at.query_params["w"], list) else at.query_params["w"]
+    )
+
+
+def _add_example(at, text: str):
+    goto(at, EXAMPLES_PAGE).text_input(key="examples_new").input(text)
+    at.button(key="examples_add").click().run()
+    assert not at.exception
+    return at
+
+
+def test_a_new_session_gets_a_workspace_in_its_url(app):
+    assert _workspace(app)
+
+
+def test_another_browser_opening_the_url_finds_the_examples_typed(app):
+    _add_example(app, "週末は温泉でゆっくりします。")
+    elsewhere = new_session(w=_workspace(app))
+    goto(elsewhere, EXAMPLES_PAGE)
+    assert any("温泉" in m.value for m in elsewhere.markdown)
+    assert _workspace(elsewhere) == _workspace(app)
+
+
+def test_the_classify_inputs_come_back(app):
+    app.text_area(key="classify_text").input("京都でお番菜を食べた")
+    app.text_input(key="classify_template").input("これは{}の話です。")
+    app.button(key="classify_submit").click().run()
+    elsewhere = new_session(w=_workspace(app))
+    assert elsewhere.text_area(key="classify_text").value == "京都でお番菜を食べた"
+    assert elsewhere.text_input(key="classify_template").value == "これは{}の話です。"
+
+
+def test_label_edits_come_back(app):
+    goto(app, LABELS_PAGE).text_input(key="labels_new").input("音楽")
+    app.button(key="labels_add").click().run()
+    elsewhere = new_session(w=_workspace(app))
+    assert elsewhere.checkbox(key="classify_label_3_音楽").value is True
+
+
+def test_an_unknown_workspace_starts_a_new_one(app):
+    fresh = new_session(w="no-such-workspace")
+    assert _workspace(fresh) != "no-such-workspace"
+
+
+def test_two_windows_on_one_workspace_keep_both_changes(app):
+    other = new_session(w=_workspace(app))
+    _add_example(app, "一つ目の窓の例文です。")
+    _add_example(other, "二つ目の窓の例文です。")
+    assert any("別の画面" in i.value for i in other.info)
+    for window in (other, new_session(w=_workspace(app))):
+        shown = " ".join(m.value for m in goto(window, EXAMPLES_PAGE).markdown)
+        assert "一つ目の窓" in shown
+        assert "二つ目の窓" in shown
+
+
+def test_an_unreachable_store_says_work_is_not_saved_and_classify_works(ready_service):
+    from dataclasses import replace
+
+    from bench.live_server import free_port
+    from core.config import StoreSettings
+    from web import resources
+
+    down = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
+    settings = replace(ready_service.settings, store=StoreSettings(database_url=down))
+    with resources.using(settings, ready_service):
+        at = new_session()
+        assert any("保存されていません" in w.value for w in at.warning)
+        at.text_area(key="classify_text").input("京都に行こう")
+        at.button(key="classify_submit").click().run()
+        assert not at.exception
+        assert at.table
