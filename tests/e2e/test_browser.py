@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,23 @@ def test_explain_shades_each_word_and_escapes_markup(page, app_server):
     assert words.first.get_attribute("title").startswith(("+", "-"))
     page.locator(".explain-text").scroll_into_view_if_needed()
     screenshot(page, "classify-explain")
+
+
+def test_work_typed_in_one_browser_is_there_when_another_opens_the_url(page, browser, app_server):
+    page.goto(app_server.url + "/")
+    _open_page(page, "例文")
+    page.get_by_role("textbox", name="例文を追加").fill("週末は温泉でゆっくりします。")
+    page.get_by_role("button", name="追加", exact=True).click()
+    expect(page.get_by_text("週末は温泉でゆっくりします。")).to_be_visible()
+    _wait_until_idle(page)
+    expect(page).to_have_url(re.compile(r"[?&]w=[\w-]+"))
+    url = page.url
+    elsewhere = browser.new_context(viewport={"width": 1280, "height": 1500}, locale="ja-JP")
+    try:
+        other = elsewhere.new_page()
+        other.set_default_timeout(60_000)
+        other.goto(url)
+        expect(other.get_by_text("週末は温泉でゆっくりします。")).to_be_visible()
+        screenshot(other, "workspace-restored")
+    finally:
+        elsewhere.close()
