@@ -19,7 +19,9 @@ from web.ui.i18n import plain, t
 st.title(t("compare.header"))
 model_status_banner()
 
-st.session_state.setdefault("compare_templates", f"{state.template()}\nこれは{{}}の話です。")
+# Seeded from the session's plain key on every run, copied back on submit: the lines survive
+# other pages (where this widget is not drawn) and are kept in the workspace.
+st.session_state["compare_templates"] = state.compare_templates()
 labels = state.current_labels()
 st.caption(f"{t('classify.labels')}: {plain('、'.join(labels))}")
 multi_label = multi_label_toggle("compare_multi")
@@ -33,7 +35,12 @@ with st.form("compare_form"):
         key="compare_scope",
     )
     text = st.text_input(t("compare.text"), key="compare_text")
-    run = st.form_submit_button(t("compare.run"), type="primary", key="compare_run")
+    run = st.form_submit_button(
+        t("compare.run"),
+        type="primary",
+        key="compare_run",
+        on_click=lambda: state.set_compare_templates(st.session_state["compare_templates"]),
+    )
 
 if run:
     texts = [text] if scope == "text" else state.examples()

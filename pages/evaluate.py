@@ -24,6 +24,12 @@ SEED_ROWS = pd.DataFrame(
 )
 DEFAULT_THRESHOLD = 0.5
 
+
+def _cell(value: object) -> str:
+    """A typed cell as text: a new row's empty cells come back as None or NaN."""
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 st.title(t("eval.header"))
 model_status_banner()
 st.caption(t("eval.caption"))
@@ -38,17 +44,23 @@ source = st.radio(
 )
 rows = None
 if source == "table":
+    stored = state.evaluation_rows(SEED_ROWS.to_dict("records"))
     edited = st.data_editor(
-        SEED_ROWS,
+        pd.DataFrame(stored, columns=["text", "expected"]),
         num_rows="dynamic",
         hide_index=True,
         column_config={
             "text": st.column_config.TextColumn(t("eval.text"), width="large"),
             "expected": st.column_config.TextColumn(t("eval.expected")),
         },
-        key="eval_rows",
+        # A new key whenever the rows are stored: the editor starts from them, with no edits left
+        # to apply twice.
+        key=f"eval_rows_{state.evaluation_rows_version()}",
     )
-    rows = [(str(r.text or ""), str(r.expected or "")) for r in edited.itertuples()]
+    current = [{"text": _cell(r.text), "expected": _cell(r.expected)} for r in edited.itertuples()]
+    if current != stored:
+        state.set_evaluation_rows(current)
+    rows = [(r["text"], r["expected"]) for r in current]
 else:
     upload = st.file_uploader(
         t("batch.upload"), type=["csv", "tsv", "txt", "xlsx"], key="eval_file"

@@ -81,3 +81,23 @@ def test_an_unreachable_store_says_work_is_not_saved_and_classify_works(ready_se
         at.button(key="classify_submit").click().run()
         assert not at.exception
         assert at.table
+
+
+def test_compare_templates_survive_other_pages_and_come_back(app):
+    lines = "この例は{}です。\nこの文章の話題は{}です。\nこれは{}に関する文です。"
+    goto(app, "pages/compare.py").text_area(key="compare_templates").input(lines)
+    app.button(key="compare_run").click().run()
+    goto(app, EXAMPLES_PAGE)
+    assert goto(app, "pages/compare.py").text_area(key="compare_templates").value == lines
+    elsewhere = goto(new_session(w=_workspace(app)), "pages/compare.py")
+    assert elsewhere.text_area(key="compare_templates").value == lines
+
+
+def test_evaluation_rows_come_back_and_are_evaluated(app):
+    rows = [{"text": "京都の寺を巡った", "expected": "旅行"}]
+    goto(app, "pages/evaluate.py")
+    app.session_state["evaluation_rows"] = rows
+    app.run()
+    elsewhere = goto(new_session(w=_workspace(app)), "pages/evaluate.py")
+    details = elsewhere.dataframe[-1].value  # the per-text details, last on the page
+    assert list(details.iloc[:, 0]) == ["京都の寺を巡った"]

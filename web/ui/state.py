@@ -112,6 +112,10 @@ _MULTI = "input_multi_label"
 _CUSTOM = "input_custom_labels"
 _UNCHECKED = "input_unchecked_labels"
 _EXPLAIN = "input_explain"
+_COMPARE_TEMPLATES = "compare_template_lines"
+_EVAL_ROWS = "evaluation_rows"
+# Bumped when the evaluation rows are stored: the table editor then starts afresh from them.
+_EVAL_ROWS_VERSION = "evaluation_rows_version"
 
 # What the workspace keeps (web/ui/workspace.py): everything a teammate typed or chose.
 KEPT_KEYS = (
@@ -124,6 +128,8 @@ KEPT_KEYS = (
     _CUSTOM,
     _UNCHECKED,
     _EXPLAIN,
+    _COMPARE_TEMPLATES,
+    _EVAL_ROWS,
 )
 SET_KEYS = frozenset({_UNCHECKED})
 
@@ -162,6 +168,31 @@ def explain_on() -> bool:
 
 def set_explain_on(value: bool) -> None:
     st.session_state[_EXPLAIN] = bool(value)
+
+
+def compare_templates() -> str:
+    """Compare's template lines: the session's template and one more to start with."""
+    if _COMPARE_TEMPLATES not in st.session_state:
+        st.session_state[_COMPARE_TEMPLATES] = f"{template()}\nこれは{{}}の話です。"
+    return st.session_state[_COMPARE_TEMPLATES]
+
+
+def set_compare_templates(value: str) -> None:
+    st.session_state[_COMPARE_TEMPLATES] = value
+
+
+def evaluation_rows(default: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Evaluate's typed rows ({"text", "expected"}), `default` until the user edits them."""
+    return list(st.session_state.get(_EVAL_ROWS, default))
+
+
+def set_evaluation_rows(rows: list[dict[str, str]]) -> None:
+    st.session_state[_EVAL_ROWS] = list(rows)
+    st.session_state[_EVAL_ROWS_VERSION] = evaluation_rows_version() + 1
+
+
+def evaluation_rows_version() -> int:
+    return st.session_state.get(_EVAL_ROWS_VERSION, 0)
 
 
 def custom_labels() -> str:
