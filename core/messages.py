@@ -68,10 +68,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "説明するラベル「{label}」は候補にありません。候補のラベルから選んでください。",
         "The label to explain, “{label}”, is not among the candidates. Pick one of them.",
     ),
-    "error.explain_one_text": (
-        "説明は1件のテキストにだけ付けられます。テキストを1つにしてください。",
-        "An explanation is for one text at a time. Send a single text.",
-    ),
     "error.text_item": ("text[{index}]: {detail}", "text[{index}]: {detail}"),
     "error.too_many_texts": (
         "テキストが多すぎます ({count} 件、{limit} 件まで)。分けて送ってください。",
@@ -96,6 +92,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "workspace.changed_elsewhere": (
         "このワークスペースは別の画面で更新されました。最新の内容を読み込みました。",
         "This workspace was changed in another window; its latest content has been loaded.",
+    ),
+    "workspace.not_json": (
+        "ワークスペースのファイルを JSON として読めません。書き出したファイルをそのまま選んでください。",
+        "The workspace file is not readable JSON. Choose the file exactly as it was exported.",
+    ),
+    "workspace.wrong_format": (
+        "このファイルはこのアプリのワークスペースではありません。",
+        "This file is not a workspace exported from this app.",
+    ),
+    "workspace.wrong_version": (
+        "ワークスペースの形式 {found} には対応していません (対応: {supported})。",
+        "Workspace format {found} is not supported (supported: {supported}).",
+    ),
+    "workspace.bad_field": (
+        "ワークスペースの「{field}」の形が正しくありません。",
+        "The workspace's “{field}” does not have the expected shape.",
     ),
     "workspace.too_large": (
         "ワークスペースが大きすぎます ({limit} MB まで)。例文や評価データを減らしてください。",

@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "explain.word": ("語", "Word"),
     "explain.effect": ("影響 (スコアの差)", "Effect (score difference)"),
+    "error.explain_one_text": (
+        "説明は1件のテキストにだけ付けられます。テキストを1つにしてください。",
+        "An explanation is for one text at a time. Send a single text.",
+    ),
     "error.precondition_required": (
         "ラベルセットを変更・削除するには、読んだときの ETag を If-Match で送ってください"
         " (新規作成は If-None-Match: *)。",
@@ -62,6 +66,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "保存先に接続できないため、作業内容は保存されていません。分類は引き続き使えます。接続が戻ると自動で保存します。",
         "The store cannot be reached: your work is not being saved. Classifying still works; "
         "saving resumes by itself when the store is back.",
+    ),
+    "workspace.header": ("ワークスペース", "Workspace"),
+    "workspace.caption": (
+        "作業内容は自動で保存されます。この画面の URL を開けば、別のブラウザでも続きから作業できます。",
+        "Your work is saved as you go. Open this page's URL to carry on, in any browser.",
+    ),
+    "workspace.export": ("JSON で書き出す", "Export as JSON"),
+    "workspace.import": (
+        "JSON から読み込む (新しいワークスペースとして開きます)",
+        "Import JSON (opens as a new workspace)",
+    ),
+    "workspace.imported": (
+        "読み込みました。新しいワークスペースとして保存されています。",
+        "Imported. It is saved as a new workspace.",
     ),
     "workspace.merged": (
         "このワークスペースは別の画面でも更新されていました。両方の変更をまとめて保存しました。",

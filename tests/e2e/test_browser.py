@@ -215,3 +215,34 @@ def test_work_typed_in_one_browser_is_there_when_another_opens_the_url(page, bro
         screenshot(other, "workspace-restored")
     finally:
         elsewhere.close()
+
+
+def test_a_workspace_exported_as_json_opens_elsewhere_as_a_new_workspace(
+    page, browser, app_server, tmp_path
+):
+    page.goto(app_server.url + "/")
+    _open_page(page, "例文")
+    page.get_by_role("textbox", name="例文を追加").fill("書き出し用の例文です。")
+    page.get_by_role("button", name="追加", exact=True).click()
+    expect(page.get_by_text("書き出し用の例文です。")).to_be_visible()
+    _wait_until_idle(page)
+    page.get_by_text("ワークスペース", exact=True).click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="JSON で書き出す").click()
+    exported = tmp_path / "workspace.json"
+    download.value.save_as(exported)
+    assert "書き出し用の例文です。" in exported.read_text(encoding="utf-8")
+
+    elsewhere = browser.new_context(viewport={"width": 1280, "height": 1500}, locale="ja-JP")
+    try:
+        other = elsewhere.new_page()
+        other.set_default_timeout(60_000)
+        other.goto(app_server.url + "/")
+        other.get_by_text("ワークスペース", exact=True).click()
+        other.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(exported)
+        expect(other.get_by_text("読み込みました")).to_be_visible()
+        _open_page(other, "例文")
+        expect(other.get_by_text("書き出し用の例文です。")).to_be_visible()
+        assert other.url.split("w=")[1] != page.url.split("w=")[1]
+    finally:
+        elsewhere.close()

@@ -141,7 +141,8 @@ async def api_classify(request: Request, settings: Settings) -> Response:
     try:
         if isinstance(body.text, list):
             if body.explain:
-                raise InputError("error.explain_one_text")
+                text = message("error.explain_one_text", lang)
+                return error_reply(400, "error.explain_one_text", text)
             results = await run_in_threadpool(service.classify_many, body.text, *args)
             return JSONResponse([dump(ClassifyResponse.of(result)) for result in results])
         if body.explain:

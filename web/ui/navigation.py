@@ -7,7 +7,12 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from web.ui import login
 from web.ui.i18n import language_picker, t
-from web.ui.workspace import open_workspace, save_workspace, workspace_notice
+from web.ui.workspace import (
+    open_workspace,
+    save_workspace,
+    workspace_box,
+    workspace_notice,
+)
 
 CLASSIFY_PAGE = "pages/classify.py"
 LABELS_PAGE = "pages/labels.py"
@@ -62,6 +67,7 @@ def run_navigation() -> None:
         return
     login.account_box()
     open_workspace()
+    workspace_box()
     workspace_notice()
     st.navigation(pages).run()
     save_workspace()

@@ -117,20 +117,22 @@ _EVAL_ROWS = "evaluation_rows"
 # Bumped when the evaluation rows are stored: the table editor then starts afresh from them.
 _EVAL_ROWS_VERSION = "evaluation_rows_version"
 
-# What the workspace keeps (web/ui/workspace.py): everything a teammate typed or chose.
-KEPT_KEYS = (
-    _LABEL_SETS,
-    _CURRENT_SET,
-    _EXAMPLES,
-    _TEXT,
-    _TEMPLATE,
-    _MULTI,
-    _CUSTOM,
-    _UNCHECKED,
-    _EXPLAIN,
-    _COMPARE_TEMPLATES,
-    _EVAL_ROWS,
-)
+# What the workspace keeps (web/ui/workspace.py), with each value's JSON type: everything a
+# teammate typed or chose.
+KEPT_TYPES: dict[str, type] = {
+    _LABEL_SETS: dict,
+    _CURRENT_SET: str,
+    _EXAMPLES: list,
+    _TEXT: str,
+    _TEMPLATE: str,
+    _MULTI: bool,
+    _CUSTOM: str,
+    _UNCHECKED: list,
+    _EXPLAIN: bool,
+    _COMPARE_TEMPLATES: str,
+    _EVAL_ROWS: list,
+}
+KEPT_KEYS = tuple(KEPT_TYPES)
 SET_KEYS = frozenset({_UNCHECKED})
 
 

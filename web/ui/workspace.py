@@ -19,10 +19,11 @@ from typing import Any
 import streamlit as st
 
 from core.errors import InputError
+from core.workspaces.document import export_document, parse_document
 from core.workspaces.merge import merge
 from web import resources
 from web.ui import state
-from web.ui.i18n import t
+from web.ui.i18n import error_text, t
 
 PARAM = "w"
 _ID = "workspace_id"
@@ -30,6 +31,7 @@ _VERSION = "workspace_version"
 _SAVED = "workspace_saved"  # the data as last read or written: what changed since is ours
 _UNSAVED = "workspace_unsaved"
 _MERGED = "workspace_merged"
+IMPORT_KEY = "workspace_import"
 
 
 def snapshot() -> dict[str, Any]:
@@ -49,6 +51,8 @@ def _restore(data: dict[str, Any]) -> None:
         if key in data:
             value = data[key]
             st.session_state[key] = set(value) if key in state.SET_KEYS else value
+    if state.label_sets() and state.current_set_name() not in state.label_sets():
+        state.select_set(next(iter(state.label_sets())))
 
 
 def _adopt(workspace_id: str, version: int, data: dict[str, Any]) -> None:
@@ -113,9 +117,47 @@ def save_workspace() -> None:
         session[_UNSAVED] = True
 
 
+def _import() -> None:
+    """Uploader callback: the file's workspace opens as a new workspace (nothing overwritten)."""
+    upload = st.session_state.get(IMPORT_KEY)
+    if upload is None:
+        return
+    try:
+        data = parse_document(upload.getvalue(), state.KEPT_TYPES)
+        sets = data.get(state.KEPT_KEYS[0])
+        if sets is not None and not sets:
+            raise InputError("workspace.bad_field", field=state.KEPT_KEYS[0])
+        created = resources.get_workspaces().create(data)
+    except InputError as error:
+        state.flash(error_text(error))
+        return
+    for key in state.KEPT_KEYS:
+        st.session_state.pop(key, None)
+    _restore(data)
+    state.ensure_defaults()
+    _adopt(created.id, created.version, snapshot())
+    state.flash(t("workspace.imported"), kind="success")
+
+
+def workspace_box() -> None:
+    """In the sidebar: the workspace's link, its export and an import."""
+    with st.sidebar.expander(t("workspace.header")):
+        st.caption(t("workspace.caption"))
+        st.download_button(
+            t("workspace.export"),
+            # Made on click, outside this run (no session then): from the state as drawn.
+            data=lambda data=snapshot(): export_document(data),
+            file_name="zeroshot-workspace.json",
+            mime="application/json",
+            key="workspace_export",
+        )
+        st.file_uploader(t("workspace.import"), type=["json"], key=IMPORT_KEY, on_change=_import)
+
+
 def workspace_notice() -> None:
     """Say so when work is not being saved, or was merged with another window's."""
     session = st.session_state
+    state.show_flash()
     if session.get(_UNSAVED):
         st.warning(t("workspace.unsaved"))
     if session.pop(_MERGED, False):
