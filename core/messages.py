@@ -93,6 +93,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "このワークスペースは別の画面で更新されました。最新の内容を読み込みました。",
         "This workspace was changed in another window; its latest content has been loaded.",
     ),
+    "experiment.bad_wording": (
+        "ラベル「{entry}」を読めません。「旅行=旅行|観光|旅」のように書いてください。",
+        "Cannot read the label “{entry}”. Write it like 旅行=旅行|観光|旅.",
+    ),
+    "experiment.no_label_sets": (
+        "ラベルセットを1つ以上選んでください。",
+        "Pick at least one label set.",
+    ),
+    "experiment.no_templates": (
+        "テンプレートを1つ以上書いてください。",
+        "Write at least one template.",
+    ),
+    "experiment.no_variants": (
+        "モードと補正をそれぞれ1つ以上選んでください。",
+        "Pick at least one mode and one calibration.",
+    ),
+    "experiment.too_big": (
+        "組み合わせが多すぎます ({variants} 通り、最大 {pairs} ペア。上限 {limit})。"
+        "ラベルセットかテンプレートか評価データを減らしてください。",
+        "Too many combinations ({variants} variants, up to {pairs} pairs; the limit is {limit}). "
+        "Use fewer label sets, templates or evaluation rows.",
+    ),
     "workspace.not_json": (
         "ワークスペースのファイルを JSON として読めません。書き出したファイルをそのまま選んでください。",
         "The workspace file is not readable JSON. Choose the file exactly as it was exported.",

@@ -5,7 +5,6 @@ import streamlit as st
 
 from core.exploration import batch_files as batch
 from core.exploration.evaluation import check_example_count, evaluate, parse_expected, predict
-from core.labels.defaults import DEFAULT_EXPECTED
 from web.ui import state
 from web.ui.components import (
     classify_all,
@@ -18,10 +17,6 @@ from web.ui.components import (
 )
 from web.ui.i18n import t
 
-# The seed's examples with their answers: the page shows a real evaluation on first open.
-SEED_ROWS = pd.DataFrame(
-    {"text": list(DEFAULT_EXPECTED), "expected": ["|".join(v) for v in DEFAULT_EXPECTED.values()]}
-)
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -44,7 +39,7 @@ source = st.radio(
 )
 rows = None
 if source == "table":
-    stored = state.evaluation_rows(SEED_ROWS.to_dict("records"))
+    stored = state.evaluation_rows()
     edited = st.data_editor(
         pd.DataFrame(stored, columns=["text", "expected"]),
         num_rows="dynamic",

@@ -275,6 +275,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.compare": ("テンプレート比較", "Compare templates"),
     "nav.batch": ("ファイル一括", "Batch files"),
     "nav.evaluate": ("評価", "Evaluate"),
+    "nav.experiments": ("実験", "Experiments"),
+    "exp.header": ("実験: 最適なラベルとテンプレートを探す", "Experiments: find the best labels"),
+    "exp.caption": (
+        "評価ページの {count} 件の評価データで、ラベルセット × テンプレート × モード × 補正の"
+        "組み合わせをすべて試し、成績順に並べます。ラベルは「旅行=旅行|観光|旅」のように"
+        "複数の言い方を指定できます (最も高いスコアを採用)。",
+        "Tries every combination of label set x template x mode x calibration on the {count} "
+        "evaluation rows of the Evaluate page and ranks them. A label may have several wordings, "
+        "written 旅行=旅行|観光|旅 (its best score counts).",
+    ),
+    "exp.label_sets": ("ラベルセット", "Label sets"),
+    "exp.templates": ("テンプレート (1行に1つ)", "Templates (one per line)"),
+    "exp.average": ("テンプレートの平均も試す", "Also try the average of the templates"),
+    "exp.modes": ("モード", "Modes"),
+    "exp.mode_single": ("単一ラベル", "single-label"),
+    "exp.mode_multi": ("複数ラベル", "multi-label"),
+    "exp.threshold": ("複数ラベルのしきい値", "Multi-label threshold"),
+    "exp.calibrations": ("補正", "Calibration"),
+    "exp.cal_none": ("なし", "none"),
+    "exp.cal_content_free": ("内容なし入力で補正 (Zhao+ 2021)", "content-free (Zhao+ 2021)"),
+    "exp.cal_batch": ("評価データの平均で補正 (Zhou+ 2023)", "batch (Zhou+ 2023)"),
+    "exp.run": ("すべて試す", "Run the grid"),
+    "exp.cancel_hint": (
+        "実行中に別のボタンを押すと中止します (終わった組み合わせは残ります)。",
+        "Press any other button to stop (finished variants are kept).",
+    ),
+    "exp.progress": ("{done}/{total} 通りを評価しました", "Evaluated {done} of {total} variants"),
+    "exp.leaderboard": ("成績表", "Leaderboard"),
+    "exp.empty": ("まだ実行結果がありません。", "No runs yet."),
+    "exp.rank": ("順位", "Rank"),
+    "exp.when": ("日時", "When"),
+    "exp.config": ("設定", "Configuration"),
+    "exp.open": ("詳しく見る実行", "Run to open"),
+    "exp.compare_with": ("比べる実行", "Compare with"),
+    "exp.changed": (
+        "予測が変わったテキスト: {count} 件",
+        "Texts whose prediction changed: {count}",
+    ),
+    "exp.wrong": ("間違えたテキスト", "Texts it got wrong"),
+    "exp.use": ("このラベルとテンプレートを使う", "Use these labels and template"),
+    "exp.used": (
+        "ラベルセット「{name}」とテンプレートを現在の設定にしました。",
+        "Label set “{name}” and its template are now the current ones.",
+    ),
+    "exp.filter": ("絞り込み (設定に含む文字)", "Filter (text in the configuration)"),
     "compare.header": ("テンプレートを比較", "Compare hypothesis templates"),
     "compare.templates": (
         "テンプレート (1 行に 1 つ、2〜4 個)",

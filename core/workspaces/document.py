@@ -46,11 +46,7 @@ def parse_document(raw: bytes, expected: dict[str, type]) -> dict[str, Any]:
 
 def _is(value: Any, kind: type) -> bool:
     if kind is list:
-        return isinstance(value, list) and all(
-            isinstance(v, str)
-            or (isinstance(v, dict) and all(isinstance(x, str) for x in v.values()))
-            for v in value
-        )
+        return isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value)
     if kind is dict:
         return isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)

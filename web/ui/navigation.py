@@ -20,6 +20,7 @@ EXAMPLES_PAGE = "pages/examples.py"
 COMPARE_PAGE = "pages/compare.py"
 BATCH_PAGE = "pages/batch.py"
 EVALUATE_PAGE = "pages/evaluate.py"
+EXPERIMENTS_PAGE = "pages/experiments.py"
 
 
 # The private switch Streamlit reads to decide whether `pages/` is a v1 multipage app.
@@ -58,6 +59,7 @@ def run_navigation() -> None:
         st.Page(COMPARE_PAGE, title=t("nav.compare"), icon=":material/compare:"),
         st.Page(BATCH_PAGE, title=t("nav.batch"), icon=":material/table:"),
         st.Page(EVALUATE_PAGE, title=t("nav.evaluate"), icon=":material/rule:"),
+        st.Page(EXPERIMENTS_PAGE, title=t("nav.experiments"), icon=":material/leaderboard:"),
     ]
     if not login.signed_in():
         # The same pages stay registered (so a deep link resolves), but none of them runs: whatever

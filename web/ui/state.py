@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from core.inference.result import ClassificationResult
-from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
+from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_EXPECTED, DEFAULT_LABELS
 from core.labels.share_links import SharedState
 from web import resources
 from web.text import DEFAULT_LANGUAGE, message
@@ -114,6 +114,7 @@ _UNCHECKED = "input_unchecked_labels"
 _EXPLAIN = "input_explain"
 _COMPARE_TEMPLATES = "compare_template_lines"
 _EVAL_ROWS = "evaluation_rows"
+_RUNS = "experiment_runs"
 # Bumped when the evaluation rows are stored: the table editor then starts afresh from them.
 _EVAL_ROWS_VERSION = "evaluation_rows_version"
 
@@ -131,6 +132,7 @@ KEPT_TYPES: dict[str, type] = {
     _EXPLAIN: bool,
     _COMPARE_TEMPLATES: str,
     _EVAL_ROWS: list,
+    _RUNS: list,
 }
 KEPT_KEYS = tuple(KEPT_TYPES)
 SET_KEYS = frozenset({_UNCHECKED})
@@ -183,14 +185,27 @@ def set_compare_templates(value: str) -> None:
     st.session_state[_COMPARE_TEMPLATES] = value
 
 
-def evaluation_rows(default: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Evaluate's typed rows ({"text", "expected"}), `default` until the user edits them."""
-    return list(st.session_state.get(_EVAL_ROWS, default))
+def evaluation_rows() -> list[dict[str, str]]:
+    """Evaluate's typed rows ({"text", "expected"}): the seed's examples with their answers until
+    the user edits them (so the page shows a real evaluation on first open)."""
+    seed = [
+        {"text": text, "expected": "|".join(labels)} for text, labels in DEFAULT_EXPECTED.items()
+    ]
+    return list(st.session_state.get(_EVAL_ROWS, seed))
 
 
 def set_evaluation_rows(rows: list[dict[str, str]]) -> None:
     st.session_state[_EVAL_ROWS] = list(rows)
     st.session_state[_EVAL_ROWS_VERSION] = evaluation_rows_version() + 1
+
+
+def experiment_runs() -> list[dict]:
+    """The workspace's experiment runs, oldest first (JSON-ready dicts)."""
+    return list(st.session_state.get(_RUNS, []))
+
+
+def add_experiment_runs(runs: list[dict]) -> None:
+    st.session_state[_RUNS] = [*experiment_runs(), *runs]
 
 
 def evaluation_rows_version() -> int:

@@ -141,12 +141,13 @@ def _import() -> None:
 
 def workspace_box() -> None:
     """In the sidebar: the workspace's link, its export and an import."""
+    drawn = snapshot()
     with st.sidebar.expander(t("workspace.header")):
         st.caption(t("workspace.caption"))
         st.download_button(
             t("workspace.export"),
             # Made on click, outside this run (no session then): from the state as drawn.
-            data=lambda data=snapshot(): export_document(data),
+            data=lambda: export_document(drawn),
             file_name="zeroshot-workspace.json",
             mime="application/json",
             key="workspace_export",

@@ -1,0 +1,182 @@
+"""Experiments: every combination of label set, template, mode and calibration, ranked."""
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from core.exploration import experiments as exp
+from core.exploration.evaluation import check_example_count, parse_expected
+from web import resources
+from web.ui import state
+from web.ui.components import (
+    confusion_chart,
+    explained_refusals,
+    model_status_banner,
+    require_model,
+)
+from web.ui.i18n import t
+
+DEFAULT_THRESHOLD = 0.5
+
+
+def _classify(texts, template, hypotheses, multi_label):
+    return resources.classify_together(
+        [(text, template) for text in texts], hypotheses, multi_label
+    )
+
+
+def _record(result: exp.RunResult, texts: list[str]) -> dict:
+    report = result.evaluation
+    return {
+        "id": f"{datetime.now(UTC):%Y%m%d%H%M%S%f}",
+        "when": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "model": resources.get_settings().model.model_id,
+        "config": result.variant.describe(),
+        "accuracy": report.accuracy,
+        "macro_f1": report.macro_f1,
+        "per_label_f1": {s.label: s.f1 for s in report.per_label},
+        "confusion": report.confusion,
+        "texts": texts,
+        "predicted": ["|".join(sorted(p)) for p in report.predictions],
+        "correct": list(report.correct),
+    }
+
+
+def _config_text(config: dict) -> str:
+    mode = t("exp.mode_multi") if config["multi_label"] else t("exp.mode_single")
+    templates = " + ".join(config["templates"])
+    return (
+        f"{config['label_set']}: {'、'.join(config['labels'])} · {templates} · {mode}"
+        f" · {t('exp.cal_' + config['calibration'])}"
+    )
+
+
+def _use(run: dict) -> None:
+    config = run["config"]
+    name = f"{config['label_set']} ({run['id'][-6:]})"
+    labels = [label.split(exp.NAME_SEPARATOR)[0] for label in config["labels"]]
+    state.put_set(name, labels)
+    state.select_set(name)
+    state.set_template(config["templates"][0])
+    state.set_multi_label(config["multi_label"])
+    state.flash(t("exp.used", name=name), kind="success")
+
+
+st.title(t("exp.header"))
+model_status_banner()
+rows = [r for r in state.evaluation_rows() if r["text"].strip()]
+st.caption(t("exp.caption", count=len(rows)))
+
+sets = state.label_sets()
+chosen_sets = st.multiselect(
+    t("exp.label_sets"), list(sets), default=[state.current_set_name()], key="exp_sets"
+)
+templates = st.text_area(t("exp.templates"), value=state.compare_templates(), key="exp_templates")
+average = st.checkbox(t("exp.average"), value=True, key="exp_average")
+modes = st.multiselect(
+    t("exp.modes"),
+    [False, True],
+    default=[False],
+    format_func=lambda m: t("exp.mode_multi") if m else t("exp.mode_single"),
+    key="exp_modes",
+)
+threshold = st.slider(t("exp.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.05, key="exp_threshold")
+calibrations = st.multiselect(
+    t("exp.calibrations"),
+    list(exp.CALIBRATIONS),
+    default=["none"],
+    format_func=lambda c: t(f"exp.cal_{c}"),
+    key="exp_calibrations",
+)
+st.caption(t("exp.cancel_hint"))
+
+if st.button(t("exp.run"), type="primary", key="exp_run"):
+    with explained_refusals():
+        check_example_count(len(rows))
+        texts = [r["text"] for r in rows]
+        expected = [parse_expected(r["expected"]) for r in rows]
+        variants = exp.grid(
+            {name: sets[name] for name in chosen_sets},
+            [line.strip() for line in templates.splitlines() if line.strip()],
+            average,
+            modes,
+            threshold,
+            calibrations,
+        )
+        exp.check_grid(variants, len(texts))
+        require_model()
+        bar = st.progress(0.0, text=t("exp.progress", done=0, total=len(variants)))
+        for done, variant in enumerate(variants, start=1):
+            result = exp.run_variant(variant, texts, expected, _classify)
+            # Kept one by one: a run stopped half-way keeps the variants it finished.
+            state.add_experiment_runs([_record(result, texts)])
+            bar.progress(
+                done / len(variants), text=t("exp.progress", done=done, total=len(variants))
+            )
+
+st.subheader(t("exp.leaderboard"))
+runs = state.experiment_runs()
+if not runs:
+    st.info(t("exp.empty"))
+else:
+    ranked = sorted(runs, key=lambda r: (r["macro_f1"], r["accuracy"]), reverse=True)
+    board = pd.DataFrame(
+        {
+            t("exp.rank"): range(1, len(ranked) + 1),
+            "macro-F1": [r["macro_f1"] for r in ranked],
+            t("eval.accuracy"): [r["accuracy"] for r in ranked],
+            t("exp.config"): [_config_text(r["config"]) for r in ranked],
+            t("exp.when"): [r["when"] for r in ranked],
+            "model": [r["model"] for r in ranked],
+        }
+    )
+    wanted = st.text_input(t("exp.filter"), key="exp_filter")
+    if wanted:
+        board = board[board[t("exp.config")].str.contains(wanted, regex=False)]
+    st.dataframe(
+        board.style.format({"macro-F1": "{:.3f}", t("eval.accuracy"): "{:.1%}"}),
+        hide_index=True,
+        key="exp_board",
+    )
+    labels_of = {r["id"]: f"#{i} {_config_text(r['config'])}" for i, r in enumerate(ranked, 1)}
+    picked = st.selectbox(
+        t("exp.open"), [r["id"] for r in ranked], format_func=labels_of.get, key="exp_pick"
+    )
+    run = next(r for r in ranked if r["id"] == picked)
+    st.button(t("exp.use"), key="exp_use", on_click=_use, args=(run,))
+    per_label = pd.DataFrame(
+        {t("result.label"): list(run["per_label_f1"]), "F1": list(run["per_label_f1"].values())}
+    )
+    st.dataframe(per_label, hide_index=True, key="exp_per_label")
+    confusion_chart(run["confusion"], key="exp_confusion")
+    wrong = [
+        (text, predicted)
+        for text, predicted, ok in zip(run["texts"], run["predicted"], run["correct"], strict=True)
+        if not ok
+    ]
+    st.caption(t("exp.wrong"))
+    st.dataframe(
+        pd.DataFrame(wrong, columns=[t("eval.text"), t("eval.predicted")]),
+        hide_index=True,
+        key="exp_wrong",
+    )
+    others = [r["id"] for r in ranked if r["id"] != picked and r["texts"] == run["texts"]]
+    if others:
+        other_id = st.selectbox(
+            t("exp.compare_with"), others, format_func=labels_of.get, key="exp_other"
+        )
+        other = next(r for r in ranked if r["id"] == other_id)
+        changed = [
+            (text, a, b)
+            for text, a, b in zip(run["texts"], run["predicted"], other["predicted"], strict=True)
+            if a != b
+        ]
+        st.caption(t("exp.changed", count=len(changed)))
+        st.dataframe(
+            pd.DataFrame(
+                changed, columns=[t("eval.text"), labels_of[picked][:3], labels_of[other_id][:3]]
+            ),
+            hide_index=True,
+            key="exp_changed",
+        )

@@ -1,0 +1,53 @@
+"""The Experiments page: a grid run, its leaderboard, applying the winner, kept in the workspace."""
+
+from __future__ import annotations
+
+from core.exploration import experiments as exp
+from tests.pages.conftest import goto, new_session
+
+PAGE = "pages/experiments.py"
+SETS = {"標準": ["旅行", "料理", "踊り"], "言い換え": ["旅行=旅行|観光", "料理", "踊り"]}
+TEMPLATES = "この例は{}です。\nこれは{}の話です。"
+
+
+def _run_grid(app):
+    app.session_state["label_sets"] = dict(SETS)
+    goto(app, PAGE)
+    app.multiselect(key="exp_sets").set_value(list(SETS))
+    app.text_area(key="exp_templates").input(TEMPLATES)
+    app.checkbox(key="exp_average").uncheck()
+    app.button(key="exp_run").click().run()
+    assert not app.exception
+    return app
+
+
+def _workspace(at) -> str:
+    return at.query_params["w"]
+
+
+def test_a_two_by_two_grid_fills_the_leaderboard_best_first(app):
+    board = _run_grid(app).dataframe[0].value
+    assert len(board) == 4
+    assert list(board["macro-F1"]) == sorted(board["macro-F1"], reverse=True)
+
+
+def test_use_this_makes_the_runs_labels_and_template_current(app):
+    _run_grid(app)
+    app.button(key="exp_use").click().run()
+    assert any("現在の設定にしました" in s.value for s in app.success)
+    goto(app, "pages/classify.py")
+    template = app.text_input(key="classify_template").value
+    assert template in TEMPLATES.splitlines()
+
+
+def test_runs_are_kept_in_the_workspace(app):
+    _run_grid(app)
+    elsewhere = goto(new_session(w=_workspace(app)), PAGE)
+    assert len(elsewhere.dataframe[0].value) == 4
+
+
+def test_a_grid_over_the_limit_is_refused_before_any_work(app, monkeypatch):
+    monkeypatch.setattr(exp, "MAX_GRID_PAIRS", 10)
+    _run_grid(app)
+    assert any("組み合わせが多すぎます" in e.value for e in app.error)
+    assert any("まだ実行結果がありません" in i.value for i in app.info)
