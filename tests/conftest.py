@@ -16,7 +16,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="zeroshot-test-data-")
 
 from bench.model_builder import build_model  # noqa: E402
-from core.config import AuthSettings, ModelSettings, Settings  # noqa: E402
+from core.config import AuthSettings, ModelSettings, Settings, StoreSettings  # noqa: E402
 from core.inference.model_loading import load_model  # noqa: E402
 
 # Fixtures that need a real outside program: tests using them carry its marker, so a developer can
@@ -91,7 +91,10 @@ def tiny_model(tiny_model_dir):
 
 @pytest.fixture
 def settings(tiny_model_dir) -> Settings:
-    return Settings(model=ModelSettings(model_id=str(tiny_model_dir), num_threads=1))
+    return Settings(
+        model=ModelSettings(model_id=str(tiny_model_dir), num_threads=1),
+        store=StoreSettings(data_dir=os.environ["DATA_DIR"]),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +119,8 @@ def guarded_service(tiny_model_dir, monkeypatch):
     settings = Settings(
         model=ModelSettings(model_id=str(tiny_model_dir), num_threads=1),
         auth=AuthSettings(app_password=PASSWORD, api_token=API_TOKEN, login_max_failures=3),
+        # The run's throwaway folder, never the checkout's data/.
+        store=StoreSettings(data_dir=os.environ["DATA_DIR"]),
     )
     from core.inference.service import ClassifierService
     from web import resources

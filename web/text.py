@@ -81,6 +81,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "読み込みました。新しいワークスペースとして保存されています。",
         "Imported. It is saved as a new workspace.",
     ),
+    "workspace.recent": ("最近のワークスペース", "Recent workspaces"),
+    "workspace.this_one": ("このワークスペース", "this one"),
+    "workspace.summary": ("例文 {examples} 件", "{examples} examples"),
     "workspace.merged": (
         "このワークスペースは別の画面でも更新されていました。両方の変更をまとめて保存しました。",
         "This workspace was also changed in another window; both sets of changes were kept.",

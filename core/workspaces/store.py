@@ -22,7 +22,9 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,6 +37,8 @@ ID_BYTES = 16
 MAX_ID_CHARS = 64
 # A workspace is text typed by a person: 2 MB is far more than any honest one.
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
+# Recent workspaces listed for a signed-in user.
+RECENT_LIMIT = 10
 
 metadata = MetaData()
 workspaces = Table(
@@ -44,6 +48,8 @@ workspaces = Table(
     Column("data", Text, nullable=False),  # JSON: portable across SQLite and PostgreSQL
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Who made it, with a login ("" without one): their list of recent workspaces.
+    Column("owner", String(320), nullable=False, default="", index=True),
 )
 
 
@@ -73,11 +79,21 @@ class WorkspaceStore:
         self._engine = engine_for(url)
         try:
             metadata.create_all(self._engine)
+            self._add_missing_columns()
         except (SQLAlchemyError, OSError) as exc:
             self._engine.dispose()
             if isinstance(exc, OSError):
                 raise InputError("store.unreachable", detail=type(exc).__name__) from None
             raise unreachable(exc) from None
+
+    def _add_missing_columns(self) -> None:
+        """A table made before workspaces had owners: add the column in place."""
+        columns = {column["name"] for column in inspect(self._engine).get_columns("workspaces")}
+        if "owner" not in columns:
+            with self._engine.begin() as conn:
+                conn.execute(
+                    text("ALTER TABLE workspaces ADD COLUMN owner VARCHAR(320) NOT NULL DEFAULT ''")
+                )
 
     def _get(self, workspace_id: str) -> Workspace | None:
         query = select(workspaces).where(workspaces.c.id == workspace_id)
@@ -90,8 +106,8 @@ class WorkspaceStore:
             return None
         return Workspace(row.id, json.loads(row.data), row.version, row.updated_at)
 
-    def _create(self, workspace_id: str, text: str) -> None:
-        values = {"data": text, "version": 1, "updated_at": datetime.now(UTC)}
+    def _create(self, workspace_id: str, text: str, owner: str) -> None:
+        values = {"data": text, "version": 1, "updated_at": datetime.now(UTC), "owner": owner}
         try:
             with self._engine.begin() as conn:
                 conn.execute(insert(workspaces).values(id=workspace_id, **values))
@@ -118,12 +134,32 @@ class WorkspaceStore:
             return None
         return within_deadline(lambda: self._get(workspace_id))
 
-    def create(self, data: dict[str, Any]) -> Workspace:
+    def create(self, data: dict[str, Any], owner: str = "") -> Workspace:
         """A new workspace holding `data`, under a fresh unguessable id."""
         text = _encoded(data)
         workspace_id = new_id()
-        within_deadline(lambda: self._create(workspace_id, text))
+        within_deadline(lambda: self._create(workspace_id, text, owner))
         return Workspace(workspace_id, data, 1)
+
+    def _recent(self, owner: str, limit: int) -> list[Workspace]:
+        query = (
+            select(workspaces)
+            .where(workspaces.c.owner == owner)
+            .order_by(workspaces.c.updated_at.desc())
+            .limit(limit)
+        )
+        try:
+            with self._engine.connect() as conn:
+                rows = conn.execute(query).all()
+        except SQLAlchemyError as exc:
+            raise unreachable(exc) from None
+        return [Workspace(r.id, json.loads(r.data), r.version, r.updated_at) for r in rows]
+
+    def recent(self, owner: str, limit: int = RECENT_LIMIT) -> list[Workspace]:
+        """The owner's workspaces, last changed first (none for the empty owner: no login)."""
+        if not owner:
+            return []
+        return within_deadline(lambda: self._recent(owner, limit))
 
     def save(self, workspace_id: str, data: dict[str, Any], version: int) -> Workspace:
         """Write `data` over the version it was read at; refused if someone saved since."""

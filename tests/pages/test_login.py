@@ -31,6 +31,8 @@ APP_WIDGET_PREFIXES = (
     "compare_",
     "batch_",
     "eval_",
+    "exp_",
+    "workspace_",
     "store_",
 )
 
@@ -55,7 +57,7 @@ def test_the_login_page_comes_first_and_hides_the_app(guarded_app):
 
 
 def test_every_page_is_known():
-    assert len(PAGES) == 6
+    assert len(PAGES) == 7
 
 
 @pytest.mark.parametrize("page", PAGES)

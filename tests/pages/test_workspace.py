@@ -101,3 +101,17 @@ def test_evaluation_rows_come_back_and_are_evaluated(app):
     elsewhere = goto(new_session(w=_workspace(app)), "pages/evaluate.py")
     details = elsewhere.dataframe[-1].value  # the per-text details, last on the page
     assert list(details.iloc[:, 0]) == ["京都の寺を巡った"]
+
+
+def test_a_signed_in_team_sees_its_recent_workspaces(guarded_service):
+    from tests.conftest import PASSWORD
+
+    at = new_session()
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button(key="login_submit").click().run()
+    first = _workspace(at)
+    other = new_session()
+    other.text_input(key="login_password").input(PASSWORD)
+    other.button(key="login_submit").click().run()
+    links = " ".join(m.value for m in other.markdown)
+    assert f"?w={first}" in links

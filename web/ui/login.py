@@ -97,6 +97,19 @@ def login_page() -> None:
         )
 
 
+# Everyone who knows the shared password is one team: they share one list of recent workspaces.
+PASSWORD_ACCOUNT = "team"
+
+
+def account() -> str:
+    """Who is signed in: the address with single sign-on, the team with the password, else ""."""
+    if oidc_configured():
+        return str(st.user.get("email") or "") if _oidc_user_allowed() else ""
+    if resources.get_settings().auth.password_required:
+        return PASSWORD_ACCOUNT if st.session_state.get(_AUTHENTICATED) else ""
+    return ""
+
+
 def account_box() -> None:
     """The sidebar's who-am-I and log-out, when access control is on."""
     if oidc_configured():

@@ -135,6 +135,7 @@ KEPT_TYPES: dict[str, type] = {
     _RUNS: list,
 }
 KEPT_KEYS = tuple(KEPT_TYPES)
+LABEL_SETS_KEY, EXAMPLES_KEY = _LABEL_SETS, _EXAMPLES
 SET_KEYS = frozenset({_UNCHECKED})
 
 

@@ -22,7 +22,7 @@ from core.errors import InputError
 from core.workspaces.document import export_document, parse_document
 from core.workspaces.merge import merge
 from web import resources
-from web.ui import state
+from web.ui import login, state
 from web.ui.i18n import error_text, t
 
 PARAM = "w"
@@ -78,7 +78,7 @@ def open_workspace() -> None:
             _restore(found.data)
             _adopt(found.id, found.version, snapshot())
         else:
-            created = store.create(snapshot())
+            created = store.create(snapshot(), login.account())
             _adopt(created.id, created.version, created.data)
     except InputError:
         session[_UNSAVED] = True
@@ -124,10 +124,10 @@ def _import() -> None:
         return
     try:
         data = parse_document(upload.getvalue(), state.KEPT_TYPES)
-        sets = data.get(state.KEPT_KEYS[0])
+        sets = data.get(state.LABEL_SETS_KEY)
         if sets is not None and not sets:
-            raise InputError("workspace.bad_field", field=state.KEPT_KEYS[0])
-        created = resources.get_workspaces().create(data)
+            raise InputError("workspace.bad_field", field=state.LABEL_SETS_KEY)
+        created = resources.get_workspaces().create(data, login.account())
     except InputError as error:
         state.flash(error_text(error))
         return
@@ -153,6 +153,25 @@ def workspace_box() -> None:
             key="workspace_export",
         )
         st.file_uploader(t("workspace.import"), type=["json"], key=IMPORT_KEY, on_change=_import)
+        _recent_links()
+
+
+def _recent_links() -> None:
+    """With a login: the user's recent workspaces, each a link that opens it."""
+    owner = login.account()
+    if not owner:
+        return
+    try:
+        recent = resources.get_workspaces().recent(owner)
+    except InputError:
+        return  # the notice already says the store is down
+    st.caption(t("workspace.recent"))
+    for item in recent:
+        when = f"{item.updated_at:%Y-%m-%d %H:%M}" if item.updated_at else ""
+        current = " ← " + t("workspace.this_one") if item.id == workspace_id() else ""
+        examples = len(item.data.get(state.EXAMPLES_KEY, []))
+        summary = t("workspace.summary", examples=examples)
+        st.markdown(f"[{when} · {summary}](?{PARAM}={item.id}){current}")
 
 
 def workspace_notice() -> None:

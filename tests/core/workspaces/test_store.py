@@ -113,3 +113,16 @@ def test_a_stopped_database_is_a_clear_message_and_saving_resumes(tmp_path):
         server.start()
         assert store.save(created.id, {"examples": []}, created.version).version == 2
         store.dispose()
+
+
+def test_recent_lists_only_the_owners_workspaces_last_changed_first(store):
+    first = store.create(DATA, owner="a@example.co.jp")
+    second = store.create(DATA, owner="a@example.co.jp")
+    store.create(DATA, owner="b@example.co.jp")
+    store.save(first.id, {"examples": ["更新"]}, first.version)
+    assert [w.id for w in store.recent("a@example.co.jp")] == [first.id, second.id]
+
+
+def test_without_a_login_there_is_no_recent_list(store):
+    store.create(DATA)
+    assert store.recent("") == []
