@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pages.conftest import goto, new_session
 
 EXAMPLES_PAGE = "pages/examples.py"
@@ -115,3 +117,30 @@ def test_a_signed_in_team_sees_its_recent_workspaces(guarded_service):
     other.button(key="login_submit").click().run()
     links = " ".join(m.value for m in other.markdown)
     assert f"?w={first}" in links
+
+
+@pytest.mark.postgres
+def test_a_stopped_postgresql_says_work_is_not_saved_and_saving_resumes(ready_service):
+    from dataclasses import replace
+
+    from core.config import StoreSettings
+    from tests.postgres_server import postgres_server
+    from web import resources
+
+    with postgres_server() as server:
+        store = StoreSettings(database_url=server.url)
+        with resources.using(replace(ready_service.settings, store=store), ready_service):
+            at = new_session()
+            workspace = _workspace(at)
+            server.stop()
+            _add_example(at, "止まっている間の例文です。")
+            at.run()  # the warning comes with the next run after a failed save
+            assert any("保存されていません" in w.value for w in at.warning)
+            goto(at, "pages/classify.py").text_area(key="classify_text").input("京都に行こう")
+            at.button(key="classify_submit").click().run()
+            assert not at.exception
+            server.start()
+            at.run()  # saving resumes by itself
+            assert not any("保存されていません" in w.value for w in at.warning)
+            elsewhere = goto(new_session(w=workspace), EXAMPLES_PAGE)
+            assert any("止まっている間" in m.value for m in elsewhere.markdown)

@@ -69,6 +69,8 @@ def open_workspace() -> None:
     current = session.get(_ID)
     if current and wanted in (None, current):
         st.query_params[PARAM] = current  # a page switch may have dropped it from the URL
+        if session.get(_UNSAVED):
+            save_workspace()  # the store may be back: then the notice below is already gone
         return
     state.ensure_defaults()
     try:
