@@ -2,11 +2,16 @@
 
 import streamlit as st
 
-from core.errors import InputError, ModelNotReady
+from core.errors import InputError, ModelBusy, ModelNotReady
 from web.resources import classify
 from web.ui import state
-from web.ui.classify_form import classify_form
-from web.ui.components import model_status_banner, ranked_result, require_model
+from web.ui.classify_form import ClassifyInputs, classify_form
+from web.ui.components import (
+    model_status_banner,
+    ranked_result,
+    require_model,
+    result_heading,
+)
 from web.ui.explanation import explain_toggle, explanation_view
 from web.ui.i18n import error_text, t
 from web.ui.sharing import restore_from_link, share_box
@@ -14,24 +19,33 @@ from web.ui.sharing import restore_from_link, share_box
 st.title(t("app.title"))
 st.subheader(t("classify.header"))
 model_status_banner()
-restore_from_link()
+arrived_with_text = restore_from_link()
 
 inputs = classify_form()
+if inputs is None and arrived_with_text:
+    # A share link with a text opens with its result shown, as the sender saw it.
+    inputs = ClassifyInputs(
+        state.text(), state.chosen_labels(), state.template(), state.multi_label()
+    )
 if inputs is not None:
     try:
         require_model()
-        state.set_last_result(
-            classify(inputs.text, inputs.labels, inputs.template, inputs.multi_label)
-        )
+        with st.spinner(t("classify.running")):
+            state.set_last_result(
+                classify(inputs.text, inputs.labels, inputs.template, inputs.multi_label)
+            )
     except InputError as error:
         state.set_last_result(None)
         st.error(error_text(error))
     except ModelNotReady:
         st.error(t("model.not_ready"))
+    except ModelBusy:
+        st.warning(t("model.busy"))
 
 result = state.last_result()
 if result is not None:
     st.subheader(t("classify.results"))
+    result_heading(result)
     ranked_result(result)
     if explain_toggle():
         explanation_view(result)

@@ -108,6 +108,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "classify.submit": ("分類する", "Classify"),
     "classify.results": ("結果", "Results"),
+    "classify.running": ("分類しています…", "Classifying…"),
     "classify.truncated": (
         "テキストが長すぎるため、モデルが読める長さ ({max_tokens} トークン) に切り詰めました。",
         "The text was too long and was cut to what the model reads ({max_tokens} tokens).",

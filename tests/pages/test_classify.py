@@ -179,3 +179,9 @@ def test_retry_after_a_fixed_model_directory_loads_without_a_restart(
     assert service.wait_ready(30)
     app.run()
     assert set(_table(_submit(app))["ラベル"]) == {"旅行", "料理", "踊り"}
+
+
+def test_the_result_is_headed_by_what_produced_it(app):
+    _submit(app, "京都でお番菜を食べた")
+    assert any("京都でお番菜を食べた" in as_shown(m.value) for m in app.markdown)
+    assert any("この例は{}です。" in as_shown(c.value) for c in app.caption)

@@ -95,6 +95,22 @@ def result_frame(result: ClassificationResult) -> pd.DataFrame:
     )
 
 
+# A long text is shown cut in a result's heading; the whole text is in the form above.
+HEADING_TEXT_CHARS = 80
+
+
+def result_heading(result: ClassificationResult) -> None:
+    """What produced this result: its own text, labels, template and mode (never the form's)."""
+    shown = result.text
+    if len(shown) > HEADING_TEXT_CHARS:
+        shown = shown[:HEADING_TEXT_CHARS] + "…"
+    mode = t("run.mode_multi") if result.multi_label else t("run.mode_single")
+    st.markdown(f"> {plain(shown)}")
+    # t() escapes its parameters for Markdown itself.
+    labels = "、".join(result.labels)
+    st.caption(t("run.caption", labels=labels, template=result.hypothesis_template, mode=mode))
+
+
 def ranked_result(result: ClassificationResult) -> None:
     """A ranked horizontal bar chart plus a table, best label on top."""
     frame = result_frame(result)

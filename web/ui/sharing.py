@@ -11,18 +11,21 @@ from web.ui import state
 from web.ui.i18n import error_text, t
 
 
-def restore_from_link() -> None:
-    """If the URL carries a share link, load it into this session once and say so."""
+def restore_from_link() -> bool:
+    """If the URL carries a share link, load it into this session once and say so; True when it
+    was loaded now and carries a text (the page then shows its result at once)."""
     value = st.query_params.get(share.QUERY_KEY)
     if not value:
-        return
+        return False
     try:
         shared = share.decode(value, resources.get_settings())
     except InputError as error:
         st.error(error_text(error))
-        return
+        return False
     if state.apply_shared(shared, t("share.header"), value):
         st.success(t("share.restored"))
+        return bool(shared.text.strip())
+    return False
 
 
 def _base_url() -> str:

@@ -275,7 +275,8 @@ def load_saved_set(name: str, labels: list[str], template: str, version: int) ->
 def classify_inputs() -> SharedState:
     """What the Classify page holds now, as a share link would carry it."""
     return SharedState(
-        labels=tuple(current_labels()),
+        # Exactly the labels Classify sends: the checked ones and the custom ones.
+        labels=tuple(chosen_labels()),
         template=template(),
         multi_label=multi_label(),
         text=text(),
