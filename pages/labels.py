@@ -9,6 +9,9 @@ from web.ui import state
 from web.ui.i18n import error_text, t
 from web.ui.saved_sets import saved_sets_section
 
+# The set deleted last, until the user undoes it or deletes another.
+_DELETED = "labels_deleted_set"
+
 
 def _apply(edit) -> None:
     """Run one edit of the current labels; a refusal is shown on the next run."""
@@ -19,9 +22,9 @@ def _apply(edit) -> None:
 
 
 def _add() -> None:
-    _apply(
-        lambda labels: labelsets.add_label(labels, st.session_state["labels_new"], get_settings())
-    )
+    # The same comma rule as Classify's custom labels: "政治, 経済" adds two labels.
+    for label in state.split_labels(st.session_state["labels_new"]) or [""]:
+        _apply(lambda labels, label=label: labelsets.add_label(labels, label, get_settings()))
     st.session_state["labels_new"] = ""
 
 
@@ -48,8 +51,18 @@ def _delete_set() -> None:
     if len(state.label_sets()) == 1:
         state.flash(t("error.last_set"))
         return
-    state.delete_set(state.current_set_name())
+    name = state.current_set_name()
+    st.session_state[_DELETED] = (name, state.current_labels())
+    state.delete_set(name)
     st.session_state["labels_set_picker"] = state.current_set_name()
+
+
+def _undo_delete() -> None:
+    name, labels = st.session_state.pop(_DELETED)
+    name = labelsets.unique_name(name, state.label_sets())
+    state.put_set(name, labels)
+    state.select_set(name)
+    st.session_state["labels_set_picker"] = name
 
 
 def _import() -> None:
@@ -57,19 +70,28 @@ def _import() -> None:
     if upload is None:
         return
     try:
-        name, labels = labelsets.import_label_set(upload.getvalue(), get_settings())
+        name, labels, template = labelsets.import_label_set(upload.getvalue(), get_settings())
     except InputError as error:
         state.flash(error_text(error))
         return
-    name = name or upload.name.rsplit(".", 1)[0]
+    wanted = name or upload.name.rsplit(".", 1)[0]
+    # Never over a set of the same name: the import gets a name of its own, and says so.
+    name = labelsets.unique_name(wanted, state.label_sets())
     state.put_set(name, labels)
     state.select_set(name)
+    if template:
+        state.set_template(template)
     st.session_state["labels_set_picker"] = name
-    state.flash(t("labels.imported", name=name), "success")
+    key = "labels.imported" if name == wanted else "labels.imported_renamed"
+    state.flash(t(key, name=name, wanted=wanted), "success")
 
 
 st.title(t("labels.header"))
 state.show_flash()
+if _DELETED in st.session_state:
+    deleted_name = st.session_state[_DELETED][0]
+    st.info(t("labels.deleted", name=deleted_name))
+    st.button(t("labels.undo_delete"), key="labels_undo_delete", on_click=_undo_delete)
 
 names = list(state.label_sets())
 if st.session_state.get("labels_set_picker") not in names:
@@ -129,7 +151,7 @@ delete_col.button(t("labels.delete_set"), key="labels_delete_set", on_click=_del
 st.divider()
 st.download_button(
     t("labels.export"),
-    data=labelsets.export_label_set(picked, labels),
+    data=labelsets.export_label_set(picked, labels, state.template()),
     file_name=f"{picked}.json",
     mime="application/json",
     key="labels_export",

@@ -166,6 +166,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "labels.empty": ("このセットにはラベルがありません。", "This set has no labels."),
     "labels.export": ("JSON でエクスポート", "Export as JSON"),
     "labels.import": ("JSON からインポート", "Import from JSON"),
+    "labels.imported_renamed": (
+        "「{wanted}」は既にあるので、「{name}」として読み込みました。",
+        "“{wanted}” exists already, so it was imported as “{name}”.",
+    ),
+    "labels.deleted": ("ラベルセット「{name}」を削除しました。", "Deleted the label set “{name}”."),
+    "labels.undo_delete": ("元に戻す", "Undo"),
     "labels.imported": ("セット「{name}」を読み込みました。", "Imported the set “{name}”."),
     "labels.default_set": ("標準", "Default"),
     "examples.header": ("例文", "Examples"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from core.config import Settings
 from core.errors import InputError
-from core.inference.request import check_plain_text, clean_labels
+from core.inference.request import check_plain_text, check_template, clean_labels
 
 # A label-set file is a handful of short strings; anything larger is not one.
 MAX_LABEL_SET_JSON_BYTES = 100_000
@@ -51,12 +52,25 @@ def move_label(labels: list[str], index: int, offset: int) -> list[str]:
     return moved
 
 
-def export_label_set(name: str, labels: list[str]) -> str:
-    return json.dumps({"name": name, "labels": list(labels)}, ensure_ascii=False, indent=2)
+def export_label_set(name: str, labels: list[str], template: str) -> str:
+    body = {"name": name, "labels": list(labels), "hypothesis_template": template}
+    return json.dumps(body, ensure_ascii=False, indent=2)
 
 
-def import_label_set(data: str | bytes, settings: Settings) -> tuple[str, list[str]]:
-    """(name, labels) from JSON `{"name": ..., "labels": [...]}`; a bare list is accepted too.
+def unique_name(name: str, taken: Iterable[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`… when it is taken: an import never replaces a set."""
+    taken = set(taken)
+    if name not in taken:
+        return name
+    number = 2
+    while f"{name} ({number})" in taken:
+        number += 1
+    return f"{name} ({number})"
+
+
+def import_label_set(data: str | bytes, settings: Settings) -> tuple[str, list[str], str | None]:
+    """(name, labels, template or None) from JSON `{"name", "labels", "hypothesis_template"?}`;
+    a bare list of labels is accepted too.
 
     The labels obey the API's limits (count, length, characters), so an imported set can be
     classified with as it is.
@@ -80,4 +94,9 @@ def import_label_set(data: str | bytes, settings: Settings) -> tuple[str, list[s
         raise InputError("error.bad_label_set")
     labels, _ = clean_labels(raw_labels, settings)
     name = check_plain_text(name.strip(), "name")
-    return name, list(labels)
+    template = parsed.get("hypothesis_template")
+    if template is not None:
+        if not isinstance(template, str):
+            raise InputError("error.bad_label_set")
+        template = check_template(template, settings)
+    return name, list(labels), template

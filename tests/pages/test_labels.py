@@ -188,3 +188,19 @@ def test_an_unreachable_store_says_saving_is_unavailable_and_classify_still_work
         app.text_area(key="classify_text").input("京都に行こう")
         app.button(key="classify_submit").click().run()
         assert app.table
+
+
+def test_commas_add_several_labels_as_on_classify(app):
+    goto(app, LABELS_PAGE).text_input(key="labels_new").input("政治, 経済、天気")
+    app.button(key="labels_add").click().run()
+    goto(app, "pages/classify.py")
+    assert [c.label for c in app.checkbox] == ["旅行", "料理", "踊り", "政治", "経済", "天気"]
+
+
+def test_a_deleted_set_can_be_undone(app):
+    goto(app, LABELS_PAGE).text_input(key="labels_new_set").input("試し")
+    app.button(key="labels_create_set").click().run()
+    app.button(key="labels_delete_set").click().run()
+    assert "試し" not in app.selectbox(key="labels_set_picker").options
+    app.button(key="labels_undo_delete").click().run()
+    assert "試し" in app.selectbox(key="labels_set_picker").options

@@ -13,6 +13,7 @@ from core.labels.editing import (
     move_label,
     remove_label,
     rename_label,
+    unique_name,
 )
 
 SETTINGS = Settings()
@@ -55,13 +56,17 @@ def test_move_past_the_end_stops_there():
 
 
 def test_export_then_import_round_trips():
-    text = export_label_set("趣味", ["旅行", "料理"])
-    assert json.loads(text) == {"name": "趣味", "labels": ["旅行", "料理"]}
-    assert import_label_set(text, SETTINGS) == ("趣味", ["旅行", "料理"])
+    text = export_label_set("趣味", ["旅行", "料理"], "これは{}の話です。")
+    assert json.loads(text) == {
+        "name": "趣味",
+        "labels": ["旅行", "料理"],
+        "hypothesis_template": "これは{}の話です。",
+    }
+    assert import_label_set(text, SETTINGS) == ("趣味", ["旅行", "料理"], "これは{}の話です。")
 
 
 def test_import_accepts_a_bare_list():
-    assert import_label_set('["旅行", "料理", "旅行"]', SETTINGS) == ("", ["旅行", "料理"])
+    assert import_label_set('["旅行", "料理", "旅行"]', SETTINGS) == ("", ["旅行", "料理"], None)
 
 
 @pytest.mark.parametrize(
@@ -106,3 +111,15 @@ def test_adding_past_the_label_limit_is_refused():
     with pytest.raises(InputError) as caught:
         add_label(full, "one more", SETTINGS)
     assert caught.value.key == "error.too_many_labels"
+
+
+def test_an_imported_name_that_is_taken_gets_a_number():
+    assert unique_name("趣味", ["趣味", "趣味 (2)"]) == "趣味 (3)"
+    assert unique_name("仕事", ["趣味"]) == "仕事"
+
+
+def test_an_imported_template_must_be_a_valid_one():
+    with pytest.raises(InputError):
+        import_label_set(
+            json.dumps({"labels": ["旅行"], "hypothesis_template": "{0.__class__}"}), SETTINGS
+        )
