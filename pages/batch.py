@@ -34,18 +34,29 @@ if upload is not None:
         st.error(error_text(error))
         frame = None
 
+# Results belong to the file, column, labels, template and mode that made them: any change hides
+# them, so a table from an earlier file is never shown beside a new one.
+made_for = None
 if frame is not None:
+    guessed = batch.guess_text_column(frame, columns)
+    if st.session_state.get("batch_column") not in columns:
+        st.session_state["batch_column"] = guessed
     column = st.selectbox(t("batch.column"), columns, key="batch_column")
     st.caption(t("batch.preview"))
     st.dataframe(frame.head(10), hide_index=True, key="batch_preview")
+    made_for = (upload.file_id, column, tuple(labels), state.template(), multi_label)
     if st.button(t("batch.run"), type="primary", key="batch_run"):
         with explained_refusals():
             texts = batch.texts_of(frame, column)
             require_model()
             results = classify_all(texts, labels, multi_label, "batch.progress")
-            state.set_batch_output(batch.results_table(frame, column, results, labels))
+            table = batch.results_table(
+                frame, results, labels, t("batch.top_label"), f" ({t('result.score')})"
+            )
+            state.set_batch_output((made_for, table))
 
-output = state.batch_output()
+kept = state.batch_output()
+output = kept[1] if kept is not None and kept[0] == made_for else None
 if output is not None:
     st.success(t("batch.done", count=len(output)))
     st.dataframe(output, hide_index=True, key="batch_results")
@@ -57,4 +68,11 @@ if output is not None:
         file_name="zeroshot-results.csv",
         mime="text/csv",
         key="batch_download",
+    )
+    st.download_button(
+        t("batch.download_xlsx"),
+        data=lambda table=output: batch.to_xlsx(table),
+        file_name="zeroshot-results.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="batch_download_xlsx",
     )

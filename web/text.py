@@ -358,6 +358,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch.column": ("テキストの列", "Text column"),
     "batch.preview": ("プレビュー", "Preview"),
     "batch.run": ("すべての行を分類", "Classify every row"),
+    "batch.top_label": ("最上位ラベル", "Top label"),
+    "batch.download_xlsx": ("Excel でダウンロード", "Download as Excel"),
     "batch.progress": ("{done}/{total} 行を分類しました", "Classified {done} of {total} rows"),
     "eval.progress": ("{done}/{total} 件を評価しました", "Evaluated {done} of {total}"),
     "compare.progress": (

@@ -23,6 +23,8 @@ CSV_ENCODINGS = ("utf-8-sig", "cp932")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 TOP_LABEL_COLUMN = "top_label"
+# Hiragana, katakana and kanji start here (U+3040); ASCII ids and dates are below it.
+JAPANESE_FROM = "\u3040"
 # Columns a text file of a few hundred rows could honestly have; a wider sheet is not one.
 MAX_COLUMNS = 100
 # Inflated size of all parts of an .xlsx: a real 1,000-row sheet is well under 5 MB unzipped.
@@ -136,6 +138,26 @@ def text_columns(frame: pd.DataFrame) -> list[str]:
     return columns
 
 
+def _japanese_share(text: str) -> float:
+    return sum(ch >= JAPANESE_FROM for ch in text) / len(text) if text else 0.0
+
+
+def guess_text_column(frame: pd.DataFrame, columns: Sequence[str]) -> str:
+    """The column most likely to hold the texts: the longest Japanese text on average (an id or
+    a date column, often first, is short and has none)."""
+
+    def weight(column: str) -> float:
+        cells = frame[column].dropna().astype(str).str.strip()
+        cells = cells[cells.ne("")]
+        if cells.empty:
+            return 0.0
+        mean_length = cells.str.len().mean()
+        share = sum(_japanese_share(cell) for cell in cells) / len(cells)
+        return mean_length * (0.1 + share)
+
+    return max(columns, key=weight)
+
+
 def texts_of(frame: pd.DataFrame, column: str) -> list[str]:
     if column not in frame.columns:
         raise InputError("batch.no_column", column=column)
@@ -147,16 +169,26 @@ def texts_of(frame: pd.DataFrame, column: str) -> list[str]:
 
 def results_table(
     frame: pd.DataFrame,
-    column: str,
     results: Sequence[ClassificationResult | None],
     labels: Sequence[str],
+    top_label_column: str = TOP_LABEL_COLUMN,
+    score_suffix: str = " (score)",
 ) -> pd.DataFrame:
-    """The file's text column, the top label and every label's score; empty rows stay empty."""
-    out = pd.DataFrame({column: frame[column].astype(str).tolist()})
-    out[TOP_LABEL_COLUMN] = [r.top_label if r else "" for r in results]
+    """Every column of the file as it was, then the top label and every label's score; empty rows
+    stay empty. A label named like a column of the file gets `score_suffix`."""
+    out = frame.copy()
+    out[top_label_column] = [r.top_label if r else "" for r in results]
     for label in labels:
-        out[label] = [r.score_of(label) if r else None for r in results]
+        name = label if label not in frame.columns else f"{label}{score_suffix}"
+        out[name] = [r.score_of(label) if r else None for r in results]
     return out
+
+
+def to_xlsx(table: pd.DataFrame) -> bytes:
+    """An Excel workbook of `table`; formulas never run on opening."""
+    buffer = io.BytesIO()
+    safe_for_spreadsheets(table).to_excel(buffer, index=False)
+    return buffer.getvalue()
 
 
 def neutralise_formula(value: object) -> object:

@@ -74,9 +74,9 @@ def test_results_csv_has_top_label_and_every_score(tiny_model, settings):
         scoring.classify(tiny_model, build_request(text, labels, settings))
         for text in frame["text"]
     ]
-    table = batch.results_table(frame, "text", results, labels)
+    table = batch.results_table(frame, results, labels)
     back = pd.read_csv(io.BytesIO(batch.to_csv(table)), encoding="utf-8-sig")
-    assert list(back.columns) == ["text", batch.TOP_LABEL_COLUMN, "旅行", "料理"]
+    assert list(back.columns) == ["id", "text", batch.TOP_LABEL_COLUMN, "旅行", "料理"]
     assert back["旅行"].tolist() == pytest.approx([r.score_of("旅行") for r in results])
 
 
@@ -160,3 +160,27 @@ def test_plain_text_and_numbers_stay_as_they_are_in_the_csv():
     table = pd.DataFrame({"text": ["京都に行こう"], "旅行": [0.25]})
     back = pd.read_csv(io.BytesIO(batch.to_csv(table)), encoding="utf-8-sig")
     assert back.to_dict("list") == {"text": ["京都に行こう"], "旅行": [0.25]}
+
+
+def test_the_text_column_guessed_is_the_japanese_one_not_the_id():
+    frame = batch.read_table(
+        "t.csv", "id,date,text,note\n1,2026-01-01,京都で寺を巡りました,a\n".encode()
+    )
+    assert batch.guess_text_column(frame, batch.text_columns(frame)) == "text"
+
+
+def test_a_label_named_like_a_column_gets_its_own_score_column(tiny_model, settings):
+    from core.inference import scoring
+    from core.inference.request import build_request
+
+    frame = batch.read_table("t.csv", "旅行,text\nはい,京都\n".encode())
+    results = [scoring.classify(tiny_model, build_request("京都", ["旅行", "料理"], settings))]
+    table = batch.results_table(frame, results, ["旅行", "料理"])
+    assert list(table.columns) == ["旅行", "text", batch.TOP_LABEL_COLUMN, "旅行 (score)", "料理"]
+    assert table["旅行"].tolist() == ["はい"]
+
+
+def test_results_open_in_excel_with_formulas_neutralised():
+    table = pd.DataFrame({"text": ["=1+1"], "top_label": ["旅行"]})
+    back = pd.read_excel(io.BytesIO(batch.to_xlsx(table)))
+    assert back["text"].tolist() == ["'=1+1"]
