@@ -18,6 +18,11 @@ from web.ui.components import (
 from web.ui.i18n import t
 
 DEFAULT_THRESHOLD = 0.5
+CALIBRATION_KEYS = {
+    "none": "exp.cal_none",
+    "content_free": "exp.cal_content_free",
+    "batch": "exp.cal_batch",
+}
 
 
 def _classify(texts, template, hypotheses, multi_label):
@@ -48,7 +53,7 @@ def _config_text(config: dict) -> str:
     templates = " + ".join(config["templates"])
     return (
         f"{config['label_set']}: {'、'.join(config['labels'])} · {templates} · {mode}"
-        f" · {t('exp.cal_' + config['calibration'])}"
+        f" · {t(CALIBRATION_KEYS[config['calibration']])}"
     )
 
 
@@ -86,7 +91,7 @@ calibrations = st.multiselect(
     t("exp.calibrations"),
     list(exp.CALIBRATIONS),
     default=["none"],
-    format_func=lambda c: t(f"exp.cal_{c}"),
+    format_func=lambda c: t(CALIBRATION_KEYS[c]),
     key="exp_calibrations",
 )
 st.caption(t("exp.cancel_hint"))

@@ -123,14 +123,14 @@ def test_a_signed_in_teammate_uploads_a_batch_file(page, guarded_server, tmp_pat
     _open_page(page, "ファイル一括")
     csv_file = tmp_path / "texts.csv"
     csv_file.write_text("text\nそうだ京都に行こう!\nラーメン二郎が大好きです。\n", encoding="utf-8")
-    page.locator('input[type="file"]').set_input_files(str(csv_file))
+    page.locator('[data-testid="stMain"] input[type="file"]').set_input_files(str(csv_file))
     page.get_by_role("button", name="すべての行を分類").click()
     expect(page.get_by_text("2 行を分類しました。")).to_be_visible()
     screenshot(page, "batch-signed-in")
     with page.expect_download() as download:
         page.get_by_role("button", name="結果を CSV でダウンロード").click()
     saved = Path(download.value.path()).read_text(encoding="utf-8-sig")
-    assert saved.splitlines()[0] == "text,top_label,旅行,料理,踊り"
+    assert saved.splitlines()[0] == "text,最上位ラベル,旅行,料理,踊り"
     assert "ラーメン二郎が大好きです。" in saved
 
 
