@@ -4,7 +4,7 @@ import pytest
 
 from core.errors import ModelNotReady
 from core.inference.service import ClassifierService
-from tests.pages.conftest import as_shown, goto
+from tests.pages.conftest import as_shown, goto, new_session
 
 SUBMIT = "classify_submit"
 
@@ -66,6 +66,13 @@ def test_english_ui_is_selectable(app):
     app.radio(key="ui_language_picker").set_value("en").run()
     assert app.title[0].value == "Japanese zero-shot classification"
     assert "Result" in [s.value for s in _submit(app).subheader][-1]
+
+
+def test_the_language_is_kept_in_the_url_across_a_reload(app):
+    app.radio(key="ui_language_picker").set_value("en").run()
+    assert app.query_params["lang"] in ("en", ["en"])
+    reloaded = new_session(lang="en", w=app.query_params["w"])
+    assert reloaded.title[0].value == "Japanese zero-shot classification"
 
 
 def test_failed_model_says_why_and_offers_retry(app, use_service, tmp_path):

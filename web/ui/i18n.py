@@ -18,7 +18,15 @@ LANGUAGE_LABEL = " / ".join(message("app.language", code) for code in LANGUAGES)
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
+# The language rides in the URL too (`?lang=en`), so a reload or a bookmark keeps it.
+LANGUAGE_PARAM = "lang"
+
+
 def lang() -> str:
+    if LANGUAGE_KEY not in st.session_state:
+        from_url = st.query_params.get(LANGUAGE_PARAM)
+        if from_url in LANGUAGES:
+            st.session_state[LANGUAGE_KEY] = from_url
     value = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
@@ -48,6 +56,10 @@ def _remember_language() -> None:
 def language_picker() -> None:
     # The choice lives in a plain key, not the widget's: widget state is dropped on any run
     # that does not draw the widget, and the language must survive every page change.
+    if lang() == DEFAULT_LANGUAGE:
+        st.query_params.pop(LANGUAGE_PARAM, None)
+    else:
+        st.query_params[LANGUAGE_PARAM] = lang()
     st.sidebar.radio(
         LANGUAGE_LABEL,
         LANGUAGES,
