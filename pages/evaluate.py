@@ -4,7 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from core.exploration import batch_files as batch
-from core.exploration.evaluation import check_example_count, evaluate, parse_expected, predict
+from core.exploration.evaluation import (
+    check_example_count,
+    evaluate,
+    guess_expected_column,
+    parse_expected,
+    predict,
+)
 from web.ui import state
 from web.ui.components import (
     classify_all,
@@ -18,6 +24,8 @@ from web.ui.components import (
 from web.ui.i18n import t
 
 DEFAULT_THRESHOLD = 0.5
+# Rows the model got wrong stand out in the per-text table.
+WRONG_ROW_STYLE = "background-color: #fde2e1"
 
 
 def _cell(value: object) -> str:
@@ -64,15 +72,24 @@ else:
         with explained_refusals():
             frame = batch.read_table(upload.name, upload.getvalue())
             columns = list(frame.columns)
+            # Guessed from the file; a choice left from another file is guessed again.
+            text_guess = batch.guess_text_column(frame, batch.text_columns(frame))
+            if st.session_state.get("eval_text_column") not in columns:
+                st.session_state["eval_text_column"] = text_guess
             text_col = st.selectbox(t("batch.column"), columns, key="eval_text_column")
+            if st.session_state.get("eval_expected_column") not in columns:
+                st.session_state["eval_expected_column"] = guess_expected_column(
+                    frame, columns, labels, text_col
+                )
             expected_col = st.selectbox(
-                t("eval.expected_column"),
-                columns,
-                index=min(1, len(columns) - 1),
-                key="eval_expected_column",
+                t("eval.expected_column"), columns, key="eval_expected_column"
             )
             rows = list(
-                zip(batch.texts_of(frame, text_col), frame[expected_col].astype(str), strict=True)
+                zip(
+                    batch.texts_of(frame, text_col),
+                    [_cell(value) for value in frame[expected_col]],
+                    strict=True,
+                )
             )
 
 multi_label = multi_label_toggle("eval_multi")
@@ -88,7 +105,11 @@ threshold = st.slider(
 )
 
 if rows is not None:
-    kept = [(text, parse_expected(expected)) for text, expected in rows if text.strip()]
+    typed = [(text, expected) for text, expected in rows if text.strip()]
+    kept = [(text, parse_expected(expected)) for text, expected in typed if expected.strip()]
+    if len(kept) < len(typed):
+        # A row with a text and no expected label cannot be scored: skipped, and said so.
+        st.info(t("eval.skipped", count=len(typed) - len(kept)))
     with explained_refusals():
         check_example_count(len(kept))
         require_model()
@@ -117,6 +138,15 @@ if rows is not None:
                 t("eval.expected"): ["|".join(sorted(e)) for _, e in kept],
                 t("eval.predicted"): ["|".join(sorted(p)) for p in report.predictions],
                 t("eval.correct"): ["✓" if ok else "✗" for ok in report.correct],
+                **{label: [r.score_of(label) for r in results] for label in labels},
             }
         )
-        st.dataframe(details, hide_index=True, key="eval_details")
+        st.caption(t("eval.details_caption"))
+        st.dataframe(
+            details.style.apply(
+                lambda row: [WRONG_ROW_STYLE if row[t("eval.correct")] == "✗" else ""] * len(row),
+                axis=1,
+            ).format("{:.3f}", subset=list(labels)),
+            hide_index=True,
+            key="eval_details",
+        )

@@ -361,6 +361,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch.top_label": ("最上位ラベル", "Top label"),
     "batch.download_xlsx": ("Excel でダウンロード", "Download as Excel"),
     "batch.progress": ("{done}/{total} 行を分類しました", "Classified {done} of {total} rows"),
+    "eval.skipped": (
+        "正解ラベルのない {count} 行は評価から除きました。",
+        "{count} rows without an expected label were left out of the evaluation.",
+    ),
+    "eval.details_caption": (
+        "テキストごとの予測とスコア (間違えた行は赤)",
+        "Each text's prediction and scores (wrong rows in red)",
+    ),
+    "eval.no_label_column": (
+        "— : どのラベルもしきい値に届かなかった予測",
+        "— : predictions where no label reached the threshold",
+    ),
     "eval.progress": ("{done}/{total} 件を評価しました", "Evaluated {done} of {total}"),
     "compare.progress": (
         "{done}/{total} 件のテキストを比較しました",

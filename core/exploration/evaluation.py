@@ -55,6 +55,20 @@ def parse_expected(cell: object) -> frozenset[str]:
     return frozenset(part.strip() for part in text.split(EXPECTED_SEPARATORS[0]) if part.strip())
 
 
+def guess_expected_column(
+    frame, columns: Sequence[str], labels: Sequence[str], text_column: str
+) -> str:
+    """The column most likely to hold the expected labels: the most cells naming known labels."""
+    known = set(labels)
+
+    def hits(column: str) -> int:
+        cells = frame[column].dropna().astype(str)
+        return sum(bool(parse_expected(cell) & known) for cell in cells)
+
+    others = [c for c in columns if c != text_column] or list(columns)
+    return max(others, key=hits)
+
+
 def predict(result: ClassificationResult, multi_label: bool, threshold: float) -> frozenset[str]:
     if not multi_label:
         return frozenset({result.top_label})

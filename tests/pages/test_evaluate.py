@@ -47,3 +47,47 @@ def test_a_file_with_more_examples_than_allowed_is_refused_before_any_work(app, 
     assert not app.exception
     assert "4 件、3 件まで" in app.error[0].value
     assert not app.metric
+
+
+def _upload(app, frame: pd.DataFrame, name: str = "e.csv"):
+    data = frame.to_csv(index=False).encode()
+    app.file_uploader(key="eval_file").set_value((name, data, "text/csv")).run()
+    assert not app.exception
+    return app
+
+
+def test_a_file_gets_its_text_and_answer_columns_guessed(app):
+    goto(app, "pages/evaluate.py")
+    app.radio(key="eval_source").set_value("file").run()
+    frame = pd.DataFrame(
+        {"id": [1, 2], "text": ["京都で寺を巡った", "ラーメンを食べた"], "answer": ["旅行", "料理"]}
+    )
+    _upload(app, frame)
+    assert app.selectbox(key="eval_text_column").value == "text"
+    assert app.selectbox(key="eval_expected_column").value == "answer"
+    assert app.metric
+
+
+def test_a_second_file_with_other_columns_gets_them_guessed_again(app):
+    goto(app, "pages/evaluate.py")
+    app.radio(key="eval_source").set_value("file").run()
+    _upload(app, pd.DataFrame({"text": ["京都で寺を巡った"], "answer": ["旅行"]}))
+    _upload(app, pd.DataFrame({"文": ["ラーメンを食べた"], "正解": ["料理"]}), "second.csv")
+    assert app.selectbox(key="eval_text_column").value == "文"
+    assert app.selectbox(key="eval_expected_column").value == "正解"
+
+
+def test_a_row_without_an_answer_is_skipped_with_a_note(app):
+    goto(app, "pages/evaluate.py")
+    app.radio(key="eval_source").set_value("file").run()
+    frame = pd.DataFrame({"text": ["京都で寺を巡った", "答えのない文"], "answer": ["旅行", None]})
+    _upload(app, frame)
+    assert any("1 行は評価から除きました" in i.value for i in app.info)
+    assert app.metric[0].value in ("0.0%", "100.0%")
+    assert "nan" not in " ".join(e.value for e in app.error)
+
+
+def test_each_text_shows_its_scores(app):
+    goto(app, "pages/evaluate.py")
+    details = app.dataframe[-1].value
+    assert {"旅行", "料理", "踊り"} <= set(details.columns)

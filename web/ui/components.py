@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import InputError, ModelBusy, ModelNotReady
+from core.exploration.evaluation import NO_LABEL
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelState
 from web import resources
@@ -205,8 +206,13 @@ def classify_all(
     return results
 
 
+# Rows of the confusion matrix: tall enough for a Japanese label read horizontally.
+CONFUSION_ROW_PX = 44
+
+
 def confusion_chart(confusion: dict[str, dict[str, int]], key: str) -> None:
-    """The confusion matrix as a heat map with the counts written in each cell."""
+    """The confusion matrix as a heat map: labels written horizontally, each cell's count in a
+    colour that contrasts with its shade, and the "—" column explained when there is one."""
     cells = pd.DataFrame(
         [
             {"expected": gold, "predicted": guess, "count": count}
@@ -214,11 +220,27 @@ def confusion_chart(confusion: dict[str, dict[str, int]], key: str) -> None:
             for guess, count in row.items()
         ]
     )
+    largest = max(int(cells["count"].max()), 1)
     base = alt.Chart(cells).encode(
-        x=alt.X("predicted:N", title=t("eval.predicted"), sort=None),
+        x=alt.X(
+            "predicted:N",
+            title=t("eval.predicted"),
+            sort=None,
+            axis=alt.Axis(labelAngle=0, orient="top"),
+        ),
         y=alt.Y("expected:N", title=t("eval.expected"), sort=None),
     )
     heat = base.mark_rect().encode(
-        color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None)
+        color=alt.Color(
+            "count:Q", scale=alt.Scale(scheme="blues", domain=[0, largest]), legend=None
+        )
     )
-    st.altair_chart(heat + base.mark_text().encode(text="count:Q"), key=key)
+    counts = base.mark_text(fontSize=14).encode(
+        text="count:Q",
+        # Dark shades get white figures, light ones black: readable in every cell.
+        color=alt.condition(alt.datum.count > largest / 2, alt.value("white"), alt.value("black")),
+    )
+    rows = len(confusion)
+    st.altair_chart((heat + counts).properties(height=max(rows, 1) * CONFUSION_ROW_PX), key=key)
+    if any(NO_LABEL in row for row in confusion.values()):
+        st.caption(t("eval.no_label_column"))
