@@ -374,6 +374,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "— : predictions where no label reached the threshold",
     ),
     "eval.progress": ("{done}/{total} 件を評価しました", "Evaluated {done} of {total}"),
+    "compare.bad_line": (
+        "{line} 行目「{template}」: {reason}",
+        "Line {line} “{template}”: {reason}",
+    ),
+    "compare.use": ("「{template}」を使う", "Use “{template}”"),
     "compare.progress": (
         "{done}/{total} 件のテキストを比較しました",
         "Compared {done} of {total} texts",

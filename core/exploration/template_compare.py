@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.config import Settings
 from core.errors import InputError
+from core.inference.request import check_template
 from core.inference.result import ClassificationResult
 
 # Side by side is readable up to four templates; one is no comparison.
@@ -35,8 +37,23 @@ class TemplateComparison:
         return [text for text, labels in tops.items() if len(labels) > 1]
 
 
+def template_problems(
+    lines: Sequence[str], settings: Settings
+) -> list[tuple[int, str, InputError]]:
+    """(line number from 1, template, why) for each line that is not a usable template."""
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            check_template(line.strip(), settings)
+        except InputError as error:
+            problems.append((number, line.strip(), error))
+    return problems
+
+
 def clean_templates(templates: Sequence[str]) -> tuple[str, ...]:
-    kept = tuple(dict.fromkeys(t for t in templates if t.strip()))
+    kept = tuple(dict.fromkeys(t.strip() for t in templates if t.strip()))
     if not MIN_TEMPLATES <= len(kept) <= MAX_TEMPLATES:
         raise InputError("compare.template_count", low=MIN_TEMPLATES, high=MAX_TEMPLATES)
     return kept

@@ -48,3 +48,28 @@ def test_one_template_is_explained(app):
         "テンプレートは 2〜4 個にしてください (空行と重複は数えません)。"
     )
     assert not app.dataframe
+
+
+def test_a_bad_template_line_is_named_and_nothing_runs(app):
+    _run(app, ["この例は{}です。", "括弧なし"], scope="text", text="京都")
+    assert any("2 行目" in as_shown(e.value) for e in app.error)
+    assert not app.dataframe
+
+
+def test_results_stay_after_another_page(app):
+    _run(app, TEMPLATES)
+    goto(app, "pages/examples.py")
+    goto(app, "pages/compare.py")
+    assert len(app.dataframe[0].value) == len(DEFAULT_EXAMPLES) * len(TEMPLATES)
+
+
+def test_use_this_template_makes_it_the_sessions(app):
+    _run(app, TEMPLATES)
+    app.button(key="compare_use_1").click().run()
+    goto(app, "pages/classify.py")
+    assert app.text_input(key="classify_template").value == TEMPLATES[1]
+
+
+def test_the_text_box_is_off_when_comparing_all_examples(app):
+    goto(app, "pages/compare.py").radio(key="compare_scope").set_value("examples").run()
+    assert app.text_input(key="compare_text").disabled

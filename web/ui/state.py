@@ -115,6 +115,7 @@ _EXPLAIN = "input_explain"
 _COMPARE_TEMPLATES = "compare_template_lines"
 _EVAL_ROWS = "evaluation_rows"
 _RUNS = "experiment_runs"
+_COMPARE_RESULT = "compare_result"
 # Bumped when the evaluation rows are stored: the table editor then starts afresh from them.
 _EVAL_ROWS_VERSION = "evaluation_rows_version"
 
@@ -207,6 +208,15 @@ def experiment_runs() -> list[dict]:
 
 def add_experiment_runs(runs: list[dict]) -> None:
     st.session_state[_RUNS] = [*experiment_runs(), *runs]
+
+
+def compare_result():
+    """The last template comparison (core's TemplateComparison), kept across pages, or None."""
+    return st.session_state.get(_COMPARE_RESULT)
+
+
+def set_compare_result(comparison) -> None:
+    st.session_state[_COMPARE_RESULT] = comparison
 
 
 def evaluation_rows_version() -> int:
