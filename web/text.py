@@ -21,11 +21,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "モデルを読み込んでいます…しばらくお待ちください。",
         "Loading the model… please wait.",
     ),
-    "model.error": (
-        "モデルを読み込めませんでした: {error}",
-        "The model could not be loaded: {error}",
-    ),
     "model.retry": ("再読み込み", "Retry loading"),
+    "model.error_hint": (
+        "モデル「{model}」を読み込めませんでした。ネットワークからダウンロードできない環境では、"
+        "環境変数 MODEL_ID にモデルのフォルダー (config.json と重みのあるディレクトリ) を指定して"
+        "起動してください。ファイルを直したら「再読み込み」を押してください。",
+        "The model “{model}” could not be loaded. Where it cannot be downloaded, start the "
+        "app with MODEL_ID set to a model folder (a directory with config.json and the weights). "
+        "Once the files are fixed, press “Retry loading”.",
+    ),
+    "model.error_details": ("詳細", "Details"),
     "model.not_ready": (
         "モデルの準備ができていません。少し待ってから再度お試しください。",
         "The model is not ready yet. Please try again in a moment.",

@@ -87,7 +87,11 @@ def test_failed_model_says_why_and_offers_retry(app, use_service, tmp_path):
     use_service(broken)
     app.run()
     assert "missing-model" in as_shown(app.error[0].value)
+    assert "MODEL_ID" in as_shown(app.error[0].value)
     assert app.button(key="model_retry").label == "再読み込み"
+    # Classifying says "not ready" after a short retry instead of waiting minutes for it.
+    _submit(app)
+    assert any("準備ができていません" in e.value for e in app.error)
 
 
 def test_labels_edited_on_labels_page_appear_on_classify(app):

@@ -26,6 +26,20 @@ BAR_HEIGHT_PX = 28
 CHUNK_PAIRS = 256
 
 
+# While the model loads, the banner looks again this often, and the page redraws once it is ready.
+BANNER_POLL_SECONDS = 2.0
+# A model whose last load failed is tried again, but a page waits only this long for it: a model
+# that cannot be fetched will not come, and the user is told at once.
+FAILED_MODEL_WAIT_SECONDS = 5.0
+
+
+@st.fragment(run_every=BANNER_POLL_SECONDS)
+def _loading_banner() -> None:
+    if resources.get_service().status().state != ModelState.LOADING:
+        st.rerun(scope="app")  # ready (or failed): the whole page redraws without the banner
+    st.info(t("model.loading"))
+
+
 def model_status_banner() -> bool:
     """Say whether the model is loading or failed (with a retry). True when it is ready."""
     service = resources.get_service()
@@ -36,23 +50,28 @@ def model_status_banner() -> bool:
     if status.state == ModelState.READY:
         return True
     if status.state == ModelState.ERROR:
-        st.error(t("model.error", error=status.error))
+        model_id = resources.get_settings().model.model_id
+        st.error(t("model.error_hint", model=model_id))
+        with st.expander(t("model.error_details")):
+            st.code(status.error or "", language=None, wrap_lines=True)
         if st.button(t("model.retry"), key="model_retry"):
             service.start_loading()
             st.rerun()
         return False
-    st.info(t("model.loading"))
+    _loading_banner()
     return False
 
 
 def wait_for_model() -> bool:
     """Block with a spinner while the model loads; False if it failed or took too long."""
     service = resources.get_service()
-    if service.status().state == ModelState.READY:
+    status = service.status()
+    if status.state == ModelState.READY:
         return True
+    failed_before = status.state == ModelState.ERROR or status.failed_loads > 0
     service.start_loading()
     with st.spinner(t("model.loading")):
-        service.wait_ready(PAGE_READY_WAIT_SECONDS)
+        service.wait_ready(FAILED_MODEL_WAIT_SECONDS if failed_before else PAGE_READY_WAIT_SECONDS)
     return service.status().state == ModelState.READY
 
 
