@@ -355,7 +355,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "compare.template": ("テンプレート", "Template"),
     "compare.text": ("テキスト", "Text"),
     "batch.header": ("ファイルを一括分類", "Classify a file"),
-    "batch.upload": ("CSV または Excel ファイル", "CSV or Excel file"),
+    "batch.upload": (
+        "CSV または Excel ファイル (ドラッグ＆ドロップ可、10 MB まで)",
+        "CSV or Excel file (drag and drop, up to 10 MB)",
+    ),
     "batch.caption": (
         "{rows} 行まで。結果は各ラベルのスコア付き CSV でダウンロードできます。",
         "Up to {rows} rows. Download the results, with every label's score, as CSV.",

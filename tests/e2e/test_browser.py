@@ -246,3 +246,27 @@ def test_a_workspace_exported_as_json_opens_elsewhere_as_a_new_workspace(
         assert other.url.split("w=")[1] != page.url.split("w=")[1]
     finally:
         elsewhere.close()
+
+
+# Each page's own URL path (st.Page names them after their files).
+PAGE_PATHS = ["", "labels", "examples", "compare", "batch", "evaluate", "experiments"]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 1500), (390, 844)], ids=["desktop", "phone"])
+def test_every_page_draws_without_an_error_at_desktop_and_phone_width(
+    browser, app_server, width, height
+):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        for index, path in enumerate(PAGE_PATHS):
+            page.goto(f"{app_server.url}/{path}")
+            _wait_until_idle(page)
+            expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert not page.get_by_text("Press Enter to submit form").is_visible()
+            assert not page.get_by_text("Drag and drop file here").is_visible()
+            screenshot(page, f"page-{index + 1}-{width}px")
+    finally:
+        context.close()

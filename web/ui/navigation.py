@@ -7,6 +7,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from web.ui import login
 from web.ui.i18n import language_picker, t
+from web.ui.style import apply_style
 from web.ui.workspace import (
     open_workspace,
     save_workspace,
@@ -51,6 +52,7 @@ def use_explicit_navigation() -> None:
 
 def run_navigation() -> None:
     st.set_page_config(page_title=t("app.title"), page_icon=":material/label:", layout="wide")
+    apply_style()
     language_picker()
     pages = [
         st.Page(CLASSIFY_PAGE, title=t("nav.classify"), icon=":material/search:"),
