@@ -83,7 +83,7 @@ def classify_together(
     items: Sequence[tuple[str, str | None]], labels: Sequence[str], multi_label: bool
 ) -> list[ClassificationResult]:
     """(text, template) items against one label set, in order; all their new pairs go to the
-    model in one hand-over. A bad item raises InputError naming its position."""
+    model in one hand-over, as bulk work. A bad item raises InputError naming its position."""
     settings = get_settings()
     requests = []
     for index, (text, template) in enumerate(items):
@@ -91,7 +91,8 @@ def classify_together(
             requests.append(build_request(text, labels, settings, template, multi_label))
         except InputError as error:
             raise error.at(index) from None
-    return get_service().score(requests)
+    # Pages' many-text work: it waits behind people classifying one text.
+    return get_service().score(requests, bulk=True)
 
 
 @contextmanager

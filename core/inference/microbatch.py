@@ -3,10 +3,15 @@
 Requests from different browser sessions and API clients each hand their tokenized pairs to one
 worker thread. The worker takes the first waiting request, waits a few milliseconds for more, sorts
 all pairs by length (so padding stays small), runs them in chunks, and hands each request its rows.
+
+Interactive requests go first: bulk work (a batch file, run-all, an experiment grid) is handed over
+in pieces of one forward pass each, queued behind any interactive request, so a person classifying
+one sentence waits for at most one pass of someone else's batch.
 """
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 import time
@@ -18,6 +23,9 @@ from core.errors import ModelBusy
 
 Features = dict[str, list[int]]
 RunBatch = Callable[[list[Features]], Any]
+
+# Queue order: interactive before bulk; the shutdown mark after every job already queued.
+INTERACTIVE, BULK, SHUTDOWN = 0, 1, 2
 
 
 @dataclass
@@ -45,7 +53,8 @@ class MicroBatcher:
         self._max_queued = max_queued_pairs
         self._queued = 0
         self._count_lock = threading.Lock()
-        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._queue: queue.PriorityQueue[tuple[int, int, _Job | None]] = queue.PriorityQueue()
+        self._order = itertools.count()  # first come, first served within a priority
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="micro-batcher", daemon=True)
         self._thread.start()
@@ -53,16 +62,20 @@ class MicroBatcher:
     def shutdown(self, timeout: float | None = None) -> None:
         """Finish the jobs already queued, then stop the worker thread."""
         self._closed = True
-        self._queue.put(None)
+        self._put(SHUTDOWN, None)
         self._thread.join(timeout)
 
     @property
     def running(self) -> bool:
         return self._thread.is_alive()
 
-    def rows(self, features: list[Features]) -> list[Any]:
+    def _put(self, priority: int, job: _Job | None) -> None:
+        self._queue.put((priority, next(self._order), job))
+
+    def rows(self, features: list[Features], bulk: bool = False) -> list[Any]:
         """Logits rows for `features`, in order (views into the batches' outputs, not copies);
-        blocks until the worker has run them. ModelBusy if too much work is waiting already."""
+        blocks until the worker has run them. ModelBusy if too much work is waiting already.
+        `bulk` work waits behind interactive requests, one forward pass at a time."""
         if self._closed:
             raise RuntimeError("the micro-batcher is shut down")
         with self._count_lock:
@@ -72,15 +85,22 @@ class MicroBatcher:
                 raise ModelBusy(f"{self._queued} pairs are waiting")
             self._queued += len(features)
         try:
-            job = _Job(features)
-            self._queue.put(job)
-            job.done.wait()
+            if bulk:
+                size = self._max_pairs
+                jobs = [_Job(features[i : i + size]) for i in range(0, len(features), size)]
+            else:
+                jobs = [_Job(features)]
+            for job in jobs:
+                self._put(BULK if bulk else INTERACTIVE, job)
+            for job in jobs:
+                job.done.wait()
         finally:
             with self._count_lock:
                 self._queued -= len(features)
-        if job.error is not None:
-            raise job.error
-        return job.rows
+        for job in jobs:
+            if job.error is not None:
+                raise job.error
+        return [row for job in jobs for row in job.rows]
 
     def __call__(self, features: list[Features]) -> Any:
         """Logits for `features`, in order, as one tensor (a `run_forward` for scoring)."""
@@ -90,7 +110,7 @@ class MicroBatcher:
 
     def _collect(self) -> list[_Job] | None:
         """The next jobs to run together; None once shut down and every queued job is done."""
-        first = self._queue.get()
+        first_priority, _, first = self._queue.get()
         if first is None:
             return None
         jobs = [first]
@@ -99,16 +119,18 @@ class MicroBatcher:
         while pairs < self._max_pairs:
             remaining = deadline - time.monotonic()
             try:
-                job = (
+                item = (
                     self._queue.get(timeout=remaining)
                     if remaining > 0
                     else self._queue.get_nowait()
                 )
             except queue.Empty:
                 break
-            if job is None:
-                # Shut down: run what was gathered, then stop at the next collect.
-                self._queue.put(None)
+            priority, _, job = item
+            if job is None or (priority == BULK and first_priority == INTERACTIVE):
+                # The shutdown mark, or bulk work behind an interactive pass: put it back for
+                # the next collect, and run what was gathered now.
+                self._queue.put(item)
                 break
             jobs.append(job)
             pairs += len(job.features)

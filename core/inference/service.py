@@ -224,10 +224,12 @@ class ClassifierService:
         requests: Sequence[ClassificationRequest],
         wait: float | None = None,
         started: float | None = None,
+        bulk: bool = False,
     ) -> list[ClassificationResult]:
         """Results for validated requests: cached pairs looked up, the others (from every
         request, each once) handed to the micro-batcher in one go, then each request scored
-        from its pairs' logits exactly as the pipeline would."""
+        from its pairs' logits exactly as the pipeline would. `bulk` work (many texts for a
+        page) waits behind interactive requests, one forward pass at a time."""
         import torch
 
         started = time.perf_counter() if started is None else started
@@ -236,7 +238,7 @@ class ClassifierService:
         missing = [key for key, value in found.items() if value is None]
         loaded = self.model(wait)
         if missing:
-            for key, value in zip(missing, self._run_pairs(loaded, missing), strict=True):
+            for key, value in zip(missing, self._run_pairs(loaded, missing, bulk), strict=True):
                 self.pairs.put(key, value)
                 found[key] = value
         new = set(missing)
@@ -259,7 +261,9 @@ class ClassifierService:
             )
         return results
 
-    def _run_pairs(self, loaded: LoadedModel, keys: list[PairKey]) -> list[PairLogits]:
+    def _run_pairs(
+        self, loaded: LoadedModel, keys: list[PairKey], bulk: bool = False
+    ) -> list[PairLogits]:
         """Logits of new pairs: each text tokenized once, all pairs in one hand-over."""
         by_text: dict[str, list[str]] = {}
         for _, _, text, hypothesis in keys:
@@ -271,7 +275,11 @@ class ClassifierService:
         pairs = [encoded[text][hypothesis] for _, _, text, hypothesis in keys]
         features = [pair.features for pair in pairs]
         batcher = self._batcher
-        rows = batcher.rows(features) if batcher is not None else scoring.forward(loaded, features)
+        rows = (
+            batcher.rows(features, bulk=bulk)
+            if batcher is not None
+            else scoring.forward(loaded, features)
+        )
         return [
             PairLogits(tuple(row.tolist()), pair.truncated)
             for row, pair in zip(rows, pairs, strict=True)

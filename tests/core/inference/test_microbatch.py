@@ -7,7 +7,7 @@ import pytest
 from core.config import BatchingSettings, ModelSettings, Settings
 from core.errors import ModelBusy
 from core.inference import scoring
-from core.inference.microbatch import MicroBatcher
+from core.inference.microbatch import INTERACTIVE, MicroBatcher
 from core.inference.request import build_request
 from core.inference.service import ClassifierService
 from tests.conftest import loaded
@@ -177,4 +177,42 @@ def test_rows_are_views_into_the_batch_output_not_copies(tiny_model, settings):
     assert all(
         row.untyped_storage().data_ptr() == outputs[0].untyped_storage().data_ptr() for row in rows
     )
+    batcher.shutdown(timeout=10)
+
+
+def test_an_interactive_request_goes_before_the_rest_of_a_bulk_job(tiny_model, settings):
+    release, running = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def run(features):
+        calls.append("interactive" if features[0].get("tag") == ["i"] else "bulk")
+        running.set()
+        release.wait()
+        return scoring.forward(
+            tiny_model, [{k: v for k, v in f.items() if k != "tag"} for f in features]
+        )
+
+    good = scoring.encode(tiny_model, build_request(TEXTS[0], LABELS, settings)).features
+    bulk = [dict(f) for f in good * 3]  # three passes of three pairs
+    interactive = [{**f, "tag": ["i"]} for f in good]
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=len(LABELS))
+    worker = threading.Thread(target=batcher.rows, args=(bulk,), kwargs={"bulk": True})
+    worker.start()
+    assert running.wait(60)  # the first bulk pass runs; two more wait
+    queued = threading.Event()
+    put = batcher._put
+
+    def noting_put(priority, job):
+        put(priority, job)
+        if priority == INTERACTIVE:
+            queued.set()
+
+    batcher._put = noting_put
+    person = threading.Thread(target=batcher.rows, args=(interactive,))
+    person.start()
+    assert queued.wait(60)  # the person's request waits in the queue beside the bulk pieces
+    release.set()
+    worker.join()
+    person.join()
+    assert calls == ["bulk", "interactive", "bulk", "bulk"]
     batcher.shutdown(timeout=10)
