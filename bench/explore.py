@@ -181,6 +181,18 @@ def largest_request(runs: int, threads: int) -> None:
     service.shutdown()
 
 
+def _random_inputs(vocab_size: int, pairs: int) -> dict:
+    """`pairs` pairs of FLOPS_TOKENS random token ids, as the model takes them."""
+    import torch
+
+    ids = torch.randint(5, vocab_size, (pairs, FLOPS_TOKENS))
+    return {
+        "input_ids": ids,
+        "attention_mask": torch.ones_like(ids),
+        "token_type_ids": torch.zeros_like(ids),
+    }
+
+
 def forward_rate(model_dir: str, runs: int) -> None:
     import torch
 
@@ -195,12 +207,7 @@ def forward_rate(model_dir: str, runs: int) -> None:
         FLOPS_PAIRS * FLOPS_TOKENS * FLOPS_TOKENS * hidden
     )
     flops = layers * per_layer
-    ids = torch.randint(5, config.vocab_size, (FLOPS_PAIRS, FLOPS_TOKENS))
-    inputs = {
-        "input_ids": ids,
-        "attention_mask": torch.ones_like(ids),
-        "token_type_ids": torch.zeros_like(ids),
-    }
+    inputs = _random_inputs(config.vocab_size, FLOPS_PAIRS)
     with torch.inference_mode():
         loaded.model(**inputs)
         forward_s = _median([lambda: loaded.model(**inputs) for _ in range(runs)])
@@ -230,12 +237,7 @@ def batch_sizes(model_dir: str, threads: int) -> None:
         loaded = load_model(model_dir, num_threads=threads, quantize=quantize)
         first = None
         for size in BATCH_SIZES:
-            ids = torch.randint(5, loaded.model.config.vocab_size, (size, FLOPS_TOKENS))
-            inputs = {
-                "input_ids": ids,
-                "attention_mask": torch.ones_like(ids),
-                "token_type_ids": torch.zeros_like(ids),
-            }
+            inputs = _random_inputs(loaded.model.config.vocab_size, size)
             with torch.inference_mode():
                 loaded.model(**inputs)
                 per_pair = (

@@ -10,13 +10,8 @@ is one clear message (`store.unreachable`), never a raw driver error or an empty
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -27,37 +22,21 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
     false,
     insert,
-    inspect,
     select,
-    text,
     update,
 )
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.config import Settings
 from core.errors import InputError
 from core.inference.request import check_plain_text, check_template, clean_labels
-
-T = TypeVar("T")
+from core.storage import open_engine, unreachable, within_deadline
 
 # Names show in a select box and in share links; longer ones only hurt both.
 MAX_NAME_CHARS = 100
 MAX_NOTES_CHARS = 2000
-# A writer waits this long for SQLite's single write lock before giving up.
-SQLITE_BUSY_SECONDS = 5
-# A page must never hang on a frozen database: connecting and each statement give up after these.
-CONNECT_TIMEOUT_SECONDS = 5
-STATEMENT_TIMEOUT_MS = 5000
-# Waiting for a free pooled connection is bounded the same way.
-POOL_TIMEOUT_SECONDS = 5
-# A frozen server never answers and never enforces its own timeout: each call gives up after
-# this on the client side (its worker thread waits on; a few workers bound how many can).
-CALL_DEADLINE_SECONDS = 8
-STORE_WORKERS = 4
 
 metadata = MetaData()
 label_sets = Table(
@@ -82,31 +61,6 @@ class SavedSet:
     notes: str = ""
     version: int = 0  # 0: not saved yet
     updated_at: datetime | None = None
-
-
-def engine_for(url: str) -> Engine:
-    if url.startswith("postgresql://"):
-        # psycopg 3 is the driver we ship; SQLAlchemy's bare scheme means psycopg2.
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        return create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
-    return create_engine(
-        url,
-        pool_pre_ping=True,
-        pool_timeout=POOL_TIMEOUT_SECONDS,
-        connect_args={
-            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
-        },
-    )
-
-
-def unreachable(exc: SQLAlchemyError) -> InputError:
-    """One message for every database failure; only the driver's error class, never its text
-    (which can quote the statement's values: set names, labels)."""
-    cause = getattr(exc, "orig", None) or exc
-    return InputError("store.unreachable", detail=type(cause).__name__)
 
 
 def _row_to_set(row) -> SavedSet:
@@ -135,19 +89,6 @@ def _checked(saved: SavedSet, settings: Settings) -> SavedSet:
     return SavedSet(name, labels, saved.template, notes, saved.version)
 
 
-_WORKERS = ThreadPoolExecutor(STORE_WORKERS, thread_name_prefix="store")
-
-
-def within_deadline(call: Callable[[], T]) -> T:
-    """`call()`, or `store.unreachable` once CALL_DEADLINE_SECONDS pass without an answer."""
-    future = _WORKERS.submit(call)
-    try:
-        return future.result(timeout=CALL_DEADLINE_SECONDS)
-    except FutureTimeout:
-        future.cancel()
-        raise InputError("store.unreachable", detail="timeout") from None
-
-
 class LabelSetStore:
     """Named label sets in one table; every method is one short transaction, with a deadline."""
 
@@ -155,24 +96,10 @@ class LabelSetStore:
         self.url = url
         # Saved templates and labels obey the same limits as those typed on the pages.
         self._settings = settings or Settings()
-        self._engine = engine_for(url)
-        try:
-            metadata.create_all(self._engine)
-            self._add_missing_columns()
-        except (SQLAlchemyError, OSError) as exc:
-            self._engine.dispose()
-            if isinstance(exc, OSError):
-                raise InputError("store.unreachable", detail=type(exc).__name__) from None
-            raise unreachable(exc) from None
-
-    def _add_missing_columns(self) -> None:
-        """A table made by an older release has no tombstone column: add it in place."""
-        columns = {column["name"] for column in inspect(self._engine).get_columns("label_sets")}
-        if "deleted" not in columns:
-            with self._engine.begin() as conn:
-                conn.execute(
-                    text("ALTER TABLE label_sets ADD COLUMN deleted BOOLEAN NOT NULL DEFAULT FALSE")
-                )
+        # A table made by an older release has no tombstone column: it is added in place.
+        self._engine = open_engine(
+            url, metadata, "label_sets", {"deleted": "BOOLEAN NOT NULL DEFAULT FALSE"}
+        )
 
     def _list(self) -> list[SavedSet]:
         query = select(label_sets).where(label_sets.c.deleted.is_(False))

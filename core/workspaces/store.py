@@ -22,15 +22,13 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
-    inspect,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.errors import InputError
-from core.labels.store import engine_for, unreachable, within_deadline
+from core.storage import open_engine, unreachable, within_deadline
 
 # URL-safe and unguessable: the id is the only key to a workspace when no login is on.
 ID_BYTES = 16
@@ -76,24 +74,10 @@ class WorkspaceStore:
     """Every method is one short transaction with a deadline; failures are one clear message."""
 
     def __init__(self, url: str) -> None:
-        self._engine = engine_for(url)
-        try:
-            metadata.create_all(self._engine)
-            self._add_missing_columns()
-        except (SQLAlchemyError, OSError) as exc:
-            self._engine.dispose()
-            if isinstance(exc, OSError):
-                raise InputError("store.unreachable", detail=type(exc).__name__) from None
-            raise unreachable(exc) from None
-
-    def _add_missing_columns(self) -> None:
-        """A table made before workspaces had owners: add the column in place."""
-        columns = {column["name"] for column in inspect(self._engine).get_columns("workspaces")}
-        if "owner" not in columns:
-            with self._engine.begin() as conn:
-                conn.execute(
-                    text("ALTER TABLE workspaces ADD COLUMN owner VARCHAR(320) NOT NULL DEFAULT ''")
-                )
+        # A table made before workspaces had owners gets the column in place.
+        self._engine = open_engine(
+            url, metadata, "workspaces", {"owner": "VARCHAR(320) NOT NULL DEFAULT ''"}
+        )
 
     def _get(self, workspace_id: str) -> Workspace | None:
         query = select(workspaces).where(workspaces.c.id == workspace_id)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import UI_TIMEOUT_MS, screenshot
 
 
 def _classify(page, text: str) -> None:
@@ -197,6 +198,17 @@ def test_explain_shades_each_word_and_escapes_markup(page, app_server):
     screenshot(page, "classify-explain")
 
 
+@contextmanager
+def _another_browser(browser, width: int = 1280, height: int = 1500):
+    """A page in a fresh browser context: no cookies, no session, as another person's browser."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def test_work_typed_in_one_browser_is_there_when_another_opens_the_url(page, browser, app_server):
     page.goto(app_server.url + "/")
     _open_page(page, "例文")
@@ -206,15 +218,10 @@ def test_work_typed_in_one_browser_is_there_when_another_opens_the_url(page, bro
     _wait_until_idle(page)
     expect(page).to_have_url(re.compile(r"[?&]w=[\w-]+"))
     url = page.url
-    elsewhere = browser.new_context(viewport={"width": 1280, "height": 1500}, locale="ja-JP")
-    try:
-        other = elsewhere.new_page()
-        other.set_default_timeout(60_000)
+    with _another_browser(browser) as other:
         other.goto(url)
         expect(other.get_by_text("週末は温泉でゆっくりします。")).to_be_visible()
         screenshot(other, "workspace-restored")
-    finally:
-        elsewhere.close()
 
 
 def test_a_workspace_exported_as_json_opens_elsewhere_as_a_new_workspace(
@@ -233,10 +240,7 @@ def test_a_workspace_exported_as_json_opens_elsewhere_as_a_new_workspace(
     download.value.save_as(exported)
     assert "書き出し用の例文です。" in exported.read_text(encoding="utf-8")
 
-    elsewhere = browser.new_context(viewport={"width": 1280, "height": 1500}, locale="ja-JP")
-    try:
-        other = elsewhere.new_page()
-        other.set_default_timeout(60_000)
+    with _another_browser(browser) as other:
         other.goto(app_server.url + "/")
         other.get_by_text("ワークスペース", exact=True).click()
         other.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(exported)
@@ -244,8 +248,6 @@ def test_a_workspace_exported_as_json_opens_elsewhere_as_a_new_workspace(
         _open_page(other, "例文")
         expect(other.get_by_text("書き出し用の例文です。")).to_be_visible()
         assert other.url.split("w=")[1] != page.url.split("w=")[1]
-    finally:
-        elsewhere.close()
 
 
 # Each page's own URL path (st.Page names them after their files).
@@ -256,10 +258,7 @@ PAGE_PATHS = ["", "labels", "examples", "compare", "batch", "evaluate", "experim
 def test_every_page_draws_without_an_error_at_desktop_and_phone_width(
     browser, app_server, width, height
 ):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    try:
+    with _another_browser(browser, width, height) as page:
         for index, path in enumerate(PAGE_PATHS):
             page.goto(f"{app_server.url}/{path}")
             _wait_until_idle(page)
@@ -268,5 +267,3 @@ def test_every_page_draws_without_an_error_at_desktop_and_phone_width(
             assert not page.get_by_text("Press Enter to submit form").is_visible()
             assert not page.get_by_text("Drag and drop file here").is_visible()
             screenshot(page, f"page-{index + 1}-{width}px")
-    finally:
-        context.close()

@@ -237,10 +237,10 @@ def test_a_stopped_database_is_a_clear_message_and_saving_resumes_when_it_return
 
 @pytest.mark.postgres
 def test_a_frozen_database_gives_up_within_the_deadline(own_postgres, monkeypatch):
-    from core.labels import store as store_module
+    from core import storage
 
     # One second instead of eight: the mechanism is the same, the test is quicker.
-    monkeypatch.setattr(store_module, "CALL_DEADLINE_SECONDS", 1)
+    monkeypatch.setattr(storage, "CALL_DEADLINE_SECONDS", 1)
     store = LabelSetStore(own_postgres.url)
     store.save(_set())
     own_postgres.freeze()
