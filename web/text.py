@@ -124,6 +124,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "classify.elapsed": ("{ms:.0f} ミリ秒 ・ モデル {model}", "{ms:.0f} ms · model {model}"),
     "classify.from_cache": ("キャッシュから", "from the cache"),
+    "run.stop": ("中止", "Stop"),
+    "run.time_left": ("残り約 {seconds} 秒", "about {seconds} s left"),
     "run.caption": (
         "ラベル: {labels} · テンプレート: {template} · {mode}",
         "Labels: {labels} · template: {template} · {mode}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -208,6 +210,10 @@ def classify_all(
     per_chunk = max(1, CHUNK_PAIRS // max(1, len(labels)))
     total = len(texts)
     bar = st.progress(0.0, text=t(progress_key, done=0, total=total))
+    # Any click reruns the page, which stops this run: the button says so where it is needed.
+    stop = st.empty()
+    stop.button(t("run.stop"), key=f"{progress_key}_stop")
+    started = time.perf_counter()
     for start in range(0, len(wanted), per_chunk):
         chunk = wanted[start : start + per_chunk]
         try:
@@ -220,8 +226,14 @@ def classify_all(
         for i, result in zip(chunk, scored, strict=True):
             results[i] = result
         done = (chunk[-1] // len(templates)) + 1
-        bar.progress(done / total, text=t(progress_key, done=done, total=total))
+        # The time left at the pace so far (cached pairs make later chunks quicker, if anything).
+        left = (time.perf_counter() - started) / done * (total - done)
+        text = t(progress_key, done=done, total=total)
+        if done < total:
+            text += " · " + t("run.time_left", seconds=math.ceil(left))
+        bar.progress(done / total, text=text)
     bar.progress(1.0, text=t(progress_key, done=total, total=total))
+    stop.empty()
     return results
 
 
