@@ -97,6 +97,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラベル「{entry}」を読めません。「旅行=旅行|観光|旅」のように書いてください。",
         "Cannot read the label “{entry}”. Write it like 旅行=旅行|観光|旅.",
     ),
+    "experiment.bad_calibration": (
+        "補正は {choices} のどれかにしてください。",
+        "Calibration must be one of: {choices}.",
+    ),
+    "experiment.batch_needs_texts": (
+        "batch 補正には2件以上のテキストが必要です (テキストの平均で割るため)。",
+        "Batch calibration needs two texts or more (it divides by their mean).",
+    ),
     "experiment.no_label_sets": (
         "ラベルセットを1つ以上選んでください。",
         "Pick at least one label set.",

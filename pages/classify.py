@@ -3,9 +3,9 @@
 import streamlit as st
 
 from core.errors import InputError, ModelBusy, ModelNotReady
-from web.resources import classify
+from web.resources import classify_inputs
 from web.ui import state
-from web.ui.classify_form import ClassifyInputs, classify_form
+from web.ui.classify_form import classify_form, current_inputs
 from web.ui.components import (
     model_status_banner,
     ranked_result,
@@ -24,16 +24,12 @@ arrived_with_text = restore_from_link()
 inputs = classify_form()
 if inputs is None and arrived_with_text:
     # A share link with a text opens with its result shown, as the sender saw it.
-    inputs = ClassifyInputs(
-        state.text(), state.chosen_labels(), state.template(), state.multi_label()
-    )
+    inputs = current_inputs()
 if inputs is not None:
     try:
         require_model()
         with st.spinner(t("classify.running")):
-            state.set_last_result(
-                classify(inputs.text, inputs.labels, inputs.template, inputs.multi_label)
-            )
+            state.set_last_result(classify_inputs(inputs))
     except InputError as error:
         state.set_last_result(None)
         st.error(error_text(error))

@@ -9,6 +9,7 @@ from core.exploration import experiments as exp
 from core.exploration.evaluation import check_example_count, parse_expected
 from web import resources
 from web.ui import state
+from web.ui.classify_form import CALIBRATION_CHOICES, CALIBRATION_KEYS
 from web.ui.components import (
     confusion_chart,
     explained_refusals,
@@ -18,11 +19,6 @@ from web.ui.components import (
 from web.ui.i18n import t
 
 DEFAULT_THRESHOLD = 0.5
-CALIBRATION_KEYS = {
-    "none": "exp.cal_none",
-    "content_free": "exp.cal_content_free",
-    "batch": "exp.cal_batch",
-}
 
 
 def _classify(texts, template, hypotheses, multi_label):
@@ -65,6 +61,12 @@ def _use(run: dict) -> None:
     state.select_set(name)
     state.set_template(config["templates"][0])
     state.set_multi_label(config["multi_label"])
+    # Wordings and a one-text calibration go to Classify too; batch calibration needs many texts.
+    state.set_wordings(
+        "\n".join(label for label in config["labels"] if exp.NAME_SEPARATOR in label)
+    )
+    calibration = config["calibration"]
+    state.set_calibration(calibration if calibration in CALIBRATION_CHOICES else "none")
     state.flash(t("exp.used", name=name), kind="success")
 
 

@@ -9,13 +9,14 @@ from here to routes, access control, login and the plain page.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from core.config import Settings
 from core.errors import InputError
+from core.exploration import experiments
 from core.inference.explain import Explanation
-from core.inference.request import build_request
+from core.inference.request import build_request, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
 from core.labels.store import LabelSetStore
@@ -93,6 +94,64 @@ def classify_together(
             raise error.at(index) from None
     # Pages' many-text work: it waits behind people classifying one text.
     return get_service().score(requests, bulk=True)
+
+
+def classify_inputs(inputs) -> ClassificationResult:
+    """Classify's inputs (web.ui.classify_form.ClassifyInputs): plain, or with the wordings and
+    calibration chosen from an experiment."""
+    if not inputs.has_options:
+        return classify(inputs.text, inputs.labels, inputs.template, inputs.multi_label)
+    wordings = {
+        entry.label: list(entry.wordings)
+        for entry in experiments.parse_wordings(
+            [line for line in inputs.wordings.splitlines() if line.strip()]
+        )
+    }
+    return classify_with_options(
+        [inputs.text],
+        inputs.labels,
+        inputs.template,
+        inputs.multi_label,
+        wordings,
+        inputs.calibration,
+    )[0]
+
+
+def classify_with_options(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    template: str | None,
+    multi_label: bool,
+    wordings: Mapping[str, Sequence[str]],
+    calibration: str,
+    bulk: bool = False,
+) -> list[ClassificationResult]:
+    """Classify with an experiment's options (wordings per label, a calibration); each text is
+    checked as for plain classification, a bad one named by its position."""
+    settings = get_settings()
+    if not texts:
+        raise InputError("error.empty_text")
+    names, _ = clean_labels(labels, settings)
+    if not names:
+        raise InputError("error.no_labels")
+    template = check_template(
+        settings.model.hypothesis_template if template is None else template, settings
+    )
+
+    def classify(batch, batch_template, hypotheses, batch_multi):
+        requests = []
+        for index, text in enumerate(batch):
+            try:
+                requests.append(
+                    build_request(text, hypotheses, settings, batch_template, batch_multi)
+                )
+            except InputError as error:
+                raise error.at(index) from None
+        return get_service().score(requests, bulk=bulk)
+
+    return experiments.classify_with_options(
+        texts, names, template, multi_label, wordings, calibration, classify
+    )
 
 
 @contextmanager

@@ -61,6 +61,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "説明は1件のテキストにだけ付けられます。テキストを1つにしてください。",
         "An explanation is for one text at a time. Send a single text.",
     ),
+    "error.explain_with_options": (
+        "説明 (explain) は通常のスコアにだけ付けられます。wordings と calibration を外してください。",
+        "An explanation is for plain scores: leave out wordings and calibration.",
+    ),
     "error.precondition_required": (
         "ラベルセットを変更・削除するには、読んだときの ETag を If-Match で送ってください"
         " (新規作成は If-None-Match: *)。",
@@ -110,6 +114,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "classify.template_help": (
         "{} がラベルに置き換わります。{} はちょうど1つ必要です。",
         "{} is replaced by each label; exactly one {} is required.",
+    ),
+    "classify.options": (
+        "言い換えと補正 (実験で選んだ設定)",
+        "Wordings and calibration (from an experiment)",
+    ),
+    "classify.wordings": ("ラベルの言い換え (1行に1ラベル)", "Label wordings (one label per line)"),
+    "classify.wordings_help": (
+        "「旅行=旅行|観光|旅」のように書くと、旅行のスコアは3つの言い方の最高値になります。"
+        "空なら各ラベルそのままです。",
+        "Written 旅行=旅行|観光|旅, the label 旅行 scores the best of the three wordings. "
+        "Empty: each label as it is.",
     ),
     "classify.submit": ("分類する", "Classify"),
     "classify.results": ("結果", "Results"),

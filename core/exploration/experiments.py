@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.errors import InputError
 from core.exploration.evaluation import Evaluation, evaluate
@@ -158,13 +158,11 @@ class RunResult:
     scores: tuple[dict[str, float], ...]  # per text, per label (after wordings and calibration)
 
 
-def run_variant(
-    variant: Variant,
-    texts: Sequence[str],
-    expected: Sequence[frozenset[str]],
-    classify: Classify,
-) -> RunResult:
-    """Score every text under `variant` and evaluate the predictions against `expected`."""
+def variant_scores(
+    variant: Variant, texts: Sequence[str], classify: Classify
+) -> list[dict[str, float]]:
+    """Each text's score per label under `variant`: templates averaged, calibrated, and each
+    label the best of its wordings (in single-label mode, then shared out to sum to 1)."""
     hypotheses = variant.hypotheses
     per_template = [classify(texts, t, hypotheses, variant.multi_label) for t in variant.templates]
     scores = [_averaged([results[i] for results in per_template]) for i in range(len(texts))]
@@ -181,6 +179,20 @@ def run_variant(
     by_label = [
         {label.label: max(s[w] for w in label.wordings) for label in variant.labels} for s in scores
     ]
+    if variant.multi_label or all(len(label.wordings) == 1 for label in variant.labels):
+        return by_label
+    # Single-label scores share one whole across the labels, as the pipeline's do.
+    return [{k: v / sum(s.values()) for k, v in s.items()} for s in by_label]
+
+
+def run_variant(
+    variant: Variant,
+    texts: Sequence[str],
+    expected: Sequence[frozenset[str]],
+    classify: Classify,
+) -> RunResult:
+    """Score every text under `variant` and evaluate the predictions against `expected`."""
+    by_label = variant_scores(variant, texts, classify)
     if variant.multi_label:
         predicted = [
             frozenset(label for label, p in s.items() if p >= variant.threshold) for s in by_label
@@ -191,3 +203,42 @@ def run_variant(
     wanted = sorted(set().union(*expected) - set(names))
     evaluation = evaluate(expected, predicted, [*names, *wanted], variant.multi_label)
     return RunResult(variant, evaluation, tuple(by_label))
+
+
+def classify_with_options(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    template: str,
+    multi_label: bool,
+    wordings: Mapping[str, Sequence[str]],
+    calibration: str,
+    classify: Classify,
+) -> list[ClassificationResult]:
+    """Classification with a chosen experiment's options: wordings per label (a label absent
+    from `wordings` is its own one wording) and a calibration. Results ranked like plain ones;
+    with no wordings and no calibration use plain classification instead (equal to the
+    pipeline's)."""
+    if calibration not in CALIBRATIONS:
+        raise InputError("experiment.bad_calibration", choices=", ".join(CALIBRATIONS))
+    if calibration == "batch" and len(texts) < 2:
+        raise InputError("experiment.batch_needs_texts")
+    entries = []
+    for label in labels:
+        words = [w.strip() for w in wordings.get(label, [label]) if w.strip()]
+        if not words:
+            raise InputError("experiment.bad_wording", entry=label)
+        entries.append(LabelWordings(label, tuple(words)))
+    variant = Variant("", tuple(entries), (template,), multi_label, 0.5, calibration)
+    plain = classify(texts, template, variant.hypotheses, multi_label)
+    results = []
+    for result, scores in zip(plain, variant_scores(variant, texts, classify), strict=True):
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        results.append(
+            replace(
+                result,
+                labels=tuple(label for label, _ in ranked),
+                scores=tuple(score for _, score in ranked),
+                multi_label=multi_label,
+            )
+        )
+    return results

@@ -196,3 +196,21 @@ def test_the_result_is_headed_by_what_produced_it(app):
     _submit(app, "京都でお番菜を食べた")
     assert any("京都でお番菜を食べた" in as_shown(m.value) for m in app.markdown)
     assert any("この例は{}です。" in as_shown(c.value) for c in app.caption)
+
+
+def test_wordings_and_calibration_from_an_experiment_shape_the_result(app, ready_service):
+    app.text_area(key="classify_wordings").input("旅行=旅行|観光|旅")
+    app.selectbox(key="classify_calibration").set_value("内容なし入力で補正 (Zhao+ 2021)")
+    table = _table(_submit(app))
+    plain = ready_service.classify("そうだ京都に行こう!", ["旅行", "観光", "旅", "料理", "踊り"])
+    assert set(table["ラベル"]) == {"旅行", "料理", "踊り"}
+    assert list(table["スコア"]) != pytest.approx(
+        [plain.score_of(label) for label in table["ラベル"]]
+    )
+    assert sum(table["スコア"]) == pytest.approx(1.0)
+
+
+def test_a_bad_wording_line_is_explained(app):
+    app.text_area(key="classify_wordings").input("旅行=")
+    _submit(app)
+    assert "旅行=" in as_shown(app.error[0].value)

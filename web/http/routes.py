@@ -139,6 +139,26 @@ async def api_classify(request: Request, settings: Settings) -> Response:
     service = resources.get_service()
     args = (labels, template, body.multi_label)
     try:
+        if body.has_options:
+            if body.explain:
+                text = message("error.explain_with_options", lang)
+                return error_reply(400, "error.explain_with_options", text)
+            texts = body.text if isinstance(body.text, list) else [body.text]
+            if isinstance(body.text, list) and len(texts) > settings.limits.max_texts:
+                raise InputError(
+                    "error.too_many_texts", count=len(texts), limit=settings.limits.max_texts
+                )
+            results = await run_in_threadpool(
+                resources.classify_with_options,
+                texts,
+                labels,
+                template,
+                body.multi_label,
+                body.wordings or {},
+                body.calibration,
+            )
+            answers = [dump(ClassifyResponse.of(result)) for result in results]
+            return JSONResponse(answers if isinstance(body.text, list) else answers[0])
         if isinstance(body.text, list):
             if body.explain:
                 text = message("error.explain_one_text", lang)

@@ -3,7 +3,7 @@ typed results. Core knows nothing of these."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -52,6 +52,20 @@ class ClassifyBody(BaseModel):
     explain_label: StrictStr | None = Field(
         default=None, description="The label to explain; the top one when absent"
     )
+    wordings: dict[str, list[StrictStr]] | None = Field(
+        default=None,
+        description='Several wordings per label, e.g. {"旅行": ["旅行", "観光", "旅"]}: '
+        "a label scores the best of its wordings (as on the Experiments page)",
+    )
+    calibration: Literal["none", "content_free", "batch"] = Field(
+        default="none",
+        description="content_free: divide out the scores of an empty text (Zhao+ 2021); batch: "
+        "divide out the mean over the request's texts (Zhou+ 2023; a list of texts)",
+    )
+
+    @property
+    def has_options(self) -> bool:
+        return bool(self.wordings) or self.calibration != "none"
 
 
 class LabelSetBody(BaseModel):

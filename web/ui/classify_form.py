@@ -18,6 +18,15 @@ TEMPLATE_KEY = "classify_template"
 MULTI_KEY = "classify_multi"
 CUSTOM_KEY = "classify_custom"
 SUBMIT_KEY = "classify_submit"
+WORDINGS_KEY = "classify_wordings"
+CALIBRATION_KEY = "classify_calibration"
+# Calibrations for one text: batch calibration needs many (it is on the Experiments page).
+CALIBRATION_CHOICES = ("none", "content_free")
+CALIBRATION_KEYS = {
+    "none": "exp.cal_none",
+    "content_free": "exp.cal_content_free",
+    "batch": "exp.cal_batch",
+}
 
 
 def checkbox_key(index: int, label: str) -> str:
@@ -30,6 +39,28 @@ class ClassifyInputs:
     labels: list[str]
     template: str
     multi_label: bool
+    wordings: str = ""  # `旅行=旅行|観光|旅` lines; empty: each label its own wording
+    calibration: str = "none"
+
+    @property
+    def has_options(self) -> bool:
+        return bool(self.wordings.strip()) or self.calibration != "none"
+
+
+def _calibration_by_name() -> dict[str, str]:
+    return {t(CALIBRATION_KEYS[value]): value for value in CALIBRATION_CHOICES}
+
+
+def current_inputs() -> ClassifyInputs:
+    """What Classify would send now, from the session's plain keys."""
+    return ClassifyInputs(
+        state.text(),
+        state.chosen_labels(),
+        state.template(),
+        state.multi_label(),
+        state.wordings(),
+        state.calibration(),
+    )
 
 
 def _keep_submitted() -> None:
@@ -39,6 +70,8 @@ def _keep_submitted() -> None:
     state.set_template(session[TEMPLATE_KEY])
     state.set_multi_label(session[MULTI_KEY])
     state.set_custom_labels(session[CUSTOM_KEY])
+    state.set_wordings(session[WORDINGS_KEY])
+    state.set_calibration(_calibration_by_name().get(session[CALIBRATION_KEY], "none"))
     labels = state.current_labels()
     state.set_unchecked(
         {label for i, label in enumerate(labels) if not session.get(checkbox_key(i, label), True)}
@@ -51,6 +84,10 @@ def _seed(labels: list[str]) -> None:
     session[TEMPLATE_KEY] = state.template()
     session[MULTI_KEY] = state.multi_label()
     session[CUSTOM_KEY] = state.custom_labels()
+    session[WORDINGS_KEY] = state.wordings()
+    # Shown by name, in the session's language: a language switch redraws it in the new one.
+    names = {value: name for name, value in _calibration_by_name().items()}
+    session[CALIBRATION_KEY] = names.get(state.calibration(), names["none"])
     for i, label in enumerate(labels):
         session[checkbox_key(i, label)] = state.label_checked(label)
 
@@ -69,11 +106,18 @@ def classify_form() -> ClassifyInputs | None:
         )
         st.toggle(t("classify.multi_label"), key=MULTI_KEY)
         st.text_input(t("classify.template"), key=TEMPLATE_KEY, help=t("classify.template_help"))
+        with st.expander(t("classify.options"), expanded=bool(state.wordings().strip())):
+            st.text_area(
+                t("classify.wordings"),
+                key=WORDINGS_KEY,
+                placeholder="旅行=旅行|観光|旅",
+                help=t("classify.wordings_help"),
+                height=80,
+            )
+            st.selectbox(t("exp.calibrations"), list(_calibration_by_name()), key=CALIBRATION_KEY)
         submitted = st.form_submit_button(
             t("classify.submit"), type="primary", key=SUBMIT_KEY, on_click=_keep_submitted
         )
     if not submitted:
         return None
-    return ClassifyInputs(
-        state.text(), state.chosen_labels(), state.template(), state.multi_label()
-    )
+    return current_inputs()

@@ -112,6 +112,8 @@ _MULTI = "input_multi_label"
 _CUSTOM = "input_custom_labels"
 _UNCHECKED = "input_unchecked_labels"
 _EXPLAIN = "input_explain"
+_WORDINGS = "input_wordings"  # lines like 旅行=旅行|観光|旅
+_CALIBRATION = "input_calibration"
 _COMPARE_TEMPLATES = "compare_template_lines"
 _EVAL_ROWS = "evaluation_rows"
 _RUNS = "experiment_runs"
@@ -131,6 +133,8 @@ KEPT_TYPES: dict[str, type] = {
     _CUSTOM: str,
     _UNCHECKED: list,
     _EXPLAIN: bool,
+    _WORDINGS: str,
+    _CALIBRATION: str,
     _COMPARE_TEMPLATES: str,
     _EVAL_ROWS: list,
     _RUNS: list,
@@ -165,6 +169,23 @@ def multi_label() -> bool:
 
 def set_multi_label(value: bool) -> None:
     st.session_state[_MULTI] = bool(value)
+
+
+def wordings() -> str:
+    """Classify's wordings, one label per line (`旅行=旅行|観光|旅`); empty: none."""
+    return st.session_state.get(_WORDINGS, "")
+
+
+def set_wordings(value: str) -> None:
+    st.session_state[_WORDINGS] = value
+
+
+def calibration() -> str:
+    return st.session_state.get(_CALIBRATION, "none")
+
+
+def set_calibration(value: str) -> None:
+    st.session_state[_CALIBRATION] = value
 
 
 def explain_on() -> bool:

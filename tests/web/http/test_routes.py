@@ -407,3 +407,55 @@ def test_explain_with_a_list_of_texts_is_a_clear_400(open_client):
 
 def test_without_explain_there_is_no_explanation(open_client):
     assert "explanation" not in open_client.post(CLASSIFY_PATH, json=GOOD).json()
+
+
+def _scores(answer) -> dict[str, float]:
+    return dict(zip(answer["labels"], answer["scores"], strict=True))
+
+
+def test_wordings_score_each_label_the_best_of_its_wordings(open_client):
+    body = {**GOOD, "wordings": {"旅行": ["旅行", "観光", "旅"]}}
+    with_wordings = _scores(open_client.post(CLASSIFY_PATH, json=body).json())
+    plain = _scores(
+        open_client.post(
+            CLASSIFY_PATH, json={**GOOD, "labels": ["旅行", "観光", "旅", "料理", "踊り"]}
+        ).json()
+    )
+    best = max(plain["旅行"], plain["観光"], plain["旅"])
+    # Single-label: the best wording, then shared out across the labels to sum to 1.
+    shared = best + plain["料理"] + plain["踊り"]
+    assert with_wordings["旅行"] == pytest.approx(best / shared, abs=1e-5)
+    assert set(with_wordings) == set(GOOD["labels"])
+
+
+def test_content_free_calibration_divides_out_an_empty_texts_scores(open_client):
+    calibrated = _scores(
+        open_client.post(CLASSIFY_PATH, json={**GOOD, "calibration": "content_free"}).json()
+    )
+    plain = _scores(open_client.post(CLASSIFY_PATH, json=GOOD).json())
+    free = _scores(open_client.post(CLASSIFY_PATH, json={**GOOD, "text": "N/A"}).json())
+    divided = {k: plain[k] / free[k] for k in plain}
+    total = sum(divided.values())
+    assert calibrated == pytest.approx({k: v / total for k, v in divided.items()}, abs=1e-5)
+
+
+def test_batch_calibration_of_one_text_is_a_clear_400(open_client):
+    refused = open_client.post(CLASSIFY_PATH, json={**GOOD, "calibration": "batch"})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "experiment.batch_needs_texts"
+
+
+def test_batch_calibration_over_a_list_answers_each_text(open_client):
+    body = {**GOOD, "text": [GOOD["text"], "ラーメンが好きです。"], "calibration": "batch"}
+    answers = open_client.post(CLASSIFY_PATH, json=body).json()
+    assert [a["sequence"] for a in answers] == body["text"]
+
+
+def test_explain_with_options_is_a_clear_400(open_client):
+    body = {**GOOD, "explain": True, "calibration": "content_free"}
+    assert open_client.post(CLASSIFY_PATH, json=body).json()["code"] == "error.explain_with_options"
+
+
+def test_an_unknown_calibration_is_a_clear_400(open_client):
+    refused = open_client.post(CLASSIFY_PATH, json={**GOOD, "calibration": "magic"})
+    assert refused.status_code == 400
