@@ -48,17 +48,16 @@ source = st.radio(
 rows = None
 if source == "table":
     stored = state.evaluation_rows()
+    editor_key, base = state.evaluation_editor()
     edited = st.data_editor(
-        pd.DataFrame(stored, columns=["text", "expected"]),
+        pd.DataFrame(base, columns=["text", "expected"]),
         num_rows="dynamic",
         hide_index=True,
         column_config={
             "text": st.column_config.TextColumn(t("eval.text"), width="large"),
             "expected": st.column_config.TextColumn(t("eval.expected")),
         },
-        # A new key whenever the rows are stored: the editor starts from them, with no edits left
-        # to apply twice.
-        key=f"eval_rows_{state.evaluation_rows_version()}",
+        key=editor_key,
     )
     current = [{"text": _cell(r.text), "expected": _cell(r.expected)} for r in edited.itertuples()]
     if current != stored:

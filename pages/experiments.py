@@ -114,6 +114,9 @@ if st.button(t("exp.run"), type="primary", key="exp_run"):
         exp.check_grid(variants, len(texts))
         require_model()
         bar = st.progress(0.0, text=t("exp.progress", done=0, total=len(variants)))
+        # Any click reruns the page and so stops the grid; finished variants are already kept.
+        stop = st.empty()
+        stop.button(t("run.stop"), key="exp_stop")
         for done, variant in enumerate(variants, start=1):
             result = exp.run_variant(variant, texts, expected, _classify)
             # Kept one by one: a run stopped half-way keeps the variants it finished.
@@ -121,6 +124,7 @@ if st.button(t("exp.run"), type="primary", key="exp_run"):
             bar.progress(
                 done / len(variants), text=t("exp.progress", done=done, total=len(variants))
             )
+        stop.empty()
 
 st.subheader(t("exp.leaderboard"))
 runs = state.experiment_runs()

@@ -267,3 +267,39 @@ def test_every_page_draws_without_an_error_at_desktop_and_phone_width(
             assert not page.get_by_text("Press Enter to submit form").is_visible()
             assert not page.get_by_text("Drag and drop file here").is_visible()
             screenshot(page, f"page-{index + 1}-{width}px")
+
+
+def test_a_two_by_two_grid_is_run_applied_and_kept_for_another_browser(page, browser, app_server):
+    page.goto(app_server.url + "/labels")
+    _wait_until_idle(page)
+    page.get_by_role("textbox", name="新しいセットの名前").fill("言い換え")
+    page.get_by_role("button", name="セットを作成").click()
+    _wait_until_idle(page)
+    page.get_by_role("textbox", name="ラベルを追加").fill("旅行=旅行|観光, 料理, 踊り")
+    page.get_by_role("button", name="追加", exact=True).click()
+    expect(page.locator('input[value="旅行=旅行|観光"]')).to_have_count(1)
+    _wait_until_idle(page)
+    _open_page(page, "実験")
+    _wait_until_idle(page)
+    page.get_by_role("textbox", name="テンプレート (1行に1つ)").fill(
+        "この例は{}です。\nこれは{}の話です。"
+    )
+    page.get_by_text("テンプレートの平均も試す").click()
+    _wait_until_idle(page)
+    page.locator('[data-testid="stMultiSelect"]').first.locator("input").click()
+    page.get_by_role("option", name="標準").click()
+    page.keyboard.press("Escape")
+    _wait_until_idle(page)
+    page.get_by_role("button", name="すべて試す").click()
+    expect(page.get_by_text("4/4 通りを評価しました")).to_be_visible()
+    page.get_by_role("button", name="このラベルとテンプレートを使う").click()
+    expect(page.get_by_text("現在の設定にしました")).to_be_visible()
+    _wait_until_idle(page)
+    screenshot(page, "experiments-run")
+
+    with _another_browser(browser) as other:
+        other.goto(page.url)
+        expect(other.get_by_role("heading", name="成績表")).to_be_visible()
+        board = other.locator('[data-testid="stDataFrame"]').first
+        expect(board).to_be_visible()
+        expect(other.get_by_text("まだ実行結果がありません")).to_have_count(0)

@@ -239,6 +239,8 @@ def classify_all(
 
 # Rows of the confusion matrix: tall enough for a Japanese label read horizontally.
 CONFUSION_ROW_PX = 44
+# Room for the axis titles and labels around the cells.
+CONFUSION_AXES_PX = 80
 
 
 def confusion_chart(confusion: dict[str, dict[str, int]], key: str) -> None:
@@ -271,7 +273,9 @@ def confusion_chart(confusion: dict[str, dict[str, int]], key: str) -> None:
         # Dark shades get white figures, light ones black: readable in every cell.
         color=alt.condition(alt.datum.count > largest / 2, alt.value("white"), alt.value("black")),
     )
-    rows = len(confusion)
-    st.altair_chart((heat + counts).properties(height=max(rows, 1) * CONFUSION_ROW_PX), key=key)
+    # The height given to Streamlit too: a layered chart is otherwise drawn squashed.
+    height = max(len(confusion), 1) * CONFUSION_ROW_PX
+    chart = (heat + counts).properties(height=height)
+    st.altair_chart(chart, key=key, width="stretch", height=height + CONFUSION_AXES_PX)
     if any(NO_LABEL in row for row in confusion.values()):
         st.caption(t("eval.no_label_column"))

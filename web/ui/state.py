@@ -118,8 +118,10 @@ _COMPARE_TEMPLATES = "compare_template_lines"
 _EVAL_ROWS = "evaluation_rows"
 _RUNS = "experiment_runs"
 _COMPARE_RESULT = "compare_result"
-# Bumped when the evaluation rows are stored: the table editor then starts afresh from them.
-_EVAL_ROWS_VERSION = "evaluation_rows_version"
+# The rows Evaluate's table editor started from: its edits apply to these, so they stay put
+# while the editor is on screen and are taken afresh from the rows whenever it is drawn anew.
+_EVAL_EDITOR_BASE = "evaluation_editor_base"
+_EVAL_EDITOR_KEY = "eval_rows_editor"
 
 # What the workspace keeps (web/ui/workspace.py), with each value's JSON type: everything a
 # teammate typed or chose.
@@ -219,7 +221,21 @@ def evaluation_rows() -> list[dict[str, str]]:
 
 def set_evaluation_rows(rows: list[dict[str, str]]) -> None:
     st.session_state[_EVAL_ROWS] = list(rows)
-    st.session_state[_EVAL_ROWS_VERSION] = evaluation_rows_version() + 1
+
+
+def evaluation_editor() -> tuple[str, list[dict[str, str]]]:
+    """(widget key, base rows) for Evaluate's table editor. A freshly drawn editor starts from
+    the current rows; one already on screen keeps its base, so its own edits are not applied
+    twice and typing is never interrupted by a redraw."""
+    if _EVAL_EDITOR_KEY not in st.session_state or _EVAL_EDITOR_BASE not in st.session_state:
+        st.session_state[_EVAL_EDITOR_BASE] = evaluation_rows()
+    return _EVAL_EDITOR_KEY, st.session_state[_EVAL_EDITOR_BASE]
+
+
+def reset_evaluation_editor() -> None:
+    """The rows were replaced from elsewhere (a workspace opened or merged): redraw the editor."""
+    st.session_state.pop(_EVAL_EDITOR_KEY, None)
+    st.session_state.pop(_EVAL_EDITOR_BASE, None)
 
 
 def experiment_runs() -> list[dict]:
@@ -238,10 +254,6 @@ def compare_result():
 
 def set_compare_result(comparison) -> None:
     st.session_state[_COMPARE_RESULT] = comparison
-
-
-def evaluation_rows_version() -> int:
-    return st.session_state.get(_EVAL_ROWS_VERSION, 0)
 
 
 def custom_labels() -> str:

@@ -51,6 +51,7 @@ def _restore(data: dict[str, Any]) -> None:
         if key in data:
             value = data[key]
             st.session_state[key] = set(value) if key in state.SET_KEYS else value
+    state.reset_evaluation_editor()
     if state.label_sets() and state.current_set_name() not in state.label_sets():
         state.select_set(next(iter(state.label_sets())))
 
