@@ -60,8 +60,11 @@ if source == "table":
         key=editor_key,
     )
     current = [{"text": _cell(r.text), "expected": _cell(r.expected)} for r in edited.itertuples()]
-    if current != stored:
+    # Only the user's own edits are stored: rows replaced elsewhere are not undone by the editor.
+    if current != base:
         state.set_evaluation_rows(current)
+    else:
+        current = stored
     rows = [(r["text"], r["expected"]) for r in current]
 else:
     upload = st.file_uploader(
