@@ -5,8 +5,10 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from core.errors import InputError
 from core.exploration import experiments as exp
 from core.exploration.evaluation import check_example_count, parse_expected
+from core.labels.store import SavedSet
 from web import resources
 from web.ui import state
 from web.ui.classify_form import CALIBRATION_CHOICES, CALIBRATION_KEYS
@@ -16,7 +18,7 @@ from web.ui.components import (
     model_status_banner,
     require_model,
 )
-from web.ui.i18n import t
+from web.ui.i18n import error_text, t
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -51,6 +53,21 @@ def _config_text(config: dict) -> str:
         f"{config['label_set']}: {'、'.join(config['labels'])} · {templates} · {mode}"
         f" · {t(CALIBRATION_KEYS[config['calibration']])}"
     )
+
+
+def _save_as_set(run: dict) -> None:
+    """The run's labels (with their wordings) and template as a new team label set: what
+    production then calls by name (`"label_set"` in /api/classify)."""
+    config = run["config"]
+    name = st.session_state["exp_save_name"].strip()
+    saved = SavedSet(name, tuple(config["labels"]), config["templates"][0], _config_text(config))
+    try:
+        stored = resources.get_store().save(saved)
+    except InputError as error:
+        state.flash(error_text(error))
+        return
+    state.remember_saved_version(stored.name, stored.version)
+    state.flash(t("store.saved", name=stored.name), "success")
 
 
 def _use(run: dict) -> None:
@@ -156,6 +173,9 @@ else:
     )
     run = next(r for r in ranked if r["id"] == picked)
     st.button(t("exp.use"), key="exp_use", on_click=_use, args=(run,))
+    name_col, save_col = st.columns([3, 2], vertical_alignment="bottom")
+    name_col.text_input(t("exp.save_name"), value=run["config"]["label_set"], key="exp_save_name")
+    save_col.button(t("exp.save"), key="exp_save", on_click=_save_as_set, args=(run,))
     per_label = pd.DataFrame(
         {t("result.label"): list(run["per_label_f1"]), "F1": list(run["per_label_f1"].values())}
     )

@@ -96,17 +96,23 @@ def classify_together(
     return get_service().score(requests, bulk=True)
 
 
+def labels_and_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Label names, and the wordings of those written `旅行=旅行|観光` (as experiments save)."""
+    if not any(experiments.NAME_SEPARATOR in entry for entry in entries):
+        return list(entries), {}
+    parsed = experiments.parse_wordings(entries)
+    wordings = {e.label: list(e.wordings) for e in parsed if e.wordings != (e.label,)}
+    return [e.label for e in parsed], wordings
+
+
 def classify_inputs(inputs) -> ClassificationResult:
     """Classify's inputs (web.ui.classify_form.ClassifyInputs): plain, or with the wordings and
     calibration chosen from an experiment."""
     if not inputs.has_options:
         return classify(inputs.text, inputs.labels, inputs.template, inputs.multi_label)
-    wordings = {
-        entry.label: list(entry.wordings)
-        for entry in experiments.parse_wordings(
-            [line for line in inputs.wordings.splitlines() if line.strip()]
-        )
-    }
+    _, wordings = labels_and_wordings(
+        [line for line in inputs.wordings.splitlines() if line.strip()]
+    )
     return classify_with_options(
         [inputs.text],
         inputs.labels,

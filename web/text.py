@@ -351,6 +351,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラベルセット「{name}」とテンプレートを現在の設定にしました。",
         "Label set “{name}” and its template are now the current ones.",
     ),
+    "exp.save_name": ("保存する名前 (チームのラベルセット)", "Name to save as (team label set)"),
+    "exp.save": ("ラベルセットとして保存", "Save as label set"),
     "exp.filter": ("絞り込み (設定に含む文字)", "Filter (text in the configuration)"),
     "compare.header": ("テンプレートを比較", "Compare hypothesis templates"),
     "compare.templates": (

@@ -51,3 +51,17 @@ def test_a_grid_over_the_limit_is_refused_before_any_work(app, monkeypatch):
     _run_grid(app)
     assert any("組み合わせが多すぎます" in e.value for e in app.error)
     assert any("まだ実行結果がありません" in i.value for i in app.info)
+
+
+def test_save_as_label_set_stores_the_run_for_production(app, ready_service):
+    import uuid
+
+    from web import resources
+
+    _run_grid(app)
+    name = f"実験-{uuid.uuid4().hex[:6]}"
+    app.text_input(key="exp_save_name").input(name)
+    app.button(key="exp_save").click().run()
+    saved = resources.get_store().get(name)
+    assert saved is not None
+    assert saved.template in TEMPLATES.splitlines()

@@ -123,7 +123,7 @@ async def api_classify(request: Request, settings: Settings) -> Response:
         body = ClassifyBody.model_validate(payload)
     except ValidationError as exc:
         return bad_request(first_problem(exc), lang)
-    labels, template = body.labels, body.hypothesis_template
+    labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
     if body.label_set is not None:
         try:
             saved = await run_in_threadpool(resources.get_store().get, body.label_set)
@@ -132,14 +132,17 @@ async def api_classify(request: Request, settings: Settings) -> Response:
         if saved is None:
             text = message("error.unknown_label_set", lang, name=body.label_set)
             return error_reply(404, "error.unknown_label_set", text)
-        labels = labels or list(saved.labels)
+        if not labels:
+            # A set saved from an experiment keeps its wordings (`旅行=旅行|観光`): they apply.
+            labels, saved_wordings = resources.labels_and_wordings(saved.labels)
+            wordings = wordings or saved_wordings
         template = template or saved.template
     labels = labels or []
     request.state.label_count = len(labels)
     service = resources.get_service()
     args = (labels, template, body.multi_label)
     try:
-        if body.has_options:
+        if wordings or body.calibration != "none":
             if body.explain:
                 text = message("error.explain_with_options", lang)
                 return error_reply(400, "error.explain_with_options", text)
@@ -154,7 +157,7 @@ async def api_classify(request: Request, settings: Settings) -> Response:
                 labels,
                 template,
                 body.multi_label,
-                body.wordings or {},
+                wordings,
                 body.calibration,
             )
             answers = [dump(ClassifyResponse.of(result)) for result in results]

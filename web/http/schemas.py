@@ -63,10 +63,6 @@ class ClassifyBody(BaseModel):
         "divide out the mean over the request's texts (Zhou+ 2023; a list of texts)",
     )
 
-    @property
-    def has_options(self) -> bool:
-        return bool(self.wordings) or self.calibration != "none"
-
 
 class LabelSetBody(BaseModel):
     """`PUT /api/label-sets/{name}`: the set to store under that name."""

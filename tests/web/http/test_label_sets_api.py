@@ -178,3 +178,19 @@ def test_classify_by_an_unknown_name_is_404(open_client, name):
 
 def test_label_sets_are_behind_the_api_token(guarded_client):
     assert guarded_client.get(LABEL_SETS_PATH).status_code == 401
+
+
+def test_a_set_saved_with_wordings_classifies_with_them(open_client, name):
+    body = {"labels": ["旅行=旅行|観光", "料理", "踊り"]}
+    _create(open_client, name, body)
+    by_name = open_client.post(CLASSIFY_PATH, json={"text": TEXT, "label_set": name}).json()
+    spelled = open_client.post(
+        CLASSIFY_PATH,
+        json={
+            "text": TEXT,
+            "labels": ["旅行", "料理", "踊り"],
+            "wordings": {"旅行": ["旅行", "観光"]},
+        },
+    ).json()
+    assert by_name["labels"] == spelled["labels"]
+    assert by_name["scores"] == spelled["scores"]
