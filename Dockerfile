@@ -37,9 +37,13 @@ RUN python /app/deploy/fetch_model.py "${MODEL_ID}" --revision "${MODEL_REVISION
 # FORWARDED_ALLOW_IPS is uvicorn's list of proxies whose X-Forwarded-For it believes (default:
 # loopback). Empty: no client can name another address and slip past a login lockout. Behind an
 # ALB, set it to the load balancer's subnets (docs/security.md).
+# GOMP_SPINCOUNT: torch's OpenMP threads spin 300,000 times by default before they sleep, which
+# takes cores from the requests being read and tokenized; 10,000 raised int8 throughput with 1 and
+# with 16 clients (python -m bench.load; docs/benchmarks.md).
 ENV MODEL_ID=${MODEL_ID} \
     HF_HUB_OFFLINE=1 \
-    FORWARDED_ALLOW_IPS=""
+    FORWARDED_ALLOW_IPS="" \
+    GOMP_SPINCOUNT=10000
 
 COPY --chown=app:app . /app
 

@@ -36,9 +36,9 @@ DEFAULT_UNHEALTHY_AFTER_FAILURES = 5
 DEFAULT_BATCH_WAIT_MS = 2.0
 # Pairs per forward pass: bounds activation memory (64 x 512 tokens fits well within 2 GB).
 DEFAULT_MAX_BATCH_PAIRS = 64
-# With int8, pairs cost 20-25 % more each in batches of 32-64 than of 8-16 (dynamic quantization
-# of larger activations; bench/explore.py --batch-sizes): merged batches stay small.
-DEFAULT_MAX_BATCH_PAIRS_INT8 = 16
+# With int8, passes of 8 pairs, grouped by length, gave 16 clients 1.09x one client's throughput
+# against 1.00x for 16 (python -m bench.load --quantize int8; docs/benchmarks.md).
+DEFAULT_MAX_BATCH_PAIRS_INT8 = 8
 # Pairs waiting for the model before new work is refused (503, "busy"): about a minute of work
 # for BERT-base on 2 vCPUs; beyond it a client is better told to come back.
 DEFAULT_MAX_QUEUE_PAIRS = 4096

@@ -2,7 +2,8 @@
 
 Requests from different browser sessions and API clients each hand their tokenized pairs to one
 worker thread. The worker takes the first waiting request, waits a few milliseconds for more, sorts
-all pairs by length (so padding stays small), runs them in chunks, and hands each request its rows.
+all pairs by length (so padding stays small), runs them in even chunks of at most `max_pairs`, and
+hands each request its rows as soon as its last pair is done.
 
 Interactive requests go first: bulk work (a batch file, run-all, an experiment grid) is handed over
 in pieces of one forward pass each, queued behind any interactive request, so a person classifying
@@ -26,6 +27,9 @@ RunBatch = Callable[[list[Features]], Any]
 
 # Queue order: interactive before bulk; the shutdown mark after every job already queued.
 INTERACTIVE, BULK, SHUTDOWN = 0, 1, 2
+# Interactive requests waiting together are taken up to this many passes' worth at once, so
+# their pairs are grouped by length across requests (less padding) before being cut into passes.
+GATHER_PASSES = 4
 
 
 @dataclass
@@ -115,8 +119,10 @@ class MicroBatcher:
             return None
         jobs = [first]
         pairs = len(first.features)
+        # Bulk work is taken one pass at a time, so an interactive request waits at most one.
+        limit = self._max_pairs * (GATHER_PASSES if first_priority == INTERACTIVE else 1)
         deadline = time.monotonic() + self._max_wait
-        while pairs < self._max_pairs:
+        while pairs < limit:
             remaining = deadline - time.monotonic()
             try:
                 item = (
@@ -127,9 +133,14 @@ class MicroBatcher:
             except queue.Empty:
                 break
             priority, _, job = item
-            if job is None or (priority == BULK and first_priority == INTERACTIVE):
-                # The shutdown mark, or bulk work behind an interactive pass: put it back for
-                # the next collect, and run what was gathered now.
+            if (
+                job is None
+                or (priority == BULK and first_priority == INTERACTIVE)
+                or pairs + len(job.features) > limit
+            ):
+                # The shutdown mark, bulk work behind an interactive pass, or a job that would
+                # spill into a nearly empty extra pass: put it back (its place in line is kept)
+                # for the next collect, and run what was gathered now.
                 self._queue.put(item)
                 break
             jobs.append(job)
@@ -143,7 +154,8 @@ class MicroBatcher:
             except Exception:
                 # One bad request must not fail the others merged with it: run each alone.
                 for job in jobs:
-                    self._run_alone(job)
+                    if not job.done.is_set():
+                        self._run_alone(job)
             for job in jobs:
                 job.done.set()
 
@@ -159,10 +171,17 @@ class MicroBatcher:
         ]
         items.sort(key=lambda item: len(item[2]["input_ids"]))
         rows: dict[tuple[int, int], Any] = {}
-        for start in range(0, len(items), self._max_pairs):
-            chunk = items[start : start + self._max_pairs]
+        left = {id(job): len(job.features) for job in jobs}
+        # Even chunks: 9 pairs at a bound of 8 run as 5 + 4, not 8 + a pass for one pair.
+        passes = -(-len(items) // self._max_pairs)
+        size = -(-len(items) // passes)
+        for start in range(0, len(items), size):
+            chunk = items[start : start + size]
             logits = self._run_batch([feature for _, _, feature in chunk])
             for (job, index, _), row in zip(chunk, logits, strict=True):
                 rows[(id(job), index)] = row
-        for job in jobs:
-            job.rows = [rows[(id(job), i)] for i in range(len(job.features))]
+                left[id(job)] -= 1
+                if not left[id(job)]:
+                    # Answered as soon as its last pair is done, not when the whole group is.
+                    job.rows = [rows[(id(job), i)] for i in range(len(job.features))]
+                    job.done.set()

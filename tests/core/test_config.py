@@ -113,7 +113,7 @@ def test_secrets_never_show_in_repr():
 
 def test_batches_default_smaller_with_int8_unless_set():
     assert Settings.from_env({}).batching.max_batch_pairs == 64
-    assert Settings.from_env({"QUANTIZE": "int8"}).batching.max_batch_pairs == 16
+    assert Settings.from_env({"QUANTIZE": "int8"}).batching.max_batch_pairs == 8
     assert (
         Settings.from_env({"QUANTIZE": "int8", "MAX_BATCH_PAIRS": "48"}).batching.max_batch_pairs
         == 48

@@ -6,7 +6,7 @@ import pytest
 
 from core.config import BatchingSettings, ModelSettings, Settings
 from core.errors import ModelBusy
-from core.inference import scoring
+from core.inference import microbatch, scoring
 from core.inference.microbatch import INTERACTIVE, MicroBatcher
 from core.inference.request import build_request
 from core.inference.service import ClassifierService
@@ -24,6 +24,13 @@ BATCHED_TOLERANCE = 1e-5
 # Only an upper bound: each test sets max_pairs to exactly the pairs it sends, so the worker stops
 # gathering the moment the last request arrives, however slow the machine.
 GATHER_SECONDS = 60.0
+
+
+@pytest.fixture(autouse=True)
+def gather_one_pass(monkeypatch):
+    """The worker takes one pass's worth at a time, so a test that sets max_pairs to exactly the
+    pairs it sends stops gathering the moment the last one arrives."""
+    monkeypatch.setattr(microbatch, "GATHER_PASSES", 1)
 
 
 def _concurrently(fn, args_list):
@@ -67,7 +74,7 @@ def test_batched_results_equal_unbatched_ones(gathering_service, tiny_model, set
         assert result.scores == pytest.approx(alone.scores, abs=BATCHED_TOLERANCE)
 
 
-def test_a_batch_is_cut_at_max_pairs(tiny_model, settings):
+def test_a_batch_over_max_pairs_runs_in_even_passes(tiny_model, settings):
     sizes = []
 
     def run(features):
@@ -77,7 +84,43 @@ def test_a_batch_is_cut_at_max_pairs(tiny_model, settings):
     batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=4)
     request = build_request(TEXTS[0], ["a", "b", "c", "d", "e", "f"], settings)
     batcher(scoring.encode(tiny_model, request).features)
-    assert sizes == [4, 2]
+    assert sizes == [3, 3]
+
+
+def test_a_request_that_would_overflow_a_pass_waits_for_the_next_one(tiny_model, settings):
+    release, running = threading.Event(), threading.Event()
+    sizes: list[int] = []
+
+    def run(features):
+        sizes.append(len(features))
+        running.set()
+        release.wait()
+        return scoring.forward(tiny_model, features)
+
+    good = scoring.encode(tiny_model, build_request(TEXTS[0], LABELS, settings)).features
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=len(LABELS) + 1)
+    blocker = threading.Thread(target=batcher.rows, args=(good[:1],))
+    blocker.start()
+    assert running.wait(60)  # the worker is busy; the next two requests queue up
+    both_queued = threading.Semaphore(0)
+    put = batcher._put
+
+    def noting_put(priority, job):
+        put(priority, job)
+        both_queued.release()
+
+    batcher._put = noting_put
+    people = [threading.Thread(target=batcher.rows, args=(good,)) for _ in range(2)]
+    for person in people:
+        person.start()
+    for _ in people:
+        assert both_queued.acquire(timeout=60)
+    release.set()
+    for thread in (blocker, *people):
+        thread.join()
+    # 3 + 3 pairs at a bound of 4: two full passes, never 4 + a pass for the 2 left over.
+    assert sizes == [1, len(LABELS), len(LABELS)]
+    batcher.shutdown(timeout=10)
 
 
 def test_pairs_are_grouped_by_length(tiny_model, settings):
@@ -87,15 +130,17 @@ def test_pairs_are_grouped_by_length(tiny_model, settings):
         lengths.append([len(f["input_ids"]) for f in features])
         return scoring.forward(tiny_model, features)
 
-    batcher = MicroBatcher(run, max_wait_seconds=GATHER_SECONDS, max_pairs=8)
-    encoded = [
-        scoring.encode(tiny_model, build_request(text, LABELS, settings)).features
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=4)
+    mixed = [
+        pair
         for text in (TEXTS[3], TEXTS[0], TEXTS[3])
+        for pair in scoring.encode(tiny_model, build_request(text, LABELS, settings)).features
     ]
-    _concurrently(batcher, [(features,) for features in encoded])
+    batcher(mixed)
     flat = [n for batch in lengths for n in batch]
-    assert [len(batch) for batch in lengths] == [8, 1]
+    assert [len(batch) for batch in lengths] == [3, 3, 3]
     assert flat == sorted(flat)
+    batcher.shutdown(timeout=10)
 
 
 def test_one_failing_request_does_not_fail_the_others(tiny_model, settings):
@@ -136,7 +181,8 @@ def _batcher_threads() -> int:
 
 
 def test_service_shutdown_stops_its_batcher_thread(gathering_service):
-    gathering_service.classify(TEXTS[0], LABELS)
+    # Every text at once fills the pass, so the worker does not wait out its gathering time.
+    _concurrently(gathering_service.classify, [(text, LABELS) for text in TEXTS])
     before = _batcher_threads()
     gathering_service.shutdown()
     assert _batcher_threads() == before - 1
@@ -215,4 +261,47 @@ def test_an_interactive_request_goes_before_the_rest_of_a_bulk_job(tiny_model, s
     worker.join()
     person.join()
     assert calls == ["bulk", "interactive", "bulk", "bulk"]
+    batcher.shutdown(timeout=10)
+
+
+def test_waiting_requests_are_grouped_by_length_across_requests(tiny_model, settings, monkeypatch):
+    monkeypatch.setattr(microbatch, "GATHER_PASSES", 3)
+    release, running = threading.Event(), threading.Event()
+    lengths: list[list[int]] = []
+
+    def run(features):
+        lengths.append([len(f["input_ids"]) for f in features])
+        running.set()
+        release.wait()
+        return scoring.forward(tiny_model, features)
+
+    def pairs(text):
+        return scoring.encode(tiny_model, build_request(text, LABELS, settings)).features
+
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=len(LABELS))
+    blocker = threading.Thread(target=batcher.rows, args=(pairs(TEXTS[1]),))
+    blocker.start()
+    assert running.wait(60)  # the worker is busy; three requests queue up meanwhile
+    queued = threading.Semaphore(0)
+    put = batcher._put
+
+    def noting_put(priority, job):
+        put(priority, job)
+        queued.release()
+
+    batcher._put = noting_put
+    # A long text, a short one and a long one again: as they came, every pass would pad.
+    people = [
+        threading.Thread(target=batcher.rows, args=(pairs(text),))
+        for text in (TEXTS[3], TEXTS[0], TEXTS[3])
+    ]
+    for person in people:
+        person.start()
+        assert queued.acquire(timeout=60)
+    release.set()
+    for thread in (blocker, *people):
+        thread.join()
+    short, long_ = len(pairs(TEXTS[0])[0]["input_ids"]), len(pairs(TEXTS[3])[0]["input_ids"])
+    assert max(lengths[1]) <= short + 2  # the short text's pairs ran together, unpadded
+    assert min(lengths[2] + lengths[3]) >= long_ - 2
     batcher.shutdown(timeout=10)
