@@ -196,6 +196,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "行が多すぎます ({rows} 行、{limit} 行まで)。ファイルを分けてください。",
         "Too many rows ({rows}; at most {limit}). Split the file.",
     ),
+    "batch.model_not_ready": (
+        "モデルの準備ができていないため止まりました。準備ができたら「続きから実行」を押してください。",
+        "Stopped: the model is not ready. Press “Go on” once it is.",
+    ),
+    "batch.model_busy": (
+        "モデルが混み合っているため止まりました。少し待って「続きから実行」を押してください。",
+        "Stopped: the model is busy. Wait a moment and press “Go on”.",
+    ),
+    "batch.job_failed": (
+        "内部エラーで止まりました ({detail})。「続きから実行」でやり直せます。",
+        "Stopped by an internal error ({detail}). “Go on” tries again.",
+    ),
     "batch.no_column": ("列「{column}」がありません。", "There is no column “{column}”."),
     "batch.no_text_columns": (
         "テキストの入った列がありません。1 行目に列名、2 行目から文を入れてください。",

@@ -1,12 +1,16 @@
-"""Batch files: classify every row of a CSV or Excel file, preview, and download the results."""
+"""Batch files: classify every row of a CSV or Excel file on the server, then download it all."""
+
+import hashlib
 
 import streamlit as st
 
 from core.errors import InputError
 from core.exploration import batch_files as batch
+from core.exploration.batch_jobs import JobSpec, JobStatus
+from web import resources
 from web.ui import state
+from web.ui.batch_job import show_job
 from web.ui.components import (
-    classify_all,
     explained_refusals,
     model_status_banner,
     multi_label_toggle,
@@ -34,9 +38,8 @@ if upload is not None:
         st.error(error_text(error))
         frame = None
 
-# Results belong to the file, column, labels, template and mode that made them: any change hides
-# them, so a table from an earlier file is never shown beside a new one.
-made_for = None
+# What a job would be made for now: a job made for anything else is not shown beside it.
+current = None
 if frame is not None:
     guessed = batch.guess_text_column(frame, columns)
     if st.session_state.get("batch_column") not in columns:
@@ -44,35 +47,22 @@ if frame is not None:
     column = st.selectbox(t("batch.column"), columns, key="batch_column")
     st.caption(t("batch.preview"))
     st.dataframe(frame.head(10), hide_index=True, key="batch_preview")
-    made_for = (upload.file_id, column, tuple(labels), state.template(), multi_label)
+    current = JobSpec(
+        upload.name,
+        hashlib.sha256(upload.getvalue()).hexdigest(),
+        column,
+        tuple(labels),
+        state.template(),
+        multi_label,
+    )
     if st.button(t("batch.run"), type="primary", key="batch_run"):
         with explained_refusals():
-            texts = batch.texts_of(frame, column)
+            batch.texts_of(frame, column)  # a column with no text is refused before it starts
             require_model()
-            results = classify_all(texts, labels, multi_label, "batch.progress")
-            table = batch.results_table(
-                frame, results, labels, t("batch.top_label"), f" ({t('result.score')})"
-            )
-            state.set_batch_output((made_for, table))
+            previous = resources.find_job(state.batch_job()) if state.batch_job() else None
+            if previous is not None and previous.status == JobStatus.RUNNING:
+                resources.stop_batch_job(previous.id)  # one job per workspace at a time
+            state.set_batch_job(resources.start_batch_job(current, frame))
 
-kept = state.batch_output()
-output = kept[1] if kept is not None and kept[0] == made_for else None
-if output is not None:
-    st.success(t("batch.done", count=len(output)))
-    st.dataframe(output, hide_index=True, key="batch_results")
-    st.download_button(
-        t("batch.download"),
-        # Made when clicked, through this session's own socket: no results file waits in the
-        # media store at an address someone else could fetch.
-        data=lambda table=output: batch.to_csv(table),
-        file_name="zeroshot-results.csv",
-        mime="text/csv",
-        key="batch_download",
-    )
-    st.download_button(
-        t("batch.download_xlsx"),
-        data=lambda table=output: batch.to_xlsx(table),
-        file_name="zeroshot-results.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="batch_download_xlsx",
-    )
+if state.batch_job():
+    show_job(state.batch_job(), current)

@@ -8,13 +8,18 @@ from here to routes, access control, login and the plain page.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
 
 from core.config import Settings
 from core.errors import InputError
-from core.exploration import experiments
+from core.exploration import batch_jobs, experiments
+from core.exploration.batch_jobs import JobStore
 from core.inference.explain import Explanation
 from core.inference.request import build_request, check_template, clean_labels
 from core.inference.result import ClassificationResult
@@ -27,6 +32,8 @@ _settings: Settings | None = None
 _service: ClassifierService | None = None
 _store: LabelSetStore | None = None
 _workspaces: WorkspaceStore | None = None
+_jobs: JobStore | None = None
+_local_job_store: JobStore | None = None
 
 
 def get_settings() -> Settings:
@@ -64,6 +71,94 @@ def get_workspaces() -> WorkspaceStore:
         if _workspaces is None:
             _workspaces = WorkspaceStore(get_settings().store.url)
         return _workspaces
+
+
+def _local_jobs() -> JobStore:
+    global _local_job_store
+    with _lock:
+        if _local_job_store is None:
+            local = Path(tempfile.gettempdir()) / f"zeroshot-jobs-{os.getpid()}.sqlite"
+            _local_job_store = JobStore(f"sqlite:///{local}")
+        return _local_job_store
+
+
+def get_jobs() -> tuple[JobStore, bool]:
+    """The batch-job store and whether it is the app's database. While that is unreachable,
+    a file of this process's own: jobs then survive leaving the page, not a move to another
+    task. A failed connection is not kept, so the database is tried again next time."""
+    global _jobs
+    with _lock:
+        if _jobs is None:
+            try:
+                _jobs = JobStore(get_settings().store.url)
+            except InputError:
+                return _local_jobs(), False
+        return _jobs, True
+
+
+def _job_and_store(job_id: str) -> tuple[batch_jobs.BatchJob | None, JobStore]:
+    jobs, _ = get_jobs()
+    for store in (jobs, _local_job_store):
+        if store is None:
+            continue
+        try:
+            job = store.get(job_id)
+        except InputError:  # the database is away: this process's own file may have it
+            continue
+        if job is not None:
+            return job, store
+    return None, jobs
+
+
+def find_job(job_id: str) -> batch_jobs.BatchJob | None:
+    """A batch job by id, from the database or this process's own file."""
+    return _job_and_store(job_id)[0]
+
+
+def _score_rows(
+    texts: Sequence[str], labels: Sequence[str], template: str, multi_label: bool
+) -> list[batch_jobs.ScoredRow | None]:
+    """One chunk of a batch job: empty rows stay empty, the others scored together."""
+    wanted = [i for i, text in enumerate(texts) if text.strip()]
+    try:
+        results = classify_together([(texts[i], template) for i in wanted], labels, multi_label)
+    except InputError as error:
+        raise error.at(wanted[error.index or 0]) from None
+    rows: list[batch_jobs.ScoredRow | None] = [None] * len(texts)
+    for i, result in zip(wanted, results, strict=True):
+        rows[i] = batch_jobs.ScoredRow(
+            result.top_label, dict(zip(result.labels, result.scores, strict=True))
+        )
+    return rows
+
+
+def _job_scorer(spec: batch_jobs.JobSpec) -> batch_jobs.Score:
+    return partial(
+        _score_rows, labels=spec.labels, template=spec.template, multi_label=spec.multi_label
+    )
+
+
+def start_batch_job(spec: batch_jobs.JobSpec, table) -> str:
+    """Start classifying a file's rows on a worker thread; the job's id."""
+    try:
+        jobs, _ = get_jobs()
+        job = jobs.create(spec, table)
+    except InputError:  # the database went away since it was opened
+        jobs = _local_jobs()
+        job = jobs.create(spec, table)
+    batch_jobs.start(jobs, job.id, _job_scorer(spec))
+    return job.id
+
+
+def stop_batch_job(job_id: str) -> None:
+    _job_and_store(job_id)[1].request_stop(job_id)
+
+
+def go_on_with_batch_job(job: batch_jobs.BatchJob) -> None:
+    """Run a stopped, failed or interrupted job again from the rows it had done."""
+    jobs = _job_and_store(job.id)[1]
+    jobs.claim(job.id)
+    batch_jobs.start(jobs, job.id, _job_scorer(job.spec))
 
 
 def classify(
@@ -166,16 +261,16 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
     For tests and tools that run the app's code with other settings in the same process.
     """
-    global _settings, _service, _store, _workspaces
+    global _settings, _service, _store, _workspaces, _jobs
     with _lock:
-        previous = (_settings, _service, _store, _workspaces)
-        _settings, _service, _store, _workspaces = settings, service, None, None
+        previous = (_settings, _service, _store, _workspaces, _jobs)
+        _settings, _service, _store, _workspaces, _jobs = settings, service, None, None, None
     try:
         yield
     finally:
         with _lock:
-            ours = (_store, _workspaces)
-            _settings, _service, _store, _workspaces = previous
+            ours = (_store, _workspaces, _jobs)
+            _settings, _service, _store, _workspaces, _jobs = previous
         for store in ours:
             if store is not None:
                 store.dispose()
@@ -183,10 +278,10 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
 def reset() -> None:
     """Shut down and forget everything: the next use reads the environment and builds anew."""
-    global _settings, _service, _store, _workspaces
+    global _settings, _service, _store, _workspaces, _jobs
     with _lock:
-        service, stores = _service, (_store, _workspaces)
-        _settings, _service, _store, _workspaces = None, None, None, None
+        service, stores = _service, (_store, _workspaces, _jobs)
+        _settings, _service, _store, _workspaces, _jobs = None, None, None, None, None
     if service is not None:
         service.shutdown()
     for store in stores:

@@ -412,6 +412,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "batch.download": ("結果を CSV でダウンロード", "Download the results as CSV"),
     "batch.done": ("{count} 行を分類しました。", "Classified {count} rows."),
+    "upload.button": ("ファイルを選ぶ", "Choose a file"),
+    "batch.row_failed": ("{row} 行目: {detail}", "Row {row}: {detail}"),
+    "batch.job_of": (
+        "ファイル「{file}」· 列「{column}」· ラベル {labels} · テンプレート「{template}」· {mode}",
+        "File “{file}” · column “{column}” · labels {labels} · template “{template}” · {mode}",
+    ),
+    "batch.running": (
+        "サーバーで分類中です。このページを離れても、再読み込みしても続きます。",
+        "Classifying on the server: it goes on if you leave this page or reload it.",
+    ),
+    "batch.stop": ("止める", "Stop"),
+    "batch.stopping": ("止めています…", "Stopping…"),
+    "batch.go_on": ("続きから実行", "Go on"),
+    "batch.stopped": (
+        "{done}/{total} 行で止めました。分類済みの行はダウンロードできます。",
+        "Stopped at {done} of {total} rows. The rows done can be downloaded.",
+    ),
+    "batch.interrupted": (
+        "{done}/{total} 行で中断されました (サーバーの再起動など)。「続きから実行」で残りを分類します。",
+        "Interrupted at {done} of {total} rows (the server restarted?). “Go on” classifies the rest.",
+    ),
+    "batch.failed": (
+        "{done}/{total} 行で止まりました: {reason}",
+        "Stopped at {done} of {total} rows: {reason}",
+    ),
+    "batch.job_local": (
+        "データベースに接続できないため、このジョブはこのサーバーにだけ保存されています。",
+        "The database is unreachable: this job is kept on this server only.",
+    ),
+    "batch.job_gone": (
+        "前回のジョブが見つかりません (保存先が変わったか、削除されました)。",
+        "The last job cannot be found (its store changed or it was removed).",
+    ),
     "eval.header": ("ラベルセットを評価", "Evaluate the label set"),
     "eval.caption": (
         "正解の分かっている例で、現在のラベルセットとテンプレートの良さを測ります。正解が複数なら | で区切ります。",

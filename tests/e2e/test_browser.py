@@ -224,6 +224,37 @@ def test_work_typed_in_one_browser_is_there_when_another_opens_the_url(page, bro
         screenshot(other, "workspace-restored")
 
 
+def test_a_batch_job_is_there_after_leaving_the_page_and_in_another_browser(
+    page, browser, app_server, tmp_path
+):
+    page.goto(app_server.url + "/")
+    _open_page(page, "ファイル一括")
+    csv_file = tmp_path / "texts.csv"
+    csv_file.write_text(
+        "id,text\n1,そうだ京都に行こう!\n2,ラーメン二郎が大好きです。\n3,週末は温泉へ。\n",
+        encoding="utf-8",
+    )
+    page.locator('[data-testid="stMain"] input[type="file"]').set_input_files(str(csv_file))
+    page.get_by_role("button", name="すべての行を分類").click()
+    expect(page.get_by_text("3 行を分類しました。")).to_be_visible()
+    _wait_until_idle(page)
+    _open_page(page, "分類")
+    _wait_until_idle(page)
+    _open_page(page, "ファイル一括")
+    # The file is no longer in the uploader; the job and its results are still the workspace's.
+    expect(page.get_by_text("3 行を分類しました。")).to_be_visible()
+    expect(page.get_by_role("button", name="結果を CSV でダウンロード")).to_be_visible()
+    url = page.url
+    with _another_browser(browser) as other:
+        other.goto(url)
+        expect(other.get_by_text("3 行を分類しました。")).to_be_visible()
+        with other.expect_download() as download:
+            other.get_by_role("button", name="結果を CSV でダウンロード").click()
+        saved = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert saved.splitlines()[0] == "id,text,最上位ラベル,旅行,料理,踊り"
+        screenshot(other, "batch-job-restored")
+
+
 def test_a_workspace_exported_as_json_opens_elsewhere_as_a_new_workspace(
     page, browser, app_server, tmp_path
 ):

@@ -31,6 +31,12 @@ def app(ready_service) -> AppTest:
     return new_session()
 
 
+def workspace_id(at: AppTest) -> str:
+    """The workspace a session's URL names (`?w=`)."""
+    value = at.query_params["w"]
+    return value[0] if isinstance(value, list) else value
+
+
 def goto(at: AppTest, page: str) -> AppTest:
     at.switch_page(page)
     at.run()
@@ -58,3 +64,25 @@ def run_app_py_first(monkeypatch):
 def as_shown(markdown: str) -> str:
     """The text a person sees for Markdown that the app escaped with web.ui.i18n.plain."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def run_batch_job(at: AppTest) -> str:
+    """Press run, wait for the server-side job to end, and draw the page again."""
+    from core.exploration import batch_jobs
+
+    at.button(key="batch_run").click().run()
+    assert not at.exception
+    job_id = at.session_state["batch_job"]
+    assert batch_jobs.wait(job_id, timeout=60)
+    at.run()
+    assert not at.exception
+    return job_id
+
+
+def batch_table(job_id: str):
+    """The results table of a batch job, as its download buttons serve it."""
+    from core.exploration import batch_files as batch
+    from web import resources
+
+    job = resources.find_job(job_id)
+    return batch.results_table(job.table, job.rows, job.spec.labels, "最上位ラベル", " (スコア)")

@@ -1,4 +1,5 @@
-"""Batch page: upload → classify every row → download; the scores equal /api/classify's."""
+"""Batch page: upload → a job classifies every row on the server → download; the scores equal
+/api/classify's; the job and its results outlive the page and the session."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ import io
 import pandas as pd
 import pytest
 
-from tests.pages.conftest import goto
+from core.exploration import batch_jobs
+from tests.pages.conftest import (
+    as_shown,
+    batch_table,
+    goto,
+    new_session,
+    run_batch_job,
+    workspace_id,
+)
 
 ROWS = ["そうだ京都に行こう!", "ラーメン二郎が大好きです。", "ブレイクダンスでダンスバトルです。"]
 
@@ -28,12 +37,11 @@ def test_a_batch_file_round_trip_matches_the_api(app, ready_service):
     csv_bytes = pd.DataFrame({"id": [1, 2, 3], "text": ROWS}).to_csv(index=False).encode()
     _upload(app, "texts.csv", csv_bytes)
     app.selectbox(key="batch_column").set_value("text")
-    app.button(key="batch_run").click().run()
-    assert not app.exception
+    job_id = run_batch_job(app)
     download = _batch_download(app)[0]
     assert download.proto.label == "結果を CSV でダウンロード"
-    # The bytes the download button serves: the session's table through batch_files.to_csv.
-    served = batch.to_csv(app.session_state["batch_output"][1])
+    # The bytes the download button serves: the job's table through batch_files.to_csv.
+    served = batch.to_csv(batch_table(job_id))
     back = pd.read_csv(io.BytesIO(served), encoding="utf-8-sig")
     for _, row in back.iterrows():
         api = api_client.post(
@@ -67,8 +75,7 @@ def test_the_text_column_is_guessed_and_every_column_kept(app):
     csv_bytes = pd.DataFrame({"id": [1, 2, 3], "text": ROWS}).to_csv(index=False).encode()
     _upload(app, "texts.csv", csv_bytes)
     assert app.selectbox(key="batch_column").value == "text"
-    app.button(key="batch_run").click().run()
-    table = app.session_state["batch_output"][1]
+    table = batch_table(run_batch_job(app))
     assert list(table.columns)[:3] == ["id", "text", "最上位ラベル"]
 
 
@@ -76,9 +83,51 @@ def test_results_of_an_earlier_file_are_not_shown_beside_a_new_one(app):
     goto(app, "pages/batch.py")
     first = pd.DataFrame({"text": ROWS}).to_csv(index=False).encode()
     _upload(app, "first.csv", first)
-    app.button(key="batch_run").click().run()
+    run_batch_job(app)
     assert _batch_download(app)
     second = pd.DataFrame({"text": ["別のファイルの文です。"]}).to_csv(index=False).encode()
     _upload(app, "second.csv", second)
     assert not _batch_download(app)
     assert not app.success
+
+
+def test_a_finished_job_is_shown_again_in_another_session_of_the_workspace(app):
+    goto(app, "pages/batch.py")
+    _upload(app, "texts.csv", pd.DataFrame({"text": ROWS}).to_csv(index=False).encode())
+    run_batch_job(app)
+    # A reload: a new session, no file in the uploader, the same workspace in the URL.
+    later = new_session(w=workspace_id(app))
+    goto(later, "pages/batch.py")
+    assert _batch_download(later)
+    assert later.success[0].value == "3 行を分類しました。"
+    assert any("ファイル「texts.csv」" in as_shown(caption.value) for caption in later.caption)
+
+
+def test_a_stopped_job_keeps_its_rows_and_goes_on_from_there(app, monkeypatch):
+    monkeypatch.setattr(batch_jobs, "JOB_CHUNK_PAIRS", 3)  # one row per chunk
+    goto(app, "pages/batch.py")
+    _upload(app, "texts.csv", pd.DataFrame({"text": ROWS}).to_csv(index=False).encode())
+    from web import resources
+
+    real = resources._score_rows
+    first_done = []
+
+    def score_then_stop(texts, **kwargs):
+        rows = real(texts, **kwargs)
+        if not first_done:
+            first_done.append(True)
+            resources.stop_batch_job(app.session_state["batch_job"])
+        return rows
+
+    monkeypatch.setattr(resources, "_score_rows", score_then_stop)
+    job_id = run_batch_job(app)
+    job = resources.find_job(job_id)
+    assert (job.status, job.done) == (batch_jobs.JobStatus.STOPPED, 1)
+    assert "1/3 行で止めました" in app.warning[0].value
+    assert _batch_download(app)  # the row done can be downloaded
+    app.button(key="batch_go_on").click().run()
+    assert batch_jobs.wait(job_id, timeout=60)
+    app.run()
+    job = resources.find_job(job_id)
+    assert (job.status, job.done) == (batch_jobs.JobStatus.DONE, 3)
+    assert all(row is not None for row in job.rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.exploration import experiments as exp
-from tests.pages.conftest import goto, new_session
+from tests.pages.conftest import goto, new_session, workspace_id
 
 PAGE = "pages/experiments.py"
 SETS = {"標準": ["旅行", "料理", "踊り"], "言い換え": ["旅行=旅行|観光", "料理", "踊り"]}
@@ -21,10 +21,6 @@ def _run_grid(app):
     return app
 
 
-def _workspace(at) -> str:
-    return at.query_params["w"]
-
-
 def test_a_two_by_two_grid_fills_the_leaderboard_best_first(app):
     board = _run_grid(app).dataframe[0].value
     assert len(board) == 4
@@ -40,9 +36,9 @@ def test_use_this_makes_the_runs_labels_and_template_current(app):
     assert template in TEMPLATES.splitlines()
 
 
-def test_runs_are_kept_in_the_workspace(app):
+def test_runs_are_kept_in_theworkspace_id(app):
     _run_grid(app)
-    elsewhere = goto(new_session(w=_workspace(app)), PAGE)
+    elsewhere = goto(new_session(w=workspace_id(app)), PAGE)
     assert len(elsewhere.dataframe[0].value) == 4
 
 

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pages.conftest import goto, new_session
+from tests.pages.conftest import goto, new_session, workspace_id
 
 EXAMPLES_PAGE = "pages/examples.py"
 LABELS_PAGE = "pages/labels.py"
-
-
-def _workspace(at) -> str:
-    return (
-        at.query_params["w"][0] if isinstance(at.query_params["w"], list) else at.query_params["w"]
-    )
 
 
 def _add_example(at, text: str):
@@ -24,22 +18,22 @@ def _add_example(at, text: str):
 
 
 def test_a_new_session_gets_a_workspace_in_its_url(app):
-    assert _workspace(app)
+    assert workspace_id(app)
 
 
 def test_another_browser_opening_the_url_finds_the_examples_typed(app):
     _add_example(app, "週末は温泉でゆっくりします。")
-    elsewhere = new_session(w=_workspace(app))
+    elsewhere = new_session(w=workspace_id(app))
     goto(elsewhere, EXAMPLES_PAGE)
     assert any("温泉" in m.value for m in elsewhere.markdown)
-    assert _workspace(elsewhere) == _workspace(app)
+    assert workspace_id(elsewhere) == workspace_id(app)
 
 
 def test_the_classify_inputs_come_back(app):
     app.text_area(key="classify_text").input("京都でお番菜を食べた")
     app.text_input(key="classify_template").input("これは{}の話です。")
     app.button(key="classify_submit").click().run()
-    elsewhere = new_session(w=_workspace(app))
+    elsewhere = new_session(w=workspace_id(app))
     assert elsewhere.text_area(key="classify_text").value == "京都でお番菜を食べた"
     assert elsewhere.text_input(key="classify_template").value == "これは{}の話です。"
 
@@ -47,21 +41,21 @@ def test_the_classify_inputs_come_back(app):
 def test_label_edits_come_back(app):
     goto(app, LABELS_PAGE).text_input(key="labels_new").input("音楽")
     app.button(key="labels_add").click().run()
-    elsewhere = new_session(w=_workspace(app))
+    elsewhere = new_session(w=workspace_id(app))
     assert elsewhere.checkbox(key="classify_label_3_音楽").value is True
 
 
 def test_an_unknown_workspace_starts_a_new_one(app):
     fresh = new_session(w="no-such-workspace")
-    assert _workspace(fresh) != "no-such-workspace"
+    assert workspace_id(fresh) != "no-such-workspace"
 
 
 def test_two_windows_on_one_workspace_keep_both_changes(app):
-    other = new_session(w=_workspace(app))
+    other = new_session(w=workspace_id(app))
     _add_example(app, "一つ目の窓の例文です。")
     _add_example(other, "二つ目の窓の例文です。")
     assert any("別の画面" in i.value for i in other.info)
-    for window in (other, new_session(w=_workspace(app))):
+    for window in (other, new_session(w=workspace_id(app))):
         shown = " ".join(m.value for m in goto(window, EXAMPLES_PAGE).markdown)
         assert "一つ目の窓" in shown
         assert "二つ目の窓" in shown
@@ -91,7 +85,7 @@ def test_compare_templates_survive_other_pages_and_come_back(app):
     app.button(key="compare_run").click().run()
     goto(app, EXAMPLES_PAGE)
     assert goto(app, "pages/compare.py").text_area(key="compare_templates").value == lines
-    elsewhere = goto(new_session(w=_workspace(app)), "pages/compare.py")
+    elsewhere = goto(new_session(w=workspace_id(app)), "pages/compare.py")
     assert elsewhere.text_area(key="compare_templates").value == lines
 
 
@@ -100,7 +94,7 @@ def test_evaluation_rows_come_back_and_are_evaluated(app):
     goto(app, "pages/evaluate.py")
     app.session_state["evaluation_rows"] = rows
     app.run()
-    elsewhere = goto(new_session(w=_workspace(app)), "pages/evaluate.py")
+    elsewhere = goto(new_session(w=workspace_id(app)), "pages/evaluate.py")
     details = elsewhere.dataframe[-1].value  # the per-text details, last on the page
     assert list(details.iloc[:, 0]) == ["京都の寺を巡った"]
 
@@ -111,7 +105,7 @@ def test_a_signed_in_team_sees_its_recent_workspaces(guarded_service):
     at = new_session()
     at.text_input(key="login_password").input(PASSWORD)
     at.button(key="login_submit").click().run()
-    first = _workspace(at)
+    first = workspace_id(at)
     other = new_session()
     other.text_input(key="login_password").input(PASSWORD)
     other.button(key="login_submit").click().run()
@@ -131,7 +125,7 @@ def test_a_stopped_postgresql_says_work_is_not_saved_and_saving_resumes(ready_se
         store = StoreSettings(database_url=server.url)
         with resources.using(replace(ready_service.settings, store=store), ready_service):
             at = new_session()
-            workspace = _workspace(at)
+            workspace = workspace_id(at)
             server.stop()
             _add_example(at, "止まっている間の例文です。")
             at.run()  # the warning comes with the next run after a failed save

@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from core.config import Settings
 from core.errors import InputError, ModelBusy, ModelNotReady
+from core.exploration import batch_jobs
 from core.inference.service import ModelState
 from web import resources
 from web.http import label_sets_api as label_sets
@@ -466,6 +467,10 @@ def build_routes(settings: Settings) -> list[Route]:
     return routes
 
 
+# Within a container's stop timeout (ECS and App Runner give 30 s) with room for the rest.
+JOB_SHUTDOWN_WAIT_SECONDS = 10
+
+
 @asynccontextmanager
 async def lifespan(app: object) -> AsyncIterator[None]:
     """Start loading the model once the server is up, so health checks pass at once."""
@@ -475,4 +480,6 @@ async def lifespan(app: object) -> AsyncIterator[None]:
     resources.get_service().start_loading()
     async with running_mcp():
         yield
+    # Batch jobs end their chunk and are left "interrupted": a restarted task goes on with them.
+    await run_in_threadpool(batch_jobs.shutdown, JOB_SHUTDOWN_WAIT_SECONDS)
     resources.get_service().shutdown()

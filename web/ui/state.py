@@ -23,7 +23,7 @@ _LAST_RESULT = "last_result"
 _FLASH = "flash"
 _SHARED_APPLIED = "shared_link_applied"
 _SAVED_VERSIONS = "saved_set_versions"
-_BATCH_OUTPUT = "batch_output"
+_BATCH_JOB = "batch_job"
 
 
 def ensure_defaults() -> None:
@@ -140,6 +140,7 @@ KEPT_TYPES: dict[str, type] = {
     _COMPARE_TEMPLATES: str,
     _EVAL_ROWS: list,
     _RUNS: list,
+    _BATCH_JOB: str,
 }
 KEPT_KEYS = tuple(KEPT_TYPES)
 LABEL_SETS_KEY, EXAMPLES_KEY = _LABEL_SETS, _EXAMPLES
@@ -289,13 +290,13 @@ def chosen_labels() -> list[str]:
     return chosen + split_labels(custom_labels())
 
 
-def batch_output():
-    """The last batch file's results table (a pandas DataFrame), or None."""
-    return st.session_state.get(_BATCH_OUTPUT)
+def batch_job() -> str:
+    """The id of the last batch job started in this workspace ("" if none)."""
+    return st.session_state.get(_BATCH_JOB, "")
 
 
-def set_batch_output(table) -> None:
-    st.session_state[_BATCH_OUTPUT] = table
+def set_batch_job(job_id: str) -> None:
+    st.session_state[_BATCH_JOB] = job_id
 
 
 def saved_version(name: str) -> int:

@@ -1,0 +1,343 @@
+"""Batch jobs: a batch file classified on a worker thread, its progress and results in the store.
+
+A job outlives the page that started it: leaving the page, a reload, or another task behind the
+load balancer finds it by id (kept in the workspace) and shows its progress or its results. It
+can be stopped, and a stopped or interrupted job goes on from the rows it had done.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from core.errors import InputError, ModelBusy, ModelNotReady
+from core.exploration.batch_files import texts_of
+from core.storage import open_engine, unreachable, within_deadline
+
+# URL-safe and unguessable, like workspace ids: the id is the only key to a job's rows.
+ID_BYTES = 16
+MAX_ID_CHARS = 64
+# A job whose runner has said nothing for this long is taken as interrupted (its task is gone):
+# a chunk of JOB_CHUNK_PAIRS takes seconds, even waiting behind other people's requests.
+STALE_SECONDS = 120
+# Pairs per hand-over to the model: one fp32 pass, so progress moves and a stop is heard within
+# seconds, while pairs of different texts still share passes.
+JOB_CHUNK_PAIRS = 64
+# Which process runs a job: a job marked running by this process with no live thread was cut
+# short (a crash in the runner), not running elsewhere.
+PROCESS_TOKEN = secrets.token_hex(8)
+
+
+class JobStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # its process went away mid-run; it can go on
+
+
+@dataclass(frozen=True)
+class ScoredRow:
+    """One row's result as the results table reads it."""
+
+    top_label: str
+    scores: Mapping[str, float]
+
+    def score_of(self, label: str) -> float:
+        return self.scores[label]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a job classifies: which file (by name and content hash), column, labels, how."""
+
+    file_name: str
+    file_hash: str
+    column: str
+    labels: tuple[str, ...]
+    template: str
+    multi_label: bool
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    id: str
+    spec: JobSpec
+    status: JobStatus
+    done: int
+    total: int
+    rows: list[ScoredRow | None]
+    table: pd.DataFrame = field(repr=False)
+    started_at: datetime
+    updated_at: datetime
+    stop_requested: bool = False
+    error: tuple[str, dict[str, Any]] | None = None  # an InputError's key and params
+
+    def seconds_left(self, now: datetime | None = None) -> float | None:
+        """At the pace so far; None before the first chunk is done."""
+        if not self.done or self.status != JobStatus.RUNNING:
+            return None
+        spent = ((now or datetime.now(UTC)) - self.started_at).total_seconds()
+        return spent / self.done * (self.total - self.done)
+
+
+metadata = MetaData()
+batch_jobs = Table(
+    "batch_jobs",
+    metadata,
+    Column("id", String(MAX_ID_CHARS), primary_key=True),
+    Column("spec", Text, nullable=False),  # JSON
+    Column("status", String(16), nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("rows", Text, nullable=False),  # JSON: [[top label, {label: score}] | null]
+    Column("table_json", Text, nullable=False),  # the file as read (pandas "split" JSON)
+    Column("error", Text, nullable=True),  # JSON: [key, params]
+    Column("stop_requested", Boolean, nullable=False, default=False),
+    Column("runner", String(32), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes for what was written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _rows_json(rows: Sequence[ScoredRow | None]) -> str:
+    plain = [None if row is None else [row.top_label, dict(row.scores)] for row in rows]
+    return json.dumps(plain, ensure_ascii=False)
+
+
+def _rows_from(text: str) -> list[ScoredRow | None]:
+    return [None if row is None else ScoredRow(row[0], row[1]) for row in json.loads(text)]
+
+
+class JobStore:
+    """Jobs in one table; every method is one short transaction with a deadline."""
+
+    def __init__(self, url: str) -> None:
+        self._engine = open_engine(url, metadata, "batch_jobs", {})
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+    def _execute(self, statement, fetch: bool = False):
+        def call():
+            try:
+                with self._engine.begin() as conn:
+                    result = conn.execute(statement)
+                    return result.first() if fetch else result.rowcount
+            except SQLAlchemyError as exc:
+                raise unreachable(exc) from None
+
+        return within_deadline(call)
+
+    def create(self, spec: JobSpec, table: pd.DataFrame) -> BatchJob:
+        """A new running job over `table` (as read from the file), nothing done yet."""
+        now = datetime.now(UTC)
+        total = len(table)
+        job = BatchJob(
+            secrets.token_urlsafe(ID_BYTES),
+            spec,
+            JobStatus.RUNNING,
+            0,
+            total,
+            [None] * total,
+            table,
+            now,
+            now,
+        )
+        values = {
+            "id": job.id,
+            "spec": json.dumps({**spec.__dict__, "labels": list(spec.labels)}, ensure_ascii=False),
+            "status": job.status.value,
+            "done": 0,
+            "total": total,
+            "rows": _rows_json(job.rows),
+            "table_json": table.to_json(orient="split", force_ascii=False, index=False),
+            "stop_requested": False,
+            "runner": PROCESS_TOKEN,
+            "started_at": now,
+            "updated_at": now,
+        }
+        self._execute(insert(batch_jobs).values(**values))
+        return job
+
+    def get(self, job_id: str) -> BatchJob | None:
+        if not job_id or len(job_id) > MAX_ID_CHARS:
+            return None
+        row = self._execute(select(batch_jobs).where(batch_jobs.c.id == job_id), fetch=True)
+        if row is None:
+            return None
+        spec = json.loads(row.spec)
+        status = JobStatus(row.status)
+        updated_at = _aware(row.updated_at)
+        if status == JobStatus.RUNNING and not _alive(row.id, row.runner, updated_at):
+            status = JobStatus.INTERRUPTED
+        table = pd.read_json(
+            io.StringIO(row.table_json), orient="split", dtype=False, convert_dates=False
+        )
+        return BatchJob(
+            row.id,
+            JobSpec(**{**spec, "labels": tuple(spec["labels"])}),
+            status,
+            row.done,
+            row.total,
+            _rows_from(row.rows),
+            table,
+            _aware(row.started_at),
+            updated_at,
+            row.stop_requested,
+            tuple(json.loads(row.error)) if row.error else None,
+        )
+
+    def _update(self, job_id: str, **values: Any) -> int:
+        values["updated_at"] = datetime.now(UTC)
+        return self._execute(update(batch_jobs).where(batch_jobs.c.id == job_id).values(**values))
+
+    def record(self, job_id: str, done: int, rows: Sequence[ScoredRow | None]) -> None:
+        """Rows done so far (also the runner's sign of life)."""
+        self._update(job_id, done=done, rows=_rows_json(rows))
+
+    def finish(self, job_id: str, status: JobStatus, error: InputError | None = None) -> None:
+        """End a run; a failed one keeps the error that stopped it, to say so on every page."""
+        reason = [error.key, error.params] if error is not None else None
+        self._update(
+            job_id,
+            status=status.value,
+            error=json.dumps(reason, ensure_ascii=False) if reason else None,
+        )
+
+    def request_stop(self, job_id: str) -> None:
+        """Ask the runner to stop after the chunk it is on; the rows done are kept."""
+        self._update(job_id, stop_requested=True)
+
+    def claim(self, job_id: str) -> None:
+        """Mark a stopped, failed or interrupted job running again, by this process."""
+        self._update(
+            job_id,
+            status=JobStatus.RUNNING.value,
+            stop_requested=False,
+            error=None,
+            runner=PROCESS_TOKEN,
+        )
+
+
+# Jobs this process runs, by id: the runner's thread.
+_threads: dict[str, threading.Thread] = {}
+_threads_lock = threading.Lock()
+_shutting_down = threading.Event()
+
+
+def _alive(job_id: str, runner: str, updated_at: datetime) -> bool:
+    if runner == PROCESS_TOKEN:
+        with _threads_lock:
+            thread = _threads.get(job_id)
+        return thread is not None and thread.is_alive()
+    return (datetime.now(UTC) - updated_at).total_seconds() < STALE_SECONDS
+
+
+Score = Callable[[list[str]], list[ScoredRow | None]]
+
+
+def run(store: JobStore, job_id: str, score: Score) -> None:
+    """Classify the job's rows from where it stands, chunk by chunk, recording each; stop when
+    asked (or when the process shuts down), fail with the input error that stopped it."""
+    job = store.get(job_id)
+    if job is None:
+        return
+    texts = texts_of(job.table, job.spec.column)
+    rows = list(job.rows)
+    per_chunk = max(1, JOB_CHUNK_PAIRS // max(1, len(job.spec.labels)))
+    done = job.done
+    try:
+        while done < job.total:
+            current = store.get(job_id)
+            if current is None or current.stop_requested:
+                store.finish(job_id, JobStatus.STOPPED)
+                return
+            if _shutting_down.is_set():
+                store.finish(job_id, JobStatus.INTERRUPTED)
+                return
+            end = min(job.total, done + per_chunk)
+            try:
+                rows[done:end] = score(texts[done:end])
+            except InputError as error:
+                if error.index is not None:  # one row was bad: say which, as the file counts
+                    error = InputError(error.key, **error.params, row=done + error.index + 1)
+                store.finish(job_id, JobStatus.FAILED, error)
+                return
+            except ModelNotReady:
+                store.finish(job_id, JobStatus.FAILED, InputError("batch.model_not_ready"))
+                return
+            except ModelBusy:
+                store.finish(job_id, JobStatus.FAILED, InputError("batch.model_busy"))
+                return
+            done = end
+            store.record(job_id, done, rows)
+        store.finish(job_id, JobStatus.DONE)
+    except InputError:
+        # The store itself failed: the job shows as interrupted once its heartbeat is stale.
+        return
+    except Exception as exc:  # a bug must end the job visibly, not leave it "running"
+        error = InputError("batch.job_failed", detail=type(exc).__name__)
+        store.finish(job_id, JobStatus.FAILED, error)
+
+
+def start(store: JobStore, job_id: str, score: Score) -> None:
+    """Run the job on a thread of its own, unless this process runs it already."""
+    with _threads_lock:
+        thread = _threads.get(job_id)
+        if thread is not None and thread.is_alive():
+            return
+        thread = threading.Thread(
+            target=run, args=(store, job_id, score), name=f"batch-job-{job_id[:8]}", daemon=True
+        )
+        _threads[job_id] = thread
+    thread.start()
+
+
+def wait(job_id: str, timeout: float | None = None) -> bool:
+    """Wait for this process's runner of a job to end; True if it has (or never ran here)."""
+    with _threads_lock:
+        thread = _threads.get(job_id)
+    if thread is not None:
+        thread.join(timeout)
+        return not thread.is_alive()
+    return True
+
+
+def shutdown(timeout: float | None = None) -> None:
+    """Stop every job this process runs after its current chunk (each is left interrupted, to
+    go on elsewhere or after the restart)."""
+    _shutting_down.set()
+    with _threads_lock:
+        threads = list(_threads.values())
+    for thread in threads:
+        thread.join(timeout)
+    _shutting_down.clear()

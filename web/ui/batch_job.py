@@ -1,0 +1,123 @@
+"""A batch job on screen: its progress while it runs (polled), then its results and downloads.
+
+The job runs on the server and lives in the store, so this panel shows the same thing after
+leaving the page, a reload, or on another task: it only reads the job by id.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from core.errors import InputError
+from core.exploration import batch_files as batch
+from core.exploration.batch_jobs import BatchJob, JobSpec, JobStatus
+from web import resources
+from web.text import message
+from web.ui.i18n import error_text, lang, t
+
+# How often a running job's progress is read again: quick enough to see it move, light on the
+# store (one small read per open page per poll).
+PROGRESS_POLL_SECONDS = 1.0
+
+
+def _reason(job: BatchJob) -> str:
+    key, params = job.error or ("batch.job_failed", {"detail": "?"})
+    params = dict(params)
+    row = params.pop("row", None)
+    text = error_text(InputError(key, **params))
+    return text if row is None else message("batch.row_failed", lang(), row=row, detail=text)
+
+
+def _describe(spec: JobSpec) -> None:
+    st.caption(
+        t(
+            "batch.job_of",
+            file=spec.file_name,
+            column=spec.column,
+            labels="、".join(spec.labels),
+            template=spec.template,
+            mode=t("run.mode_multi") if spec.multi_label else t("run.mode_single"),
+        )
+    )
+
+
+@st.fragment(run_every=PROGRESS_POLL_SECONDS)
+def _progress(job_id: str) -> None:
+    job = resources.find_job(job_id)
+    if job is None or job.status != JobStatus.RUNNING:
+        st.rerun()  # the whole page: results, downloads and the run button take its place
+        return
+    text = t("batch.progress", done=job.done, total=job.total)
+    left = job.seconds_left()
+    if left is not None:
+        text += " · " + t("run.time_left", seconds=math.ceil(left))
+    st.progress(job.done / max(1, job.total), text=text)
+    if job.stop_requested:
+        st.caption(t("batch.stopping"))
+    elif st.button(t("batch.stop"), key="batch_stop"):
+        resources.stop_batch_job(job_id)
+        st.rerun(scope="fragment")
+
+
+def _results(job: BatchJob) -> None:
+    table = batch.results_table(
+        job.table, job.rows, job.spec.labels, t("batch.top_label"), f" ({t('result.score')})"
+    )
+    st.dataframe(table, hide_index=True, key="batch_results")
+    st.download_button(
+        t("batch.download"),
+        # Made when clicked, through this session's own socket: no results file waits in the
+        # media store at an address someone else could fetch.
+        data=lambda: batch.to_csv(table),
+        file_name="zeroshot-results.csv",
+        mime="text/csv",
+        key="batch_download",
+    )
+    st.download_button(
+        t("batch.download_xlsx"),
+        data=lambda: batch.to_xlsx(table),
+        file_name="zeroshot-results.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="batch_download_xlsx",
+    )
+
+
+def show_job(job_id: str, current: JobSpec | None) -> None:
+    """The job's panel; a finished job made for another file, column, labels, template or mode
+    than the one on screen (`current`) is not shown, so old results never sit beside new input."""
+    try:
+        job = resources.find_job(job_id)
+    except InputError as error:
+        st.warning(error_text(error))
+        return
+    if job is None:
+        st.caption(t("batch.job_gone"))
+        return
+    if current is not None and job.spec != current and job.status != JobStatus.RUNNING:
+        return
+    _describe(job.spec)
+    if not resources.get_jobs()[1]:
+        st.caption(t("batch.job_local"))
+    if job.status == JobStatus.RUNNING:
+        st.info(t("batch.running"))
+        _progress(job.id)
+        return
+    if job.status == JobStatus.DONE:
+        st.success(t("batch.done", count=job.total))
+    else:
+        note = {
+            JobStatus.STOPPED: lambda: t("batch.stopped", done=job.done, total=job.total),
+            JobStatus.INTERRUPTED: lambda: t("batch.interrupted", done=job.done, total=job.total),
+            # The reason is escaped already (error_text): not through t() a second time.
+            JobStatus.FAILED: lambda: message(
+                "batch.failed", lang(), done=job.done, total=job.total, reason=_reason(job)
+            ),
+        }[job.status]()
+        st.warning(note)
+        if st.button(t("batch.go_on"), key="batch_go_on", type="primary"):
+            resources.go_on_with_batch_job(job)
+            st.rerun()
+    if job.done:
+        _results(job)
