@@ -1,4 +1,5 @@
-"""Access control logic: passwords, API tokens, failed-try throttling and e-mail allow lists.
+"""Access control logic: passwords, API tokens, signed login tokens, failed-try throttling and
+e-mail allow lists.
 
 Pure functions and small classes; the web layer decides where they apply.
 """
@@ -68,6 +69,44 @@ def basic_password(authorization: str | None) -> str | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return decoded.partition(":")[2]
+
+
+# Tokens signed for one use only: a login kept in a browser cookie, or the short grant that
+# lets the page ask for that cookie. Another purpose's token never passes.
+SESSION_PURPOSE = "session"
+GRANT_PURPOSE = "grant"
+
+
+def signing_key(password: str | None, password_hash: str | None, secret: str | None) -> bytes:
+    """The key that signs logins: SESSION_SECRET if set, else one derived from the configured
+    password (so every task behind a load balancer agrees, and changing the password ends every
+    kept login)."""
+    material = secret or password_hash or password or ""
+    return hashlib.sha256(b"zeroshot-ja login|" + material.encode()).digest()
+
+
+def _signature(key: bytes, purpose: str, expires: int, nonce: str) -> str:
+    mac = hmac.new(key, f"{purpose}|{expires}|{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def issue_token(key: bytes, purpose: str, lifetime_seconds: float, now: float | None = None) -> str:
+    """`<expiry>.<nonce>.<signature>`: proof, until expiry, that the holder signed in."""
+    expires = int((time.time() if now is None else now) + lifetime_seconds)
+    nonce = secrets.token_urlsafe(9)
+    return f"{expires}.{nonce}.{_signature(key, purpose, expires, nonce)}"
+
+
+def token_valid(key: bytes, token: str | None, purpose: str, now: float | None = None) -> bool:
+    if not token or token.count(".") != 2:
+        return False
+    expires_text, nonce, signature = token.split(".")
+    if not expires_text.isdigit():
+        return False
+    expires = int(expires_text)
+    if expires < (time.time() if now is None else now):
+        return False
+    return hmac.compare_digest(signature, _signature(key, purpose, expires, nonce))
 
 
 def email_allowed(

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.auth import signing_key
+
 DEFAULT_MODEL_ID = "Formzu/bert-base-japanese-jsnli"
 DEFAULT_TEMPLATE = "この例は{}です。"
 # Ten labels cost ten forward rows; 50 keeps one request well under a second on one vCPU with int8.
@@ -49,6 +51,8 @@ QUANTIZE_CHOICES = ("", "int8")
 # Failed password tries in a row before a wait: a person mistypes a few times, a script never stops.
 DEFAULT_LOGIN_MAX_FAILURES = 5
 DEFAULT_LOGIN_LOCKOUT_SECONDS = 60.0
+# A password login is kept in the browser (a signed cookie) for a working day, then asked again.
+DEFAULT_LOGIN_SESSION_HOURS = 12.0
 # Where a new user's saved label sets live with no setup: an SQLite file beside the app.
 DEFAULT_DATA_DIR = "data"
 SQLITE_FILE = "zeroshot.db"
@@ -198,12 +202,19 @@ class AuthSettings:
     allowed_domains: tuple[str, ...] = ()
     login_max_failures: int = DEFAULT_LOGIN_MAX_FAILURES
     login_lockout_seconds: float = DEFAULT_LOGIN_LOCKOUT_SECONDS
+    login_session_hours: float = DEFAULT_LOGIN_SESSION_HOURS
+    # Signs kept logins; unset, a key is derived from the password (docs/security.md).
+    session_secret: str | None = field(default=None, repr=False)
     # With OIDC and no allow list, any account at the provider gets in only if this says so.
     allow_any_account: bool = False
 
     @property
     def password_required(self) -> bool:
         return bool(self.app_password or self.app_password_hash)
+
+    @property
+    def signing_key(self) -> bytes:
+        return signing_key(self.app_password, self.app_password_hash, self.session_secret)
 
 
 @dataclass(frozen=True)
@@ -280,6 +291,10 @@ class Settings:
                     env, "LOGIN_LOCKOUT_SECONDS", DEFAULT_LOGIN_LOCKOUT_SECONDS
                 ),
                 allow_any_account=_flag(env.get("ALLOW_ANY_ACCOUNT")),
+                login_session_hours=_positive_float(
+                    env, "LOGIN_SESSION_HOURS", DEFAULT_LOGIN_SESSION_HOURS
+                ),
+                session_secret=env.get("SESSION_SECRET") or None,
             ),
             http_only=_flag(env.get("HTTP_ONLY")),
         )

@@ -151,6 +151,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} はありません。API の一覧は /api/openapi.json にあります。",
         "There is no {path}. The API is described at /api/openapi.json.",
     ),
+    "error.login_grant": (
+        "ログインを保持できませんでした。もう一度ログインしてください。",
+        "The login could not be kept. Sign in again.",
+    ),
     "error.method": (
         "{method} は使えません (使えるのは {allowed})。",
         "{method} is not allowed here (allowed: {allowed}).",

@@ -2,12 +2,19 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from core.auth import (
+    GRANT_PURPOSE,
+    SESSION_PURPOSE,
     Throttle,
     basic_password,
     bearer_token_ok,
     email_allowed,
     hash_password,
+    issue_token,
+    signing_key,
+    token_valid,
     verify_password,
 )
 
@@ -121,3 +128,31 @@ def test_each_lockout_in_a_row_waits_twice_as_long():
     throttle.record(False)
     throttle.record(False)
     assert throttle.seconds_left() == 10
+
+
+KEY = signing_key("a password", None, None)
+
+
+def test_a_login_token_is_valid_until_it_expires():
+    token = issue_token(KEY, SESSION_PURPOSE, 60, now=1000)
+    assert token_valid(KEY, token, SESSION_PURPOSE, now=1059)
+    assert not token_valid(KEY, token, SESSION_PURPOSE, now=1061)
+
+
+def test_a_token_for_another_purpose_or_key_never_passes():
+    token = issue_token(KEY, GRANT_PURPOSE, 60)
+    assert not token_valid(KEY, token, SESSION_PURPOSE)
+    assert not token_valid(signing_key("another password", None, None), token, GRANT_PURPOSE)
+    assert not token_valid(signing_key("a password", None, "a secret"), token, GRANT_PURPOSE)
+
+
+@pytest.mark.parametrize(
+    "token", ["", "garbage", "1.2", "x.nonce.sig", "99999999999.nonce.forged", "1.2.3.4"]
+)
+def test_a_malformed_or_forged_token_is_refused(token):
+    assert not token_valid(KEY, token, SESSION_PURPOSE)
+
+
+def test_a_later_expiry_cannot_be_written_into_a_token():
+    expires, nonce, signature = issue_token(KEY, SESSION_PURPOSE, 60).split(".")
+    assert not token_valid(KEY, f"{int(expires) + 3600}.{nonce}.{signature}", SESSION_PURPOSE)

@@ -115,6 +115,28 @@ def test_login_fail_once_pass_use_and_log_out(page, guarded_server):
     screenshot(page, "login-signed-out")
 
 
+def test_a_password_login_is_kept_across_a_reload_until_log_out(page, guarded_server):
+    from tests.conftest import PASSWORD
+
+    page.goto(guarded_server.url + "/")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    # The page's own script trades a grant for the login cookie right after the login.
+    with page.expect_response(lambda r: r.url.endswith("/auth/session")) as kept:
+        page.get_by_role("button", name="ログイン").click()
+    assert kept.value.status == 204
+    cookie = {c["name"]: c for c in page.context.cookies()}["zeroshot_login"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    page.reload()
+    expect(page.get_by_role("textbox", name="テキスト", exact=True)).to_be_visible()
+    expect(page.get_by_label("パスワード")).to_have_count(0)
+    with page.expect_response(lambda r: r.url.endswith("/auth/logout")):
+        page.get_by_role("button", name="ログアウト").click()
+    expect(page.get_by_label("パスワード")).to_be_visible()
+    assert "zeroshot_login" not in {c["name"] for c in page.context.cookies()}
+    page.reload()
+    expect(page.get_by_label("パスワード")).to_be_visible()
+
+
 def test_a_signed_in_teammate_uploads_a_batch_file(page, guarded_server, tmp_path):
     from tests.conftest import PASSWORD
 

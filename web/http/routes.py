@@ -25,6 +25,7 @@ from core.inference.service import ModelState
 from web import resources
 from web.http import label_sets_api as label_sets
 from web.http import lite_page as lite
+from web.http import login_cookie
 from web.http.access import access_control_on, protected
 from web.http.replies import (
     Handler,
@@ -48,6 +49,7 @@ from web.http.schemas import (
     LabelSetBody,
     LabelSetList,
     LabelSetResponse,
+    LoginGrantBody,
     ModelStatusBody,
     ReadyResponse,
     dump,
@@ -394,6 +396,25 @@ def endpoints(settings: Settings) -> list[Endpoint]:
             "page",
             responses={200: DefaultsResponse},
             tag="plain page",
+        ),
+        Endpoint(
+            login_cookie.SESSION_PATH,
+            "POST",
+            login_cookie.keep_login,
+            "Keep a password login across reloads: trade the login page's grant for a cookie",
+            "open",
+            body=LoginGrantBody,
+            responses={204: "text/plain", **_ERRORS, 403: ErrorResponse},
+            tag="login",
+        ),
+        Endpoint(
+            login_cookie.LOGOUT_PATH,
+            "POST",
+            login_cookie.forget_login,
+            "Forget a kept login (log out)",
+            "open",
+            responses={204: "text/plain"},
+            tag="login",
         ),
     ]
     if settings.http_only:

@@ -76,6 +76,12 @@ class LabelSetBody(BaseModel):
     notes: StrictStr = ""
 
 
+class LoginGrantBody(BaseModel):
+    """`POST /auth/session`: the grant the login page handed the browser after a right password."""
+
+    grant: StrictStr = Field(max_length=200)
+
+
 class LabelSetResponse(BaseModel):
     """A saved label set; `version` is also its ETag."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import streamlit as st
@@ -11,10 +12,22 @@ from core.auth import email_allowed
 from web import resources
 from web.http import access
 from web.http.access import oidc_configured
+from web.http.login_cookie import (
+    COOKIE_NAME,
+    LOGOUT_PATH,
+    SESSION_PATH,
+    kept_login_valid,
+    new_grant,
+)
 from web.http.streamlit_guard import SIGNED_IN
 from web.ui.i18n import t
 
 _AUTHENTICATED = "authenticated"
+# The browser is yet to be given its login cookie (after a right password) or told to drop it.
+_KEEP_PENDING = "login_keep_pending"
+_FORGET_PENDING = "login_forget_pending"
+# Logged out in this session: a cookie the browser may still send does not sign it in again.
+_LOGGED_OUT = "logged_out"
 
 
 def _client() -> str:
@@ -37,9 +50,36 @@ def _oidc_user_allowed() -> bool:
 def _may_enter() -> bool:
     if oidc_configured():
         return _oidc_user_allowed()
-    if resources.get_settings().auth.password_required:
-        return bool(st.session_state.get(_AUTHENTICATED))
+    settings = resources.get_settings()
+    if settings.auth.password_required:
+        if st.session_state.get(_AUTHENTICATED):
+            return True
+        # A reload, or a new tab: the cookie kept from an earlier login in this browser.
+        cookie = st.context.cookies.get(COOKIE_NAME)
+        if not st.session_state.get(_LOGGED_OUT) and kept_login_valid(settings, cookie):
+            st.session_state[_AUTHENTICATED] = True
+            return True
+        return False
     return True
+
+
+def _post_from_browser(path: str, body: dict[str, str]) -> None:
+    """Have the browser post `body` to one of our routes, so the answer's cookie is its own.
+    Only our own values go in (a path and a signed grant), JSON-quoted."""
+    options = {
+        "method": "POST",
+        "credentials": "same-origin",
+        "headers": {"Content-Type": "application/json"},
+        "body": json.dumps(body),
+    }
+    script = f"<script>fetch({json.dumps(path)}, {json.dumps(options)});</script>"
+    st.html(script, unsafe_allow_javascript=True)
+
+
+def keep_login_in_browser() -> None:
+    """Right after a password login: give the browser its login cookie (see login_cookie)."""
+    if st.session_state.pop(_KEEP_PENDING, False):
+        _post_from_browser(SESSION_PATH, {"grant": new_grant(resources.get_settings())})
 
 
 def _session_id() -> str | None:
@@ -65,12 +105,16 @@ def _check_password() -> None:
     ok = access.GUARD.check(candidate, _client(), resources.get_settings())
     if ok:
         st.session_state[_AUTHENTICATED] = True
+        st.session_state[_KEEP_PENDING] = True
+        st.session_state.pop(_LOGGED_OUT, None)
     elif ok is False:
         st.session_state["login_failed"] = True
 
 
 def log_out() -> None:
     st.session_state[_AUTHENTICATED] = False
+    st.session_state[_LOGGED_OUT] = True
+    st.session_state[_FORGET_PENDING] = True
 
 
 def login_page() -> None:
@@ -83,6 +127,8 @@ def login_page() -> None:
         else:
             st.button(t("login.oidc"), key="login_oidc", type="primary", on_click=st.login)
         return
+    if st.session_state.pop(_FORGET_PENDING, False):
+        _post_from_browser(LOGOUT_PATH, {})
     settings = resources.get_settings()
     locked = access.GUARD.seconds_locked(_client(), settings)
     if locked:
@@ -116,4 +162,5 @@ def account_box() -> None:
         st.sidebar.caption(t("login.signed_in_as", who=st.user.get("email", "?")))
         st.sidebar.button(t("login.logout"), key="logout", on_click=st.logout)
     elif resources.get_settings().auth.password_required:
+        keep_login_in_browser()
         st.sidebar.button(t("login.logout"), key="logout", on_click=log_out)
