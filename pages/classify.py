@@ -11,10 +11,14 @@ from web.ui.components import (
     ranked_result,
     require_model,
     result_heading,
+    scroll_to,
 )
 from web.ui.explanation import explain_toggle, explanation_view
 from web.ui.i18n import error_text, t
 from web.ui.sharing import restore_from_link, share_box
+
+# The result's heading: scrolled to once a new result is in (on a phone it is below the form).
+RESULT_ANCHOR = "classify-result"
 
 st.title(t("app.title"))
 st.subheader(t("classify.header"))
@@ -32,17 +36,29 @@ if inputs is not None:
             state.set_last_result(classify_inputs(inputs))
     except InputError as error:
         state.set_last_result(None)
-        st.error(error_text(error))
+        state.flash(error_text(error))
     except ModelNotReady:
-        st.error(t("model.not_ready"))
+        state.flash(t("model.not_ready"))
     except ModelBusy:
-        st.warning(t("model.busy"))
+        state.flash(t("model.busy"), "warning")
+    finally:
+        # Whatever happened, the button comes back (an unexpected error must not leave it off).
+        submitted = state.classifying()
+        if submitted:
+            state.done_classifying()
+    if submitted:
+        # Drawn again with the button enabled, the result (or the message) in place of the
+        # spinner, and the page scrolled to it.
+        st.rerun()
 
+state.show_flash()
 result = state.last_result()
 if result is not None:
-    st.subheader(t("classify.results"))
+    st.subheader(t("classify.results"), anchor=RESULT_ANCHOR)
     result_heading(result)
     ranked_result(result)
+    if state.take_scroll_to_result():
+        scroll_to(RESULT_ANCHOR)
     if explain_toggle():
         explanation_view(result)
 

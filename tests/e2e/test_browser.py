@@ -34,6 +34,19 @@ def test_classify_a_sentence_and_see_ranked_labels(page, app_server):
     screenshot(page, "classify")
 
 
+def test_on_a_phone_the_new_result_is_scrolled_into_view(page, app_server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(app_server.url + "/")
+    _classify(page, "ラーメン二郎が大好きです。")
+    heading = page.get_by_role("heading", name="結果")
+    expect(heading).to_be_visible()
+    # Below the form on a phone: the page scrolls to it (smoothly, so wait for it to arrive).
+    expect(heading).to_be_in_viewport()
+    button = page.get_by_role("button", name="分類する")
+    expect(button).to_be_enabled()
+    screenshot(page, "classify-phone-scrolled")
+
+
 def _wait_until_idle(page) -> None:
     # A widget change reruns the script on the server; leaving the page before that run ends can
     # drop the change, so wait for Streamlit's own "not running" mark.

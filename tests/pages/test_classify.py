@@ -214,3 +214,47 @@ def test_a_bad_wording_line_is_explained(app):
     app.text_area(key="classify_wordings").input("旅行=")
     _submit(app)
     assert "旅行=" in as_shown(app.error[0].value)
+
+
+class _Interrupted(Exception):
+    """Raised from inside the model call, so the test sees the page as it is while it runs."""
+
+
+def _stopped_mid_classification(app, monkeypatch):
+    from web import resources
+
+    def interrupted(inputs):
+        raise _Interrupted
+
+    monkeypatch.setattr(resources, "classify_inputs", interrupted)
+    app.text_area(key="classify_text").input("そうだ京都に行こう!")
+    app.button(key=SUBMIT).click()
+    app.run()
+    return app
+
+
+def test_the_button_is_disabled_while_it_classifies(app, monkeypatch):
+    _stopped_mid_classification(app, monkeypatch)
+    assert app.exception  # the page as it stood when the model was called
+    assert app.button(key=SUBMIT).disabled
+
+
+def test_an_unexpected_error_does_not_leave_the_button_disabled(app, monkeypatch):
+    _stopped_mid_classification(app, monkeypatch)
+    monkeypatch.undo()
+    app.run()
+    assert not app.exception
+    assert not app.button(key=SUBMIT).disabled
+
+
+def _scroll_scripts(at):
+    return [e for e in at.get("html") if "scrollIntoView" in e.proto.body]
+
+
+def test_a_new_result_is_scrolled_into_view_once(app):
+    _submit(app)
+    assert not app.button(key=SUBMIT).disabled
+    assert len(_scroll_scripts(app)) == 1
+    assert '"classify-result"' in _scroll_scripts(app)[0].proto.body
+    app.run()  # any later run (a widget change) leaves the scroll position alone
+    assert not _scroll_scripts(app)

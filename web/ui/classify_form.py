@@ -65,6 +65,7 @@ def current_inputs() -> ClassifyInputs:
 
 def _keep_submitted() -> None:
     """Submit callback: the widgets' values become the session's inputs."""
+    state.start_classifying()
     session = st.session_state
     state.set_text(session[TEXT_KEY])
     state.set_template(session[TEMPLATE_KEY])
@@ -93,7 +94,8 @@ def _seed(labels: list[str]) -> None:
 
 
 def classify_form() -> ClassifyInputs | None:
-    """Draw the form; the inputs to classify when it was just submitted, else None."""
+    """Draw the form; the inputs to classify when it was just submitted, else None. While
+    that run classifies, its button is drawn disabled (a second click would only queue)."""
     labels = state.current_labels()
     _seed(labels)
     with st.form("classify_form"):
@@ -115,9 +117,13 @@ def classify_form() -> ClassifyInputs | None:
                 height=80,
             )
             st.selectbox(t("exp.calibrations"), list(_calibration_by_name()), key=CALIBRATION_KEY)
-        submitted = st.form_submit_button(
-            t("classify.submit"), type="primary", key=SUBMIT_KEY, on_click=_keep_submitted
+        st.form_submit_button(
+            t("classify.submit"),
+            type="primary",
+            key=SUBMIT_KEY,
+            on_click=_keep_submitted,
+            disabled=state.classifying(),
         )
-    if not submitted:
+    if not state.classifying():
         return None
     return current_inputs()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections.abc import Iterator, Sequence
@@ -237,6 +238,8 @@ def classify_all(
     return results
 
 
+# Animation frames to wait for a heading to be drawn before giving up on scrolling (~1 s).
+SCROLL_TRIES = 60
 # Rows of the confusion matrix: tall enough for a Japanese label read horizontally.
 CONFUSION_ROW_PX = 44
 # Room for the axis titles and labels around the cells.
@@ -279,3 +282,16 @@ def confusion_chart(confusion: dict[str, dict[str, int]], key: str) -> None:
     st.altair_chart(chart, key=key, width="stretch", height=height + CONFUSION_AXES_PX)
     if any(NO_LABEL in row for row in confusion.values()):
         st.caption(t("eval.no_label_column"))
+
+
+def scroll_to(anchor: str) -> None:
+    """Scroll the page to the heading with this anchor once it is drawn. Our own anchor name
+    only (never user text), JSON-quoted into the script."""
+    script = (
+        "<script>(function find(tries) {"
+        f"const el = document.getElementById({json.dumps(anchor)});"
+        "if (el) { el.scrollIntoView({behavior: 'smooth', block: 'start'}); }"
+        "else if (tries > 0) { requestAnimationFrame(() => find(tries - 1)); }"
+        f"}})({SCROLL_TRIES});</script>"
+    )
+    st.html(script, unsafe_allow_javascript=True)

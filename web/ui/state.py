@@ -24,6 +24,8 @@ _FLASH = "flash"
 _SHARED_APPLIED = "shared_link_applied"
 _SAVED_VERSIONS = "saved_set_versions"
 _BATCH_JOB = "batch_job"
+_CLASSIFYING = "classifying"
+_SCROLL_TO_RESULT = "scroll_to_result"
 
 
 def ensure_defaults() -> None:
@@ -356,6 +358,25 @@ def set_last_result(result: ClassificationResult | None) -> None:
     st.session_state[_LAST_RESULT] = result
 
 
+def start_classifying() -> None:
+    """Classify was submitted: the run that follows classifies, with its button disabled."""
+    st.session_state[_CLASSIFYING] = True
+
+
+def classifying() -> bool:
+    return bool(st.session_state.get(_CLASSIFYING))
+
+
+def done_classifying() -> None:
+    """The result is in: the next run shows it, scrolled into view, with the button back."""
+    st.session_state[_CLASSIFYING] = False
+    st.session_state[_SCROLL_TO_RESULT] = True
+
+
+def take_scroll_to_result() -> bool:
+    return bool(st.session_state.pop(_SCROLL_TO_RESULT, False))
+
+
 # One-shot messages from callbacks, shown on the next run ----------------------
 
 
@@ -366,4 +387,5 @@ def flash(text: str, kind: str = "error") -> None:
 def show_flash() -> None:
     kind, text = st.session_state.pop(_FLASH, (None, None))
     if text:
-        {"error": st.error, "success": st.success, "info": st.info}.get(kind, st.info)(text)
+        shows = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}
+        shows.get(kind, st.info)(text)
