@@ -54,3 +54,10 @@ def test_cloudformation_agrees_on_port_and_health():
     service = _yaml(CFN_TEMPLATE)["Resources"]["Service"]["Properties"]
     assert service["PrimaryContainer"]["ContainerPort"] == PORT
     assert service["HealthCheckPath"] == HEALTH_PATH
+
+
+def test_the_shipped_server_watches_no_source_files():
+    # With the polling watcher each script run walks every loaded module on the event loop;
+    # while the model loader imports torch that held the first page's form for seconds.
+    server = tomllib.loads(STREAMLIT_CONFIG.read_text())["server"]
+    assert server["fileWatcherType"] == "none"
