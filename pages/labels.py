@@ -21,7 +21,21 @@ def _apply(edit) -> None:
         state.flash(error_text(error))
 
 
+# Set when Enter has just added the typed labels, so a click on the add button in the same
+# round (the box's change arrives with the click) does not add "nothing" and complain.
+_JUST_ADDED = "labels_just_added"
+
+
+def _add_typed() -> None:
+    """Enter in the box (or leaving it) adds what was typed."""
+    if st.session_state["labels_new"].strip():
+        _add()
+        st.session_state[_JUST_ADDED] = True
+
+
 def _add() -> None:
+    if st.session_state.pop(_JUST_ADDED, False) and not st.session_state["labels_new"].strip():
+        return
     # The same comma rule as Classify's custom labels: "政治, 経済" adds two labels.
     for label in state.split_labels(st.session_state["labels_new"]) or [""]:
         _apply(lambda labels, label=label: labelsets.add_label(labels, label, get_settings()))
@@ -29,9 +43,13 @@ def _add() -> None:
 
 
 def _rename(index: int, key: str) -> None:
+    before = state.current_labels()
     _apply(
         lambda labels: labelsets.rename_label(labels, index, st.session_state[key], get_settings())
     )
+    if state.current_labels() == before:
+        # Refused (or unchanged): the box shows the label as it is, not the refused value.
+        st.session_state[key] = before[index]
 
 
 def _create_set() -> None:
@@ -138,7 +156,7 @@ for i, label in enumerate(labels):
     )
 
 add_col, add_button_col = st.columns([6, 3], vertical_alignment="bottom")
-add_col.text_input(t("labels.add"), key="labels_new")
+add_col.text_input(t("labels.add"), key="labels_new", on_change=_add_typed)
 add_button_col.button(t("labels.add_button"), key="labels_add", on_click=_add)
 
 
@@ -160,3 +178,4 @@ st.file_uploader(t("labels.import"), type=["json"], key="labels_import", on_chan
 
 st.divider()
 saved_sets_section()
+st.session_state.pop(_JUST_ADDED, None)

@@ -204,3 +204,33 @@ def test_a_deleted_set_can_be_undone(app):
     assert "試し" not in app.selectbox(key="labels_set_picker").options
     app.button(key="labels_undo_delete").click().run()
     assert "試し" in app.selectbox(key="labels_set_picker").options
+
+
+def test_enter_in_the_box_adds_the_label(app):
+    goto(app, LABELS_PAGE).text_input(key="labels_new").input("音楽").run()
+    assert _labels(app) == ["旅行", "料理", "踊り", "音楽"]
+    assert not app.error
+    assert app.text_input(key="labels_new").value == ""
+
+
+def test_typing_then_clicking_add_adds_once_without_a_complaint(app):
+    goto(app, LABELS_PAGE).text_input(key="labels_new").input("音楽")
+    app.button(key="labels_add").click().run()
+    assert _labels(app) == ["旅行", "料理", "踊り", "音楽"]
+    assert not app.error
+
+
+def test_a_refused_rename_shows_the_label_as_it_is(app):
+    goto(app, LABELS_PAGE)
+    app.text_input(key="labels_rename_標準_1_料理").input("旅行").run()  # a duplicate
+    assert "すでにあります" in app.error[0].value
+    assert app.text_input(key="labels_rename_標準_1_料理").value == "料理"
+    assert _labels(app) == ["旅行", "料理", "踊り"]
+
+
+def test_the_save_as_name_follows_the_current_set(app):
+    goto(app, LABELS_PAGE)
+    assert app.text_input(key="store_name").value == "標準"
+    app.text_input(key="labels_new_set").input("ニュース")
+    app.button(key="labels_create_set").click().run()
+    assert app.text_input(key="store_name").value == "ニュース"

@@ -110,7 +110,10 @@ def saved_sets_section() -> None:
             st.markdown(plain(chosen.notes))
     else:
         st.info(t("store.none"))
-    st.session_state.setdefault("store_name", state.current_set_name())
+    # The name follows the current set: switching sets must not save one under another's name.
+    if st.session_state.get("store_name_for") != state.current_set_name():
+        st.session_state["store_name"] = state.current_set_name()
+        st.session_state["store_name_for"] = state.current_set_name()
     st.session_state.setdefault("store_notes", "")
     st.text_input(t("store.save_as"), key="store_name")
     st.text_area(t("store.notes"), key="store_notes", height=80)
