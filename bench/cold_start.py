@@ -17,17 +17,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from bench.common import bert_base_dir, machine
-from bench.live_server import live_server
+from bench.live_server import CHROMIUM, CHROMIUM_ARGS, live_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Generous: a cold start on a busy 2-vCPU box takes well under this.
 WAIT_MS = 120_000
 

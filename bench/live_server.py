@@ -20,6 +20,17 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_SECONDS = 60
 READY_TIMEOUT_SECONDS = 120
 POLL_SECONDS = 0.05
+# Debian's Chromium, as the browser tests and bench/cold_start.py drive it. Without the
+# background-networking flags it keeps dialling hosts this sandbox refuses.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:

@@ -70,6 +70,25 @@ def loaded(service):
         service.shutdown()
 
 
+def empty_store_url(request, tmp_path: Path, table: str) -> str:
+    """A database URL for a store test parametrized "sqlite" / "postgresql": a fresh SQLite file,
+    or the run's one PostgreSQL server with `table` dropped, so each test starts from nothing."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / f'{table}.db'}"
+    from sqlalchemy import create_engine, text
+
+    url = request.getfixturevalue("postgres_url")
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
+    engine.dispose()
+    return url
+
+
+# Store tests run on both databases; PostgreSQL ones carry the mark.
+STORE_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """One real PostgreSQL server for the run (tests/postgres_server.py); each test's own tables."""

@@ -7,19 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from bench.live_server import READY_TIMEOUT_SECONDS, live_server
+from bench.live_server import CHROMIUM, CHROMIUM_ARGS, READY_TIMEOUT_SECONDS, live_server
 from tests.conftest import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium keeps dialling hosts this sandbox refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # Streamlit renders after its WebSocket connects; a cold first render on CI can take a while.
 UI_TIMEOUT_MS = 60_000

@@ -8,7 +8,6 @@ anyone saved is overwritten unseen, as on the Labels page.
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -17,13 +16,12 @@ from core.config import Settings
 from core.errors import InputError
 from core.labels.store import SavedSet
 from web import resources
-from web.http.replies import answering_500, bad_request, error_reply, json_body, request_lang
+from web.http.replies import answering_500, error_reply, parsed_body, request_lang
 from web.http.schemas import (
     LabelSetBody,
     LabelSetList,
     LabelSetResponse,
     dump,
-    first_problem,
 )
 from web.text import message
 
@@ -99,13 +97,9 @@ async def get_label_set(request: Request, settings: Settings) -> Response:
 async def put_label_set(request: Request, settings: Settings) -> Response:
     lang = request_lang(request)
     name = request.path_params["name"]
-    payload = await json_body(request, lang)
-    if isinstance(payload, Response):
-        return payload
-    try:
-        body = LabelSetBody.model_validate(payload)
-    except ValidationError as exc:
-        return bad_request(first_problem(exc), lang)
+    body = await parsed_body(request, LabelSetBody, lang)
+    if isinstance(body, Response):
+        return body
     if_match = request.headers.get("if-match")
     create_only = request.headers.get("if-none-match", "").strip() == "*"
     store = resources.get_store()

@@ -9,14 +9,13 @@ behind the load balancer accepts it; changing the password (or SESSION_SECRET) e
 
 from __future__ import annotations
 
-from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from core.auth import GRANT_PURPOSE, SESSION_PURPOSE, issue_token, token_valid
 from core.config import Settings
-from web.http.replies import bad_request, error_reply, json_body, request_lang
-from web.http.schemas import LoginGrantBody, first_problem
+from web.http.replies import error_reply, parsed_body, request_lang
+from web.http.schemas import LoginGrantBody
 from web.text import message
 
 COOKIE_NAME = "zeroshot_login"
@@ -46,13 +45,9 @@ def _secure(request: Request) -> bool:
 async def keep_login(request: Request, settings: Settings) -> Response:
     """Trade a grant from the login page for the login cookie."""
     lang = request_lang(request)
-    payload = await json_body(request, lang)
-    if isinstance(payload, Response):
-        return payload
-    try:
-        body = LoginGrantBody.model_validate(payload)
-    except ValidationError as exc:
-        return bad_request(first_problem(exc), lang)
+    body = await parsed_body(request, LoginGrantBody, lang)
+    if isinstance(body, Response):
+        return body
     if not settings.auth.password_required or not token_valid(
         settings.auth.signing_key, body.grant, GRANT_PURPOSE
     ):

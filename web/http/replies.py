@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from core.config import Settings
+from web.http.schemas import first_problem
 from web.text import header_lang, message
+
+Body = TypeVar("Body", bound=BaseModel)
 
 # A request is a few sentences and labels; 64 KiB is far beyond any honest one.
 MAX_BODY_BYTES = 64 * 1024
@@ -84,6 +88,22 @@ async def json_body(request: Request, lang: str) -> Any:
         )
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         return bad_request(f"JSON: {str(exc)[:200]}", lang)
+
+
+async def parsed_body(
+    request: Request, model: type[Body], lang: str, invalid_status: int = 400
+) -> Body | Response:
+    """The body as `model`, or the JSONResponse that refuses it: 413 too large, 400 not JSON,
+    `invalid_status` not an object or not of the model's shape (the first problem named)."""
+    payload = await json_body(request, lang)
+    if isinstance(payload, Response):
+        return payload
+    if not isinstance(payload, dict):
+        return bad_request("the body must be a JSON object", lang, status=invalid_status)
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        return bad_request(first_problem(exc), lang, status=invalid_status)
 
 
 def answering_500(handler: Handler) -> Handler:

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -30,11 +30,10 @@ from web.http.access import access_control_on, protected
 from web.http.replies import (
     Handler,
     answering_500,
-    bad_request,
     busy,
     error_reply,
-    json_body,
     not_ready,
+    parsed_body,
     request_lang,
 )
 from web.http.schemas import (
@@ -53,7 +52,6 @@ from web.http.schemas import (
     ModelStatusBody,
     ReadyResponse,
     dump,
-    first_problem,
     hf_answer,
 )
 from web.http.tcp import disable_nagle_on_listeners
@@ -117,15 +115,9 @@ async def readyz(request: Request, settings: Settings) -> JSONResponse:
 @answering_500
 async def api_classify(request: Request, settings: Settings) -> Response:
     lang = request_lang(request)
-    payload = await json_body(request, lang)
-    if isinstance(payload, Response):
-        return payload
-    if not isinstance(payload, dict):
-        return bad_request("the body must be a JSON object", lang)
-    try:
-        body = ClassifyBody.model_validate(payload)
-    except ValidationError as exc:
-        return bad_request(first_problem(exc), lang)
+    body = await parsed_body(request, ClassifyBody, lang)
+    if isinstance(body, Response):
+        return body
     labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
     if body.label_set is not None:
         try:
@@ -190,13 +182,9 @@ async def api_classify(request: Request, settings: Settings) -> Response:
 async def api_hf(request: Request, settings: Settings) -> Response:
     """The Hugging Face inference protocol for zero-shot classification."""
     lang = request_lang(request)
-    payload = await json_body(request, lang)
-    if isinstance(payload, Response):
-        return payload
-    try:
-        body = HFBody.model_validate(payload)
-    except ValidationError as exc:
-        return bad_request(first_problem(exc), lang, status=422)
+    body = await parsed_body(request, HFBody, lang, invalid_status=422)
+    if isinstance(body, Response):
+        return body
     labels = body.parameters.labels()
     request.state.label_count = len(labels)
     # Hugging Face's own API answers 503 at once while a model loads, unless asked to wait.

@@ -17,6 +17,17 @@ from web import resources
 from web.text import message
 from web.ui.i18n import error_text, lang, t
 
+# The results as each download button serves them: key, text, writer, file name, media type.
+DOWNLOADS = (
+    ("batch_download", "batch.download", batch.to_csv, "zeroshot-results.csv", "text/csv"),
+    (
+        "batch_download_xlsx",
+        "batch.download_xlsx",
+        batch.to_xlsx,
+        "zeroshot-results.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+)
 # How often a running job's progress is read again: quick enough to see it move, light on the
 # store (one small read per open page per poll).
 PROGRESS_POLL_SECONDS = 1.0
@@ -66,22 +77,12 @@ def _results(job: BatchJob) -> None:
         job.table, job.rows, job.spec.labels, t("batch.top_label"), f" ({t('result.score')})"
     )
     st.dataframe(table, hide_index=True, key="batch_results")
-    st.download_button(
-        t("batch.download"),
-        # Made when clicked, through this session's own socket: no results file waits in the
-        # media store at an address someone else could fetch.
-        data=lambda: batch.to_csv(table),
-        file_name="zeroshot-results.csv",
-        mime="text/csv",
-        key="batch_download",
-    )
-    st.download_button(
-        t("batch.download_xlsx"),
-        data=lambda: batch.to_xlsx(table),
-        file_name="zeroshot-results.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="batch_download_xlsx",
-    )
+    # Made when clicked, through this session's own socket: no results file waits in the media
+    # store at an address someone else could fetch.
+    for key, label, write, name, mime in DOWNLOADS:
+        st.download_button(
+            t(label), data=lambda write=write: write(table), file_name=name, mime=mime, key=key
+        )
 
 
 def show_job(job_id: str, current: JobSpec | None) -> None:

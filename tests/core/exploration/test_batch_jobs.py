@@ -6,11 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, update
 
 from core.errors import InputError, ModelNotReady
 from core.exploration import batch_jobs
 from core.exploration.batch_jobs import JobSpec, JobStatus, JobStore, ScoredRow
+from tests.conftest import STORE_BACKENDS, empty_store_url
 
 TABLE = pd.DataFrame(
     {"id": ["001", "002", "003", "004"], "text": ["京都に行こう", "", "ラーメン", "ダンス"]}
@@ -18,16 +19,9 @@ TABLE = pd.DataFrame(
 SPEC = JobSpec("texts.csv", "abc", "text", ("旅行", "料理"), "これは{}の文です。", False)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=STORE_BACKENDS)
 def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / 'jobs.db'}"
-    url = request.getfixturevalue("postgres_url")
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS batch_jobs"))
-    engine.dispose()
-    return url
+    return empty_store_url(request, tmp_path, "batch_jobs")
 
 
 @pytest.fixture

@@ -33,6 +33,21 @@ def gather_one_pass(monkeypatch):
     monkeypatch.setattr(microbatch, "GATHER_PASSES", 1)
 
 
+def _count_queued(batcher: MicroBatcher, priority: int = INTERACTIVE) -> threading.Semaphore:
+    """A semaphore released each time a job of `priority` enters the batcher's queue, so a test
+    knows its requests wait there before it lets the worker go on."""
+    queued = threading.Semaphore(0)
+    put = batcher._put
+
+    def noting_put(job_priority, job):
+        put(job_priority, job)
+        if job_priority == priority:
+            queued.release()
+
+    batcher._put = noting_put
+    return queued
+
+
 def _concurrently(fn, args_list):
     results = [None] * len(args_list)
     start = threading.Barrier(len(args_list))
@@ -102,14 +117,7 @@ def test_a_request_that_would_overflow_a_pass_waits_for_the_next_one(tiny_model,
     blocker = threading.Thread(target=batcher.rows, args=(good[:1],))
     blocker.start()
     assert running.wait(60)  # the worker is busy; the next two requests queue up
-    both_queued = threading.Semaphore(0)
-    put = batcher._put
-
-    def noting_put(priority, job):
-        put(priority, job)
-        both_queued.release()
-
-    batcher._put = noting_put
+    both_queued = _count_queued(batcher)
     people = [threading.Thread(target=batcher.rows, args=(good,)) for _ in range(2)]
     for person in people:
         person.start()
@@ -245,18 +253,11 @@ def test_an_interactive_request_goes_before_the_rest_of_a_bulk_job(tiny_model, s
     worker = threading.Thread(target=batcher.rows, args=(bulk,), kwargs={"bulk": True})
     worker.start()
     assert running.wait(60)  # the first bulk pass runs; two more wait
-    queued = threading.Event()
-    put = batcher._put
-
-    def noting_put(priority, job):
-        put(priority, job)
-        if priority == INTERACTIVE:
-            queued.set()
-
-    batcher._put = noting_put
+    queued = _count_queued(batcher)
     person = threading.Thread(target=batcher.rows, args=(interactive,))
     person.start()
-    assert queued.wait(60)  # the person's request waits in the queue beside the bulk pieces
+    # The person's request waits in the queue beside the bulk pieces.
+    assert queued.acquire(timeout=60)
     release.set()
     worker.join()
     person.join()
@@ -282,14 +283,7 @@ def test_waiting_requests_are_grouped_by_length_across_requests(tiny_model, sett
     blocker = threading.Thread(target=batcher.rows, args=(pairs(TEXTS[1]),))
     blocker.start()
     assert running.wait(60)  # the worker is busy; three requests queue up meanwhile
-    queued = threading.Semaphore(0)
-    put = batcher._put
-
-    def noting_put(priority, job):
-        put(priority, job)
-        queued.release()
-
-    batcher._put = noting_put
+    queued = _count_queued(batcher)
     # A long text, a short one and a long one again: as they came, every pass would pad.
     people = [
         threading.Thread(target=batcher.rows, args=(pairs(text),))

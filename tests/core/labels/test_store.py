@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 from bench.live_server import free_port
 from core.errors import InputError
 from core.labels.store import LabelSetStore, SavedSet
+from tests.conftest import STORE_BACKENDS, empty_store_url
 from tests.postgres_server import postgres_server
 
 TEMPLATE = "この例は{}です。"
@@ -19,17 +20,9 @@ def _names(store) -> list[str]:
     return [saved.name for saved in store.list()]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=STORE_BACKENDS)
 def store(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'data' / 'sets.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        # One server for the whole run: each test starts from no table at all.
-        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-        with engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS label_sets"))
-        engine.dispose()
+    url = empty_store_url(request, tmp_path, "label_sets")
     store = LabelSetStore(url)
     yield store
     store.dispose()

@@ -5,25 +5,18 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from core.errors import InputError
 from core.workspaces.store import MAX_DOCUMENT_BYTES, WorkspaceStore
+from tests.conftest import STORE_BACKENDS, empty_store_url
 from tests.postgres_server import postgres_server
 
 DATA = {"examples": ["京都に行こう"], "label_sets": {"標準": ["旅行", "料理"]}}
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=STORE_BACKENDS)
 def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / 'work.db'}"
-    url = request.getfixturevalue("postgres_url")
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS workspaces"))
-    engine.dispose()
-    return url
+    return empty_store_url(request, tmp_path, "workspaces")
 
 
 @pytest.fixture
