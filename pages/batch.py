@@ -59,7 +59,7 @@ if frame is not None:
         with explained_refusals():
             batch.texts_of(frame, column)  # a column with no text is refused before it starts
             require_model()
-            previous = resources.find_job(state.batch_job()) if state.batch_job() else None
+            previous = resources.find_job(state.batch_job(), light=True)
             if previous is not None and previous.status == JobStatus.RUNNING:
                 resources.stop_batch_job(previous.id)  # one job per workspace at a time
             state.set_batch_job(resources.start_batch_job(current, frame))

@@ -96,13 +96,13 @@ def get_jobs() -> tuple[JobStore, bool]:
         return _jobs, True
 
 
-def _job_and_store(job_id: str) -> tuple[batch_jobs.BatchJob | None, JobStore]:
+def _job_and_store(job_id: str, light: bool = False) -> tuple[batch_jobs.BatchJob | None, JobStore]:
     jobs, _ = get_jobs()
     for store in (jobs, _local_job_store):
         if store is None:
             continue
         try:
-            job = store.get(job_id)
+            job = store.get(job_id, light)
         except InputError:  # the database is away: this process's own file may have it
             continue
         if job is not None:
@@ -110,9 +110,10 @@ def _job_and_store(job_id: str) -> tuple[batch_jobs.BatchJob | None, JobStore]:
     return None, jobs
 
 
-def find_job(job_id: str) -> batch_jobs.BatchJob | None:
-    """A batch job by id, from the database or this process's own file."""
-    return _job_and_store(job_id)[0]
+def find_job(job_id: str, light: bool = False) -> batch_jobs.BatchJob | None:
+    """A batch job by id, from the database or this process's own file; `light`: its status
+    and progress only (see JobStore.get)."""
+    return _job_and_store(job_id, light)[0]
 
 
 def _score_rows(
@@ -151,12 +152,12 @@ def start_batch_job(spec: batch_jobs.JobSpec, table) -> str:
 
 
 def stop_batch_job(job_id: str) -> None:
-    _job_and_store(job_id)[1].request_stop(job_id)
+    _job_and_store(job_id, light=True)[1].request_stop(job_id)
 
 
 def go_on_with_batch_job(job: batch_jobs.BatchJob) -> None:
     """Run a stopped, failed or interrupted job again from the rows it had done."""
-    jobs = _job_and_store(job.id)[1]
+    jobs = _job_and_store(job.id, light=True)[1]
     jobs.claim(job.id)
     batch_jobs.start(jobs, job.id, _job_scorer(job.spec))
 

@@ -188,10 +188,14 @@ class JobStore:
         self._execute(insert(batch_jobs).values(**values))
         return job
 
-    def get(self, job_id: str) -> BatchJob | None:
+    def get(self, job_id: str, light: bool = False) -> BatchJob | None:
+        """The job; `light`: without the file and its rows (an empty table, no rows), for the
+        reads made every second or every chunk, which need only its status and progress."""
         if not job_id or len(job_id) > MAX_ID_CHARS:
             return None
-        row = self._execute(select(batch_jobs).where(batch_jobs.c.id == job_id), fetch=True)
+        heavy = {"table_json", "rows"}
+        columns = [c for c in batch_jobs.c if not (light and c.name in heavy)]
+        row = self._execute(select(*columns).where(batch_jobs.c.id == job_id), fetch=True)
         if row is None:
             return None
         spec = json.loads(row.spec)
@@ -199,16 +203,20 @@ class JobStore:
         updated_at = _aware(row.updated_at)
         if status == JobStatus.RUNNING and not _alive(row.id, row.runner, updated_at):
             status = JobStatus.INTERRUPTED
-        table = pd.read_json(
-            io.StringIO(row.table_json), orient="split", dtype=False, convert_dates=False
-        )
+        if light:
+            table, rows = pd.DataFrame(), []
+        else:
+            table = pd.read_json(
+                io.StringIO(row.table_json), orient="split", dtype=False, convert_dates=False
+            )
+            rows = _rows_from(row.rows)
         return BatchJob(
             row.id,
             JobSpec(**{**spec, "labels": tuple(spec["labels"])}),
             status,
             row.done,
             row.total,
-            _rows_from(row.rows),
+            rows,
             table,
             _aware(row.started_at),
             updated_at,
@@ -277,7 +285,7 @@ def run(store: JobStore, job_id: str, score: Score) -> None:
     done = job.done
     try:
         while done < job.total:
-            current = store.get(job_id)
+            current = store.get(job_id, light=True)
             if current is None or current.stop_requested:
                 store.finish(job_id, JobStatus.STOPPED)
                 return

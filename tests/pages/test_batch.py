@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pandas as pd
 import pytest
@@ -131,3 +132,36 @@ def test_a_stopped_job_keeps_its_rows_and_goes_on_from_there(app, monkeypatch):
     job = resources.find_job(job_id)
     assert (job.status, job.done) == (batch_jobs.JobStatus.DONE, 3)
     assert all(row is not None for row in job.rows)
+
+
+def test_a_running_job_shows_its_progress_and_can_be_stopped_from_any_page_visit(app, monkeypatch):
+    from web import resources
+
+    monkeypatch.setattr(batch_jobs, "JOB_CHUNK_PAIRS", 3)  # one row per chunk
+    real = resources._score_rows
+    first_row_done, go_on = threading.Event(), threading.Event()
+
+    def held_after_the_first_row(texts, **kwargs):
+        rows = real(texts, **kwargs)
+        first_row_done.set()
+        assert go_on.wait(60)
+        return rows
+
+    monkeypatch.setattr(resources, "_score_rows", held_after_the_first_row)
+    goto(app, "pages/batch.py")
+    _upload(app, "texts.csv", pd.DataFrame({"text": ROWS}).to_csv(index=False).encode())
+    app.button(key="batch_run").click().run()
+    assert first_row_done.wait(60)
+    goto(app, "pages/classify.py")
+    goto(app, "pages/batch.py")  # back again: the job is still there, running
+    assert "サーバーで分類中です" in app.info[0].value
+    assert app.get("progress")
+    app.button(key="batch_stop").click().run()
+    go_on.set()
+    job_id = app.session_state["batch_job"]
+    assert batch_jobs.wait(job_id, timeout=60)
+    app.run()
+    job = resources.find_job(job_id)
+    assert job.status == batch_jobs.JobStatus.STOPPED
+    assert job.done < len(ROWS)
+    assert app.button(key="batch_go_on")

@@ -56,7 +56,7 @@ def _describe(spec: JobSpec) -> None:
 
 @st.fragment(run_every=PROGRESS_POLL_SECONDS)
 def _progress(job_id: str) -> None:
-    job = resources.find_job(job_id)
+    job = resources.find_job(job_id, light=True)
     if job is None or job.status != JobStatus.RUNNING:
         st.rerun()  # the whole page: results, downloads and the run button take its place
         return
@@ -89,7 +89,7 @@ def show_job(job_id: str, current: JobSpec | None) -> None:
     """The job's panel; a finished job made for another file, column, labels, template or mode
     than the one on screen (`current`) is not shown, so old results never sit beside new input."""
     try:
-        job = resources.find_job(job_id)
+        job = resources.find_job(job_id, light=True)
     except InputError as error:
         st.warning(error_text(error))
         return
@@ -121,4 +121,4 @@ def show_job(job_id: str, current: JobSpec | None) -> None:
             resources.go_on_with_batch_job(job)
             st.rerun()
     if job.done:
-        _results(job)
+        _results(resources.find_job(job_id) or job)

@@ -171,3 +171,11 @@ def test_time_left_follows_the_pace_so_far():
         "id", SPEC, JobStatus.RUNNING, 2, 4, [None] * 4, TABLE, started, started
     )
     assert halfway.seconds_left(started + timedelta(seconds=10)) == pytest.approx(10.0)
+
+
+def test_a_light_read_gives_progress_without_the_file(store):
+    job = store.create(SPEC, TABLE)
+    store.record(job.id, 1, [*fake_scores(["京都に行こう"]), None, None, None])
+    light = store.get(job.id, light=True)
+    assert (light.done, light.total, light.spec) == (1, 4, SPEC)
+    assert light.table.empty and light.rows == []
