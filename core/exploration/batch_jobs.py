@@ -323,6 +323,8 @@ def start(store: JobStore, job_id: str, score: Score) -> None:
         thread = _threads.get(job_id)
         if thread is not None and thread.is_alive():
             return
+        for finished in [key for key, t in _threads.items() if not t.is_alive()]:
+            del _threads[finished]  # their state is in the store; keep only live runners
         thread = threading.Thread(
             target=run, args=(store, job_id, score), name=f"batch-job-{job_id[:8]}", daemon=True
         )
