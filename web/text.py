@@ -383,8 +383,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "CSV or Excel file (drag and drop, up to 10 MB)",
     ),
     "batch.caption": (
-        "{rows} 行まで。結果は各ラベルのスコア付き CSV でダウンロードできます。",
-        "Up to {rows} rows. Download the results, with every label's score, as CSV.",
+        "{rows} 行まで。分類はサーバーで進み、ページを離れても続きます。結果は各ラベルのスコア付きで CSV または Excel でダウンロードできます。",
+        "Up to {rows} rows. Classifying goes on on the server while you leave the page. Download the results, with every label's score, as CSV or Excel.",
     ),
     "batch.column": ("テキストの列", "Text column"),
     "batch.preview": ("プレビュー", "Preview"),
