@@ -120,17 +120,15 @@ def _score_rows(
     texts: Sequence[str], labels: Sequence[str], template: str, multi_label: bool
 ) -> list[batch_jobs.ScoredRow | None]:
     """One chunk of a batch job: empty rows stay empty, the others scored together."""
-    wanted = [i for i, text in enumerate(texts) if text.strip()]
-    try:
-        results = classify_together([(texts[i], template) for i in wanted], labels, multi_label)
-    except InputError as error:
-        raise error.at(wanted[error.index or 0]) from None
-    rows: list[batch_jobs.ScoredRow | None] = [None] * len(texts)
-    for i, result in zip(wanted, results, strict=True):
-        rows[i] = batch_jobs.ScoredRow(
+    results = classify_present([(text, template) for text in texts], labels, multi_label)
+    return [
+        None
+        if result is None
+        else batch_jobs.ScoredRow(
             result.top_label, dict(zip(result.labels, result.scores, strict=True))
         )
-    return rows
+        for result in results
+    ]
 
 
 def _job_scorer(spec: batch_jobs.JobSpec) -> batch_jobs.Score:
@@ -190,6 +188,24 @@ def classify_together(
             raise error.at(index) from None
     # Pages' many-text work: it waits behind people classifying one text.
     return get_service().score(requests, bulk=True)
+
+
+def classify_present(
+    items: Sequence[tuple[str, str | None]], labels: Sequence[str], multi_label: bool
+) -> list[ClassificationResult | None]:
+    """As classify_together, but an empty text gives None (an empty row stays empty instead of
+    failing the whole run); a bad item raises InputError naming its position in `items`."""
+    wanted = [i for i, (text, _) in enumerate(items) if text.strip()]
+    results: list[ClassificationResult | None] = [None] * len(items)
+    if not wanted:
+        return results
+    try:
+        scored = classify_together([items[i] for i in wanted], labels, multi_label)
+    except InputError as error:
+        raise error.at(wanted[error.index or 0]) from None
+    for i, result in zip(wanted, scored, strict=True):
+        results[i] = result
+    return results
 
 
 def labels_and_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:

@@ -206,8 +206,7 @@ def classify_all(
     """
     templates = list(templates) if templates is not None else [state.template()]
     items = [(text, template) for text in texts for template in templates]
-    wanted = [i for i, (text, _) in enumerate(items) if text.strip()]
-    results: list[ClassificationResult | None] = [None] * len(items)
+    results: list[ClassificationResult | None] = []
     per_chunk = max(1, CHUNK_PAIRS // max(1, len(labels)))
     total = len(texts)
     bar = st.progress(0.0, text=t(progress_key, done=0, total=total))
@@ -215,18 +214,14 @@ def classify_all(
     stop = st.empty()
     stop.button(t("run.stop"), key=f"{progress_key}_stop")
     started = time.perf_counter()
-    for start in range(0, len(wanted), per_chunk):
-        chunk = wanted[start : start + per_chunk]
+    for start in range(0, len(items), per_chunk):
+        chunk = items[start : start + per_chunk]
         try:
-            scored = resources.classify_together([items[i] for i in chunk], labels, multi_label)
+            results += resources.classify_present(chunk, labels, multi_label)
         except InputError as error:
-            # The position in the user's list, not in the chunk.
-            raise InputError(error.key, **error.params).at(
-                chunk[error.index or 0] // len(templates)
-            ) from None
-        for i, result in zip(chunk, scored, strict=True):
-            results[i] = result
-        done = (chunk[-1] // len(templates)) + 1
+            # The position in the user's list of texts, not in the chunk.
+            raise error.at((start + (error.index or 0)) // len(templates)) from None
+        done = (len(results) - 1) // len(templates) + 1  # texts reached, the last one included
         # The time left at the pace so far (cached pairs make later chunks quicker, if anything).
         left = (time.perf_counter() - started) / done * (total - done)
         text = t(progress_key, done=done, total=total)
