@@ -170,8 +170,9 @@ class MicroBatcher:
             (job, index, feature) for job in jobs for index, feature in enumerate(job.features)
         ]
         items.sort(key=lambda item: len(item[2]["input_ids"]))
-        rows: dict[tuple[int, int], Any] = {}
         left = {id(job): len(job.features) for job in jobs}
+        for job in jobs:
+            job.rows = [None] * len(job.features)
         # Even chunks: 9 pairs at a bound of 8 run as 5 + 4, not 8 + a pass for one pair.
         passes = -(-len(items) // self._max_pairs)
         size = -(-len(items) // passes)
@@ -179,9 +180,8 @@ class MicroBatcher:
             chunk = items[start : start + size]
             logits = self._run_batch([feature for _, _, feature in chunk])
             for (job, index, _), row in zip(chunk, logits, strict=True):
-                rows[(id(job), index)] = row
+                job.rows[index] = row
                 left[id(job)] -= 1
                 if not left[id(job)]:
                     # Answered as soon as its last pair is done, not when the whole group is.
-                    job.rows = [rows[(id(job), i)] for i in range(len(job.features))]
                     job.done.set()
