@@ -60,6 +60,24 @@ def _open_page(page, name: str) -> None:
     page.get_by_role("link", name=name, exact=True).click()
 
 
+def _add_example(page, text: str) -> None:
+    """On Examples, add `text` and wait until the server has taken it (and saved the workspace)."""
+    _open_page(page, "例文")
+    page.get_by_role("textbox", name="例文を追加").fill(text)
+    page.get_by_role("button", name="追加", exact=True).click()
+    expect(page.get_by_text(text)).to_be_visible()
+    _wait_until_idle(page)
+
+
+def _classify_file(page, folder: Path, csv_text: str) -> None:
+    """On Batch files, upload `csv_text` as a CSV file and classify every row."""
+    _open_page(page, "ファイル一括")
+    csv_file = folder / "texts.csv"
+    csv_file.write_text(csv_text, encoding="utf-8")
+    page.locator('[data-testid="stMain"] input[type="file"]').set_input_files(str(csv_file))
+    page.get_by_role("button", name="すべての行を分類").click()
+
+
 def test_a_label_renamed_on_labels_shows_on_classify(page, app_server):
     page.goto(app_server.url + "/")
     _open_page(page, "ラベル")
@@ -156,11 +174,7 @@ def test_a_signed_in_teammate_uploads_a_batch_file(page, guarded_server, tmp_pat
     page.goto(guarded_server.url + "/")
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
-    _open_page(page, "ファイル一括")
-    csv_file = tmp_path / "texts.csv"
-    csv_file.write_text("text\nそうだ京都に行こう!\nラーメン二郎が大好きです。\n", encoding="utf-8")
-    page.locator('[data-testid="stMain"] input[type="file"]').set_input_files(str(csv_file))
-    page.get_by_role("button", name="すべての行を分類").click()
+    _classify_file(page, tmp_path, "text\nそうだ京都に行こう!\nラーメン二郎が大好きです。\n")
     expect(page.get_by_text("2 行を分類しました。")).to_be_visible()
     screenshot(page, "batch-signed-in")
     with page.expect_download() as download:
@@ -246,11 +260,7 @@ def _another_browser(browser, width: int = 1280, height: int = 1500):
 
 def test_work_typed_in_one_browser_is_there_when_another_opens_the_url(page, browser, app_server):
     page.goto(app_server.url + "/")
-    _open_page(page, "例文")
-    page.get_by_role("textbox", name="例文を追加").fill("週末は温泉でゆっくりします。")
-    page.get_by_role("button", name="追加", exact=True).click()
-    expect(page.get_by_text("週末は温泉でゆっくりします。")).to_be_visible()
-    _wait_until_idle(page)
+    _add_example(page, "週末は温泉でゆっくりします。")
     expect(page).to_have_url(re.compile(r"[?&]w=[\w-]+"))
     url = page.url
     with _another_browser(browser) as other:
@@ -263,14 +273,8 @@ def test_a_batch_job_is_there_after_leaving_the_page_and_in_another_browser(
     page, browser, app_server, tmp_path
 ):
     page.goto(app_server.url + "/")
-    _open_page(page, "ファイル一括")
-    csv_file = tmp_path / "texts.csv"
-    csv_file.write_text(
-        "id,text\n1,そうだ京都に行こう!\n2,ラーメン二郎が大好きです。\n3,週末は温泉へ。\n",
-        encoding="utf-8",
-    )
-    page.locator('[data-testid="stMain"] input[type="file"]').set_input_files(str(csv_file))
-    page.get_by_role("button", name="すべての行を分類").click()
+    rows = "1,そうだ京都に行こう!\n2,ラーメン二郎が大好きです。\n3,週末は温泉へ。\n"
+    _classify_file(page, tmp_path, "id,text\n" + rows)
     expect(page.get_by_text("3 行を分類しました。")).to_be_visible()
     _wait_until_idle(page)
     _open_page(page, "分類")
@@ -294,11 +298,7 @@ def test_a_workspace_exported_as_json_opens_elsewhere_as_a_new_workspace(
     page, browser, app_server, tmp_path
 ):
     page.goto(app_server.url + "/")
-    _open_page(page, "例文")
-    page.get_by_role("textbox", name="例文を追加").fill("書き出し用の例文です。")
-    page.get_by_role("button", name="追加", exact=True).click()
-    expect(page.get_by_text("書き出し用の例文です。")).to_be_visible()
-    _wait_until_idle(page)
+    _add_example(page, "書き出し用の例文です。")
     page.get_by_text("ワークスペース", exact=True).click()
     with page.expect_download() as download:
         page.get_by_role("button", name="JSON で書き出す").click()
