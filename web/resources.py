@@ -21,7 +21,7 @@ from core.errors import InputError
 from core.exploration import batch_jobs, experiments
 from core.exploration.batch_jobs import JobStore
 from core.inference.explain import Explanation
-from core.inference.request import build_request, check_template, clean_labels
+from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
 from core.labels.store import LabelSetStore
@@ -179,13 +179,7 @@ def classify_together(
 ) -> list[ClassificationResult]:
     """(text, template) items against one label set, in order; all their new pairs go to the
     model in one hand-over, as bulk work. A bad item raises InputError naming its position."""
-    settings = get_settings()
-    requests = []
-    for index, (text, template) in enumerate(items):
-        try:
-            requests.append(build_request(text, labels, settings, template, multi_label))
-        except InputError as error:
-            raise error.at(index) from None
+    requests = build_requests(items, labels, get_settings(), multi_label)
     # Pages' many-text work: it waits behind people classifying one text.
     return get_service().score(requests, bulk=True)
 
@@ -257,14 +251,8 @@ def classify_with_options(
     )
 
     def classify(batch, batch_template, hypotheses, batch_multi):
-        requests = []
-        for index, text in enumerate(batch):
-            try:
-                requests.append(
-                    build_request(text, hypotheses, settings, batch_template, batch_multi)
-                )
-            except InputError as error:
-                raise error.at(index) from None
+        items = [(text, batch_template) for text in batch]
+        requests = build_requests(items, hypotheses, settings, batch_multi)
         return get_service().score(requests, bulk=bulk)
 
     return experiments.classify_with_options(

@@ -126,3 +126,21 @@ def build_request(
         multi_label=bool(multi_label),
         dropped_labels=dropped,
     )
+
+
+def build_requests(
+    items: Iterable[tuple[object, str | None]],
+    labels: Iterable[object],
+    settings: Settings,
+    multi_label: bool = False,
+) -> list[ClassificationRequest]:
+    """One request per (text, template) item against the same labels; a bad item raises its
+    InputError naming the item's position (`index`, from 0)."""
+    labels = list(labels)
+    requests = []
+    for index, (text, template) in enumerate(items):
+        try:
+            requests.append(build_request(text, labels, settings, template, multi_label))
+        except InputError as error:
+            raise error.at(index) from None
+    return requests

@@ -16,7 +16,7 @@ from core.inference.explain import Explanation, explain
 from core.inference.microbatch import MicroBatcher
 from core.inference.model_loading import LoadedModel, load_from_settings
 from core.inference.pair_cache import PairCache, PairKey, PairLogits
-from core.inference.request import ClassificationRequest, build_request
+from core.inference.request import ClassificationRequest, build_request, build_requests
 from core.inference.result import ClassificationResult
 
 # 5 s doubled 16 times is days: past that the maximum wait applies anyway (and floats overflow).
@@ -186,15 +186,8 @@ class ClassifierService:
             raise InputError("error.empty_text")
         if len(texts) > limit:
             raise InputError("error.too_many_texts", count=len(texts), limit=limit)
-        labels = list(labels)
-        requests = []
-        for index, text in enumerate(texts):
-            try:
-                requests.append(
-                    build_request(text, labels, self.settings, hypothesis_template, multi_label)
-                )
-            except InputError as error:
-                raise error.at(index) from None
+        items = [(text, hypothesis_template) for text in texts]
+        requests = build_requests(items, labels, self.settings, multi_label)
         return self.score(requests, wait, started)
 
     def explain(
