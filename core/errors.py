@@ -26,6 +26,19 @@ class InputError(ValueError):
         return InputError(self.key, index=index, **self.params)
 
 
+class StoreUnavailable(RuntimeError):
+    """The database behind saved sets, workspaces and jobs cannot be reached now (not the
+    user's fault: nothing to fix in the input; try again). HTTP: 503 with Retry-After."""
+
+    def __init__(self, key: str = "store.unreachable", **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.message(DEFAULT_LANGUAGE))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return message(self.key, lang, **self.params)
+
+
 class ModelError(RuntimeError):
     """The model cannot be loaded or is unusable for zero-shot NLI."""
 
