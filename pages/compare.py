@@ -9,6 +9,7 @@ from core.exploration.template_compare import (
     compare_templates,
     template_problems,
 )
+from core.labels.written import label_names
 from web.resources import get_settings
 from web.ui import state
 from web.ui.components import (
@@ -19,7 +20,7 @@ from web.ui.components import (
     require_model,
     score_table,
 )
-from web.ui.i18n import error_text, plain, t
+from web.ui.i18n import error_text, joined, plain, t
 
 st.title(t("compare.header"))
 model_status_banner()
@@ -28,7 +29,7 @@ model_status_banner()
 # other pages (where this widget is not drawn) and are kept in the workspace.
 st.session_state["compare_templates"] = state.compare_templates()
 labels = state.current_labels()
-st.caption(f"{t('classify.labels')}: {plain('、'.join(labels))}")
+st.caption(f"{t('classify.labels')}: {plain(joined(labels))}")
 multi_label = multi_label_toggle("compare_multi")
 # Outside the form: choosing "all examples" greys the text box out at once.
 scope = st.radio(
@@ -63,7 +64,7 @@ if run:
             raise InputError("error.empty_text")
         found = classify_all(texts, labels, multi_label, "compare.progress", templates)
         results = [result for result in found if result is not None]
-        state.set_compare_result(compare_templates(results, labels))
+        state.set_compare_result(compare_templates(results, label_names(labels)))
 
 comparison = state.compare_result()
 if comparison is not None:

@@ -11,6 +11,7 @@ from core.exploration.evaluation import (
     parse_expected,
     predict,
 )
+from core.labels.written import label_names
 from web.ui import state
 from web.ui.components import (
     classify_all,
@@ -37,6 +38,8 @@ st.title(t("eval.header"))
 model_status_banner()
 st.caption(t("eval.caption"))
 labels = state.current_labels()
+# Results, answers and tables are keyed by the names (`旅行` of `旅行=旅行|観光`).
+names = label_names(labels)
 
 source = st.radio(
     t("eval.source"),
@@ -81,7 +84,7 @@ else:
             text_col = st.selectbox(t("batch.column"), columns, key="eval_text_column")
             if st.session_state.get("eval_expected_column") not in columns:
                 st.session_state["eval_expected_column"] = guess_expected_column(
-                    frame, columns, labels, text_col
+                    frame, columns, names, text_col
                 )
             expected_col = st.selectbox(
                 t("eval.expected_column"), columns, key="eval_expected_column"
@@ -118,7 +121,7 @@ if rows is not None:
         found = classify_all([text for text, _ in kept], labels, multi_label, "eval.progress")
         results = [result for result in found if result is not None]
         predicted = [predict(r, multi_label, threshold) for r in results]
-        report = evaluate([e for _, e in kept], predicted, labels, multi_label)
+        report = evaluate([e for _, e in kept], predicted, names, multi_label)
         accuracy_col, f1_col = st.columns(2)
         accuracy_col.metric(t("eval.accuracy"), f"{report.accuracy:.1%}")
         f1_col.metric(t("eval.macro_f1"), f"{report.macro_f1:.3f}")
@@ -140,7 +143,7 @@ if rows is not None:
                 t("eval.expected"): ["|".join(sorted(e)) for _, e in kept],
                 t("eval.predicted"): ["|".join(sorted(p)) for p in report.predictions],
                 t("eval.correct"): ["✓" if ok else "✗" for ok in report.correct],
-                **{label: [r.score_of(label) for r in results] for label in labels},
+                **{label: [r.score_of(label) for r in results] for label in names},
             }
         )
         st.caption(t("eval.details_caption"))
@@ -148,7 +151,7 @@ if rows is not None:
             details.style.apply(
                 lambda row: [WRONG_ROW_STYLE if row[t("eval.correct")] == "✗" else ""] * len(row),
                 axis=1,
-            ).format("{:.3f}", subset=list(labels)),
+            ).format("{:.3f}", subset=list(names)),
             hide_index=True,
             key="eval_details",
         )

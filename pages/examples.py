@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.exploration.score_matrix import score_matrix
+from core.labels.written import label_names
 from web.ui import state
 from web.ui.components import (
     classify_all,
@@ -36,7 +37,8 @@ def _remove(index: int) -> None:
 
 def _run_all(items: list[str], labels: list[str], multi_label: bool) -> None:
     results = classify_all(items, labels, multi_label, "examples.progress")
-    state.set_example_run(state.ExampleRun(tuple(labels), tuple(r for r in results if r)))
+    names = tuple(label_names(labels))
+    state.set_example_run(state.ExampleRun(names, tuple(r for r in results if r)))
 
 
 def _matrix_frame(run: state.ExampleRun) -> pd.DataFrame:

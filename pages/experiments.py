@@ -18,7 +18,7 @@ from web.ui.components import (
     model_status_banner,
     require_model,
 )
-from web.ui.i18n import error_text, t
+from web.ui.i18n import error_text, joined, t
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -50,7 +50,7 @@ def _config_text(config: dict) -> str:
     mode = t("exp.mode_multi") if config["multi_label"] else t("exp.mode_single")
     templates = " + ".join(config["templates"])
     return (
-        f"{config['label_set']}: {'、'.join(config['labels'])} · {templates} · {mode}"
+        f"{config['label_set']}: {joined(config['labels'])} · {templates} · {mode}"
         f" · {t(CALIBRATION_KEYS[config['calibration']])}"
     )
 

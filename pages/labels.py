@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.errors import InputError
 from core.labels import editing as labelsets
+from core.labels.written import split_labels
 from web.resources import get_settings
 from web.ui import state
 from web.ui.i18n import error_text, t
@@ -37,7 +38,7 @@ def _add() -> None:
     if st.session_state.pop(_JUST_ADDED, False) and not st.session_state["labels_new"].strip():
         return
     # The same comma rule as Classify's custom labels: "政治, 経済" adds two labels.
-    for label in state.split_labels(st.session_state["labels_new"]) or [""]:
+    for label in split_labels(st.session_state["labels_new"]) or [""]:
         _apply(lambda labels, label=label: labelsets.add_label(labels, label, get_settings()))
     st.session_state["labels_new"] = ""
 

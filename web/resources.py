@@ -24,6 +24,7 @@ from core.inference.explain import Explanation
 from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
+from core.labels import written
 from core.labels.store import LabelSetStore
 from core.workspaces.store import WorkspaceStore
 
@@ -163,8 +164,13 @@ def go_on_with_batch_job(job: batch_jobs.BatchJob) -> None:
 def classify(
     text: str, labels: Sequence[str], template: str | None, multi_label: bool
 ) -> ClassificationResult:
-    """Classify with the shared service (pairs seen before come from its pair cache)."""
-    return get_service().classify(text, labels, template, multi_label)
+    """Classify with the shared service (pairs seen before come from its pair cache). Labels
+    are written as people write them (core.labels.written): `旅行=旅行|観光` scores 旅行 as
+    the best of its wordings."""
+    names, wordings = labels_and_wordings(labels)
+    if wordings:
+        return classify_with_options([text], names, template, multi_label, wordings, "none")[0]
+    return get_service().classify(text, names, template, multi_label)
 
 
 def explain(result: ClassificationResult, label: str | None) -> Explanation:
@@ -179,9 +185,33 @@ def classify_together(
 ) -> list[ClassificationResult]:
     """(text, template) items against one label set, in order; all their new pairs go to the
     model in one hand-over, as bulk work. A bad item raises InputError naming its position."""
-    requests = build_requests(items, labels, get_settings(), multi_label)
+    names, wordings = labels_and_wordings(labels)
+    requests = build_requests(items, names, get_settings(), multi_label)
+    if wordings:
+        return _with_wordings(items, names, multi_label, wordings)
     # Pages' many-text work: it waits behind people classifying one text.
     return get_service().score(requests, bulk=True)
+
+
+def _with_wordings(
+    items: Sequence[tuple[str, str | None]],
+    names: Sequence[str],
+    multi_label: bool,
+    wordings: Mapping[str, Sequence[str]],
+) -> list[ClassificationResult]:
+    """classify_together for labels with wordings: the texts of each template together."""
+    results: list[ClassificationResult | None] = [None] * len(items)
+    by_template: dict[str | None, list[int]] = {}
+    for index, (_, template) in enumerate(items):
+        by_template.setdefault(template, []).append(index)
+    for template, indexes in by_template.items():
+        texts = [items[i][0] for i in indexes]
+        scored = classify_with_options(
+            texts, names, template, multi_label, wordings, "none", bulk=True
+        )
+        for i, result in zip(indexes, scored, strict=True):
+            results[i] = result
+    return results
 
 
 def classify_present(
@@ -203,12 +233,10 @@ def classify_present(
 
 
 def labels_and_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
-    """Label names, and the wordings of those written `旅行=旅行|観光` (as experiments save)."""
-    if not any(experiments.NAME_SEPARATOR in entry for entry in entries):
-        return list(entries), {}
-    parsed = experiments.parse_wordings(entries)
-    wordings = {e.label: list(e.wordings) for e in parsed if e.wordings != (e.label,)}
-    return [e.label for e in parsed], wordings
+    """Label names, and the wordings of those written `旅行=旅行|観光` (core.labels.written)."""
+    if isinstance(entries, str):
+        entries = [entries]
+    return written.names_and_wordings(list(entries))
 
 
 def classify_inputs(inputs) -> ClassificationResult:
@@ -216,12 +244,12 @@ def classify_inputs(inputs) -> ClassificationResult:
     calibration chosen from an experiment."""
     if not inputs.has_options:
         return classify(inputs.text, inputs.labels, inputs.template, inputs.multi_label)
-    _, wordings = labels_and_wordings(
-        [line for line in inputs.wordings.splitlines() if line.strip()]
-    )
+    names, wordings = labels_and_wordings(inputs.labels)
+    _, typed = labels_and_wordings([line for line in inputs.wordings.splitlines() if line.strip()])
+    wordings |= typed
     return classify_with_options(
         [inputs.text],
-        inputs.labels,
+        names,
         inputs.template,
         inputs.multi_label,
         wordings,

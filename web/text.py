@@ -103,8 +103,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "classify.labels": ("ラベル", "Labels"),
     "classify.custom_label": ("カスタムラベル", "Custom label"),
     "classify.custom_label_help": (
-        "候補に加えるラベル。カンマ区切りで複数指定できます。",
-        "A label to add to the candidates; separate several with commas.",
+        "候補に加えるラベル。「、」か「,」で区切ると複数指定できます"
+        "（「旅行=旅行|観光」と書けば旅行は言い方のうち最高のスコア）。",
+        "A label to add to the candidates; separate several with commas (, or 、). Written "
+        "旅行=旅行|観光, the label 旅行 scores the best of its wordings.",
     ),
     "classify.multi_label": (
         "複数ラベル (各ラベルを独立に判定)",

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from core.errors import InputError
 from core.inference.result import ClassificationResult
+from core.labels.written import LABEL_SEPARATORS
 
 # As many examples as a batch file may have rows: the same work, the same bound.
 MAX_EXAMPLES = 1000
 # The column of the confusion matrix for an example with no predicted label (multi-label mode).
 NO_LABEL = "—"
 # Separators allowed between several expected labels in one cell of a file.
-EXPECTED_SEPARATORS = ("|", ",", "、", ";")
+EXPECTED_SEPARATORS = ("|", *LABEL_SEPARATORS, ";")
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def check_example_count(count: int) -> None:
 
 
 def parse_expected(cell: object) -> frozenset[str]:
-    """`料理|踊り` (or comma, 、, ;) → {料理, 踊り}; empty cells give an empty set."""
+    """`料理|踊り` (or ; or a comma of core.labels.written) → {料理, 踊り}; empty: an empty set."""
     text = "" if cell is None else str(cell)
     for separator in EXPECTED_SEPARATORS[1:]:
         text = text.replace(separator, EXPECTED_SEPARATORS[0])

@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from core.errors import InputError
 from core.exploration.evaluation import Evaluation, evaluate
 from core.inference.result import ClassificationResult
+from core.labels.written import NAME_SEPARATOR as NAME_SEPARATOR  # pages/experiments.py
+from core.labels.written import LabelWordings, parse_wordings, write_label
 
 CALIBRATIONS = ("none", "content_free", "batch")
 # The text with no content that content-free calibration scores (Zhao et al. use "N/A").
@@ -30,29 +32,6 @@ CONTENT_FREE_TEXT = "N/A"
 MAX_GRID_PAIRS = 20_000
 # Scores are divided by these: a zero would divide by zero.
 MIN_REFERENCE = 1e-9
-# Separates a label's wordings in a label written as `旅行=旅行|観光|旅`.
-WORDING_SEPARATOR = "|"
-NAME_SEPARATOR = "="
-
-
-@dataclass(frozen=True)
-class LabelWordings:
-    label: str  # the name shown and compared with the expected labels
-    wordings: tuple[str, ...]  # what goes into the template
-
-
-def parse_wordings(entries: Sequence[str]) -> tuple[LabelWordings, ...]:
-    """`旅行=旅行|観光|旅` → 旅行 with three wordings; a plain `料理` is its own one wording."""
-    parsed = []
-    for entry in entries:
-        name, separator, rest = entry.partition(NAME_SEPARATOR)
-        name = name.strip()
-        source = rest if separator else name
-        words = tuple(w.strip() for w in source.split(WORDING_SEPARATOR) if w.strip())
-        if not name or not words:
-            raise InputError("experiment.bad_wording", entry=entry)
-        parsed.append(LabelWordings(name, words))
-    return tuple(parsed)
 
 
 @dataclass(frozen=True)
@@ -72,12 +51,7 @@ class Variant:
     def describe(self) -> dict[str, object]:
         return {
             "label_set": self.label_set,
-            "labels": [
-                label.label
-                if label.wordings == (label.label,)
-                else f"{label.label}{NAME_SEPARATOR}{WORDING_SEPARATOR.join(label.wordings)}"
-                for label in self.labels
-            ],
+            "labels": [write_label(label) for label in self.labels],
             "templates": list(self.templates),
             "multi_label": self.multi_label,
             "threshold": self.threshold,

@@ -12,6 +12,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 
 from core.config import Settings
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
+from core.labels.written import LABEL_SEPARATORS
 from web.http.schemas import DefaultsResponse
 from web.text import LANGUAGES, message
 
@@ -62,6 +63,8 @@ def render_page(lang: str, template: str, http_only: bool) -> str:
     base = "/" if http_only else LITE_PATH
     values = {name: message(key, lang) for name, key in PAGE_TEXT_KEYS.items()}
     values |= {"lang": lang, "other_lang": other, "template": template}
+    # The one comma rule of every label box (core.labels.written), for the custom-label box.
+    values["label_separators"] = "".join(LABEL_SEPARATORS)
     escaped = {name: html.escape(value, quote=True) for name, value in values.items()}
     escaped["other_lang_href"] = f"{base}?lang={other}"
     escaped["full_app_link"] = (

@@ -55,9 +55,7 @@ def _classify(
         labels = labels or list(saved.labels)
         hypothesis_template = hypothesis_template or saved.template
     try:
-        result = resources.get_service().classify(
-            text, labels or [], hypothesis_template, multi_label
-        )
+        result = resources.classify(text, labels or [], hypothesis_template, multi_label)
     except InputError as error:
         raise _Refused(error.message("en")) from None
     except ModelNotReady:

@@ -127,12 +127,15 @@ async def api_classify(request: Request, settings: Settings) -> Response:
         if saved is None:
             text = message("error.unknown_label_set", lang, name=body.label_set)
             return error_reply(404, "error.unknown_label_set", text)
-        if not labels:
-            # A set saved from an experiment keeps its wordings (`旅行=旅行|観光`): they apply.
-            labels, saved_wordings = resources.labels_and_wordings(saved.labels)
-            wordings = wordings or saved_wordings
+        labels = labels or list(saved.labels)
         template = template or saved.template
-    labels = labels or []
+    # Labels written with wordings (`旅行=旅行|観光`, core.labels.written), as every page reads
+    # them; the body's own `wordings` win.
+    try:
+        labels, written_wordings = resources.labels_and_wordings(labels or [])
+    except InputError as exc:
+        return error_reply(400, exc.key, exc.message(lang))
+    wordings = written_wordings | wordings
     request.state.label_count = len(labels)
     service = resources.get_service()
     args = (labels, template, body.multi_label)

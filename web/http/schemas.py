@@ -34,7 +34,8 @@ class ClassifyBody(BaseModel):
     )
     labels: list[Any] | None = Field(
         default=None,
-        description="Candidate labels; or give `label_set` instead",
+        description="Candidate labels; or give `label_set` instead. A label may carry wordings, "
+        "`旅行=旅行|観光|旅`: it scores the best of them (as on every page)",
         json_schema_extra={"items": {"type": "string"}},
     )
     label_set: StrictStr | None = Field(

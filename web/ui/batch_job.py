@@ -13,9 +13,10 @@ import streamlit as st
 from core.errors import InputError
 from core.exploration import batch_files as batch
 from core.exploration.batch_jobs import BatchJob, JobSpec, JobStatus
+from core.labels.written import label_names
 from web import resources
 from web.text import message
-from web.ui.i18n import error_text, lang, t
+from web.ui.i18n import error_text, joined, lang, t
 
 # The results as each download button serves them: key, text, writer, file name, media type.
 DOWNLOADS = (
@@ -47,7 +48,7 @@ def _describe(spec: JobSpec) -> None:
             "batch.job_of",
             file=spec.file_name,
             column=spec.column,
-            labels="、".join(spec.labels),
+            labels=joined(spec.labels),
             template=spec.template,
             mode=t("run.mode_multi") if spec.multi_label else t("run.mode_single"),
         )
@@ -73,9 +74,9 @@ def _progress(job_id: str) -> None:
 
 
 def _results(job: BatchJob) -> None:
-    table = batch.results_table(
-        job.table, job.rows, job.spec.labels, t("batch.top_label"), f" ({t('result.score')})"
-    )
+    names = label_names(job.spec.labels)
+    suffix = f" ({t('result.score')})"
+    table = batch.results_table(job.table, job.rows, names, t("batch.top_label"), suffix)
     st.dataframe(table, hide_index=True, key="batch_results")
     # Made when clicked, through this session's own socket: no results file waits in the media
     # store at an address someone else could fetch.

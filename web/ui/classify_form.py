@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.labels.written import shown_label
 from web.ui import state
 from web.ui.i18n import plain, t
 
@@ -102,7 +103,7 @@ def classify_form() -> ClassifyInputs | None:
         st.text_area(t("classify.text"), key=TEXT_KEY, placeholder=t("classify.text_placeholder"))
         st.caption(f"{t('classify.labels')} — {plain(state.current_set_name())}")
         for i, label in enumerate(labels):
-            st.checkbox(plain(label), key=checkbox_key(i, label))
+            st.checkbox(plain(shown_label(label)), key=checkbox_key(i, label))
         st.text_input(
             t("classify.custom_label"), key=CUSTOM_KEY, help=t("classify.custom_label_help")
         )

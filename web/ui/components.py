@@ -18,7 +18,7 @@ from core.inference.result import ClassificationResult
 from core.inference.service import ModelState
 from web import resources
 from web.ui import state
-from web.ui.i18n import error_text, plain, t
+from web.ui.i18n import error_text, joined, plain, t
 
 # A page waits this long for a loading model before telling the user to come back.
 PAGE_READY_WAIT_SECONDS = 120.0
@@ -130,7 +130,7 @@ def result_heading(result: ClassificationResult) -> None:
     mode = t("run.mode_multi") if result.multi_label else t("run.mode_single")
     st.markdown(f"> {plain(shown)}")
     # t() escapes its parameters for Markdown itself.
-    labels = "、".join(result.labels)
+    labels = joined(result.labels)
     st.caption(t("run.caption", labels=labels, template=result.hypothesis_template, mode=mode))
 
 
@@ -161,7 +161,7 @@ def ranked_result(result: ClassificationResult) -> None:
     if result.truncated:
         st.warning(t("classify.truncated", max_tokens=result.max_tokens))
     if result.dropped_labels:
-        st.info(t("classify.dropped", labels="、".join(result.dropped_labels)))
+        st.info(t("classify.dropped", labels=joined(result.dropped_labels)))
     elapsed = t("classify.elapsed", ms=result.elapsed_ms, model=result.model_id)
     st.caption(f"{elapsed} · {t('classify.from_cache')}" if result.from_cache else elapsed)
 
@@ -183,7 +183,7 @@ def run_caption(labels: Sequence[str], multi_label: bool | None = None) -> None:
     st.caption(
         t(
             "run.caption",
-            labels="、".join(labels),
+            labels=joined(labels),
             template=state.template(),
             mode=t("run.mode_multi") if mode else t("run.mode_single"),
         )

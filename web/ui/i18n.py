@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import streamlit as st
 
 from core.errors import InputError
+from core.labels.written import shown_label
 from web.text import DEFAULT_LANGUAGE, LANGUAGES, message
 
 LANGUAGE_KEY = "ui_language"
@@ -34,6 +36,16 @@ def lang() -> str:
 def plain(text: object) -> str:
     """`text` escaped for Markdown, so a user's `**`, `[link](…)` or `<script>` shows as typed."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+# How a list of labels is written in each language.
+LIST_SEPARATORS = {"ja": "、", "en": ", "}
+
+
+def joined(labels: Sequence[str]) -> str:
+    """Labels as people read them (`旅行（旅行・観光）` for one with wordings), joined the
+    UI language's way. Not escaped: pass it to t() or plain()."""
+    return LIST_SEPARATORS.get(lang(), ", ").join(shown_label(label) for label in labels)
 
 
 def _plain_params(params: dict[str, object]) -> dict[str, object]:

@@ -8,7 +8,7 @@ from core.errors import InputError
 from core.labels.store import SavedSet
 from web.resources import get_store
 from web.ui import state
-from web.ui.i18n import error_text, plain, t
+from web.ui.i18n import error_text, joined, plain, t
 
 
 def _save_to_store() -> None:
@@ -103,7 +103,7 @@ def saved_sets_section() -> None:
             _delete_confirmation()
         when = chosen.updated_at.strftime("%Y-%m-%d %H:%M") if chosen.updated_at else "-"
         st.caption(
-            f"{plain('、'.join(chosen.labels))} · {plain(chosen.template)} · "
+            f"{plain(joined(chosen.labels))} · {plain(chosen.template)} · "
             f"{t('store.updated_at', when=when)}"
         )
         if chosen.notes:

@@ -12,6 +12,7 @@ import streamlit as st
 from core.inference.result import ClassificationResult
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_EXPECTED, DEFAULT_LABELS
 from core.labels.share_links import SharedState
+from core.labels.written import split_labels
 from web import resources
 from web.text import DEFAULT_LANGUAGE, message
 
@@ -274,15 +275,6 @@ def label_checked(label: str) -> bool:
 
 def set_unchecked(labels: set[str]) -> None:
     st.session_state[_UNCHECKED] = set(labels)
-
-
-def split_labels(raw: str) -> list[str]:
-    """Labels typed in one box: comma-separated (half- or full-width), blanks dropped."""
-    return [
-        part.strip()
-        for part in raw.replace("、", ",").replace("，", ",").split(",")
-        if part.strip()
-    ]
 
 
 def chosen_labels() -> list[str]:

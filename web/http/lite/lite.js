@@ -61,7 +61,10 @@ async function classify(event) {
   event.preventDefault();
   const body = document.body.dataset;
   const labels = [...document.querySelectorAll('input[name="labels"]:checked')].map((box) => box.value);
-  for (const part of $("custom").value.split(",")) if (part.trim()) labels.push(part.trim());
+  // The app's one comma rule (core/labels/written.py): any of the separators the page names.
+  const separators = [...body.labelSeparators];
+  const custom = separators.reduce((text, mark) => text.split(mark).join(","), $("custom").value);
+  for (const part of custom.split(",")) if (part.trim()) labels.push(part.trim());
   const payload = {
     text: $("text").value,
     labels,
@@ -84,6 +87,8 @@ async function classify(event) {
     }
     setStatus("", false);
     renderResult(data);
+    // Right under the form, but on a phone still below the fold: bring it into view.
+    $("results-heading").scrollIntoView({ behavior: "smooth", block: "start" });
   } catch (error) {
     setStatus(body.networkError, true);
   } finally {
