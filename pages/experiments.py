@@ -18,7 +18,7 @@ from web.ui.components import (
     model_status_banner,
     require_model,
 )
-from web.ui.i18n import error_text, joined, t
+from web.ui.i18n import error_text, joined, set_title, t
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -50,7 +50,7 @@ def _config_text(config: dict) -> str:
     mode = t("exp.mode_multi") if config["multi_label"] else t("exp.mode_single")
     templates = " + ".join(config["templates"])
     return (
-        f"{config['label_set']}: {joined(config['labels'])} · {templates} · {mode}"
+        f"{set_title(config['label_set'])}: {joined(config['labels'])} · {templates} · {mode}"
         f" · {t(CALIBRATION_KEYS[config['calibration']])}"
     )
 
@@ -94,7 +94,11 @@ st.caption(t("exp.caption", count=len(rows)))
 
 sets = state.label_sets()
 chosen_sets = st.multiselect(
-    t("exp.label_sets"), list(sets), default=[state.current_set_name()], key="exp_sets"
+    t("exp.label_sets"),
+    list(sets),
+    default=[state.current_set_name()],
+    format_func=set_title,
+    key="exp_sets",
 )
 templates = st.text_area(t("exp.templates"), value=state.compare_templates(), key="exp_templates")
 average = st.checkbox(t("exp.average"), value=True, key="exp_average")

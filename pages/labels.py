@@ -7,7 +7,7 @@ from core.labels import editing as labelsets
 from core.labels.written import split_labels
 from web.resources import get_settings
 from web.ui import state
-from web.ui.i18n import error_text, t
+from web.ui.i18n import error_text, set_title, t
 from web.ui.saved_sets import saved_sets_section
 
 # The set deleted last, until the user undoes it or deletes another.
@@ -115,7 +115,9 @@ if _DELETED in st.session_state:
 names = list(state.label_sets())
 if st.session_state.get("labels_set_picker") not in names:
     st.session_state["labels_set_picker"] = state.current_set_name()
-picked = st.selectbox(t("labels.current_set"), names, key="labels_set_picker")
+picked = st.selectbox(
+    t("labels.current_set"), names, format_func=set_title, key="labels_set_picker"
+)
 state.select_set(picked)
 
 labels = state.current_labels()

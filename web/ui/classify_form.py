@@ -12,7 +12,7 @@ import streamlit as st
 
 from core.labels.written import shown_label
 from web.ui import state
-from web.ui.i18n import plain, t
+from web.ui.i18n import plain, set_title, t
 
 TEXT_KEY = "classify_text"
 TEMPLATE_KEY = "classify_template"
@@ -101,7 +101,7 @@ def classify_form() -> ClassifyInputs | None:
     _seed(labels)
     with st.form("classify_form"):
         st.text_area(t("classify.text"), key=TEXT_KEY, placeholder=t("classify.text_placeholder"))
-        st.caption(f"{t('classify.labels')} — {plain(state.current_set_name())}")
+        st.caption(f"{t('classify.labels')} — {plain(set_title(state.current_set_name()))}")
         for i, label in enumerate(labels):
             st.checkbox(plain(shown_label(label)), key=checkbox_key(i, label))
         st.text_input(

@@ -48,6 +48,14 @@ def joined(labels: Sequence[str]) -> str:
     return LIST_SEPARATORS.get(lang(), ", ").join(shown_label(label) for label in labels)
 
 
+def set_title(name: str) -> str:
+    """A label set's name as shown: the set every workspace starts with (named in the default
+    language, web.ui.state) is named in the UI language; others as their owner named them."""
+    if name == message("labels.default_set", DEFAULT_LANGUAGE):
+        return message("labels.default_set", lang())
+    return name
+
+
 def _plain_params(params: dict[str, object]) -> dict[str, object]:
     return {name: plain(v) if isinstance(v, str) else v for name, v in params.items()}
 
