@@ -19,6 +19,7 @@ from web.ui.sharing import restore_from_link, share_box
 
 # The result's heading: scrolled to once a new result is in (on a phone it is below the form).
 RESULT_ANCHOR = "classify-result"
+MESSAGE_ANCHOR = "classify-message"
 
 st.title(t("app.title"))
 st.subheader(t("classify.header"))
@@ -51,14 +52,17 @@ if inputs is not None:
         # spinner, and the page scrolled to it.
         st.rerun()
 
-state.show_flash()
+scroll = state.take_scroll_to_result()
+# A refusal is shown here, under the button, and scrolled to like a result.
+st.html(f'<div id="{MESSAGE_ANCHOR}"></div>')
+shown = state.show_flash()
 result = state.last_result()
+if scroll:
+    scroll_to(MESSAGE_ANCHOR if shown or result is None else RESULT_ANCHOR)
 if result is not None:
     st.subheader(t("classify.results"), anchor=RESULT_ANCHOR)
     result_heading(result)
     ranked_result(result)
-    if state.take_scroll_to_result():
-        scroll_to(RESULT_ANCHOR)
     if explain_toggle():
         explanation_view(result)
 

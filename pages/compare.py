@@ -68,6 +68,8 @@ if run:
 
 comparison = state.compare_result()
 if comparison is not None:
+    if tuple(comparison.labels) != tuple(label_names(labels)):
+        st.warning(t("compare.stale"))
     differing = comparison.differing_texts()
     if differing:
         st.warning(t("compare.differs", count=len(differing)))
@@ -84,7 +86,8 @@ if comparison is not None:
         score_table(frame, shown_labels),
         hide_index=True,
         key="compare_table",
-        column_config={t("compare.text"): st.column_config.TextColumn(width="large")},
+        # Narrow enough that a phone shows scores beside the text, not the text alone.
+        column_config={t("compare.text"): st.column_config.TextColumn(width="medium")},
     )
     for i, template in enumerate(comparison.templates):
         current = template == state.template()

@@ -22,7 +22,9 @@ from web.ui.components import (
     require_model,
     run_caption,
 )
+from web.ui.evaluation_rows import rows_editor
 from web.ui.i18n import t
+from web.ui.undo import undo_box
 
 DEFAULT_THRESHOLD = 0.5
 # Rows the model got wrong stand out in the per-text table.
@@ -50,25 +52,8 @@ source = st.radio(
 )
 rows = None
 if source == "table":
-    stored = state.evaluation_rows()
-    editor_key, base = state.evaluation_editor()
-    edited = st.data_editor(
-        pd.DataFrame(base, columns=["text", "expected"]),
-        num_rows="dynamic",
-        hide_index=True,
-        column_config={
-            "text": st.column_config.TextColumn(t("eval.text"), width="large"),
-            "expected": st.column_config.TextColumn(t("eval.expected")),
-        },
-        key=editor_key,
-    )
-    current = [{"text": _cell(r.text), "expected": _cell(r.expected)} for r in edited.itertuples()]
-    # Only the user's own edits are stored: rows replaced elsewhere are not undone by the editor.
-    if current != base:
-        state.set_evaluation_rows(current)
-    else:
-        current = stored
-    rows = [(r["text"], r["expected"]) for r in current]
+    undo_box("evaluate")
+    rows = [(r["text"], r["expected"]) for r in rows_editor()]
 else:
     upload = st.file_uploader(
         t("batch.upload"), type=["csv", "tsv", "txt", "xlsx"], key="eval_file"

@@ -7,6 +7,7 @@ from core.exploration.score_matrix import score_matrix
 from core.labels.written import label_names
 from web.ui import state
 from web.ui.components import (
+    add_box,
     classify_all,
     explained_refusals,
     model_status_banner,
@@ -17,35 +18,44 @@ from web.ui.components import (
 )
 from web.ui.i18n import plain, t
 from web.ui.navigation import CLASSIFY_PAGE
+from web.ui.undo import offer_undo, undo_box
 
 TOP_MARK = "★ "
 
 
-def _add() -> None:
-    text = st.session_state["examples_new"].strip()
+def _add(typed: str) -> None:
+    text = typed.strip()
     if not text:
         state.flash(t("error.empty_example"))
-        return
-    if text not in state.examples():
+    elif text not in state.examples():
         state.set_examples([*state.examples(), text])
-    st.session_state["examples_new"] = ""
+
+
+def _put_back(index: int, text: str) -> None:
+    items = state.examples()
+    if text not in items:
+        state.set_examples([*items[:index], text, *items[index:]])
 
 
 def _remove(index: int) -> None:
+    text = state.examples()[index]
     state.set_examples([e for i, e in enumerate(state.examples()) if i != index])
+    offer_undo("examples", t("undo.removed", item=text), _put_back, index, text)
 
 
 def _run_all(items: list[str], labels: list[str], multi_label: bool) -> None:
     results = classify_all(items, labels, multi_label, "examples.progress")
     names = tuple(label_names(labels))
-    state.set_example_run(state.ExampleRun(names, tuple(r for r in results if r)))
+    made_with = (tuple(items), tuple(labels), state.template(), multi_label)
+    state.set_example_run(state.ExampleRun(names, tuple(r for r in results if r), made_with))
 
 
 def _matrix_frame(run: state.ExampleRun) -> pd.DataFrame:
     rows = score_matrix(run.results, run.labels)
     frame = pd.DataFrame([row.scores for row in rows], columns=list(run.labels))
+    # The answer beside the text, then the scores: a phone shows more than the text alone.
+    frame.insert(0, t("examples.top"), [TOP_MARK + row.top_label for row in rows])
     frame.insert(0, t("examples.example"), [row.text for row in rows])
-    frame[t("examples.top")] = [TOP_MARK + row.top_label for row in rows]
     return frame
 
 
@@ -56,19 +66,19 @@ state.show_flash()
 items = state.examples()
 if not items:
     st.info(t("examples.empty"))
+undo_box("examples")
 for i, text in enumerate(items):
-    text_col, send_col, remove_col = st.columns([7, 2, 1], vertical_alignment="center")
-    text_col.markdown(plain(text))
-    if send_col.button(t("examples.send"), key=f"examples_send_{i}"):
+    # One line on every width (columns would stack on a phone, ✕ over the next example).
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False)
+    row.markdown(plain(text), width="stretch")
+    if row.button(t("examples.send"), key=f"examples_send_{i}"):
         state.send_to_classify(text)
         st.switch_page(CLASSIFY_PAGE)
-    remove_col.button(
+    row.button(
         "✕", key=f"examples_remove_{i}", help=t("examples.remove"), on_click=_remove, args=(i,)
     )
 
-add_col, add_button_col = st.columns([7, 3], vertical_alignment="bottom")
-add_col.text_input(t("examples.add"), key="examples_new")
-add_button_col.button(t("examples.add_button"), key="examples_add", on_click=_add)
+add_box(t("examples.add"), "examples_new", t("examples.add_button"), "examples_add", _add)
 
 labels = state.current_labels()
 multi_label = multi_label_toggle("examples_multi")
@@ -81,5 +91,12 @@ if st.button(t("examples.run_all"), key="examples_run_all", type="primary", disa
 run = state.example_run()
 if run is not None:
     st.subheader(t("examples.matrix"))
+    if run.made_with != (tuple(items), tuple(labels), state.template(), multi_label):
+        # Made from other examples, labels, template or mode than those on screen: say so.
+        st.warning(t("examples.stale"))
     frame = _matrix_frame(run)
-    st.dataframe(score_table(frame, list(run.labels)), hide_index=True)
+    st.dataframe(
+        score_table(frame, list(run.labels)),
+        hide_index=True,
+        column_config={t("examples.example"): st.column_config.TextColumn(width="medium")},
+    )

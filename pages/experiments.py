@@ -46,13 +46,19 @@ def _record(result: exp.RunResult, texts: list[str]) -> dict:
     }
 
 
+def _config_parts(config: dict) -> dict[str, str]:
+    """A run's configuration, one part per leaderboard column."""
+    return {
+        t("exp.templates_column"): " + ".join(config["templates"]),
+        t("exp.mode_column"): t("exp.mode_multi" if config["multi_label"] else "exp.mode_single"),
+        t("exp.calibrations"): t(CALIBRATION_KEYS[config["calibration"]]),
+        t("exp.label_sets"): f"{set_title(config['label_set'])}: {joined(config['labels'])}",
+    }
+
+
 def _config_text(config: dict) -> str:
-    mode = t("exp.mode_multi") if config["multi_label"] else t("exp.mode_single")
-    templates = " + ".join(config["templates"])
-    return (
-        f"{set_title(config['label_set'])}: {joined(config['labels'])} · {templates} · {mode}"
-        f" · {t(CALIBRATION_KEYS[config['calibration']])}"
-    )
+    # What tells runs apart first (template, mode, calibration): a cut-off line still shows it.
+    return " · ".join(_config_parts(config).values())
 
 
 def _save_as_set(run: dict) -> None:
@@ -158,14 +164,19 @@ else:
             t("exp.rank"): range(1, len(ranked) + 1),
             "macro-F1": [r["macro_f1"] for r in ranked],
             t("eval.accuracy"): [r["accuracy"] for r in ranked],
-            t("exp.config"): [_config_text(r["config"]) for r in ranked],
+            # Each part in its own column: one long text was cut, and runs looked the same.
+            **{
+                column: [_config_parts(r["config"])[column] for r in ranked]
+                for column in _config_parts(ranked[0]["config"])
+            },
             t("exp.when"): [r["when"] for r in ranked],
             "model": [r["model"] for r in ranked],
         }
     )
     wanted = st.text_input(t("exp.filter"), key="exp_filter")
     if wanted:
-        board = board[board[t("exp.config")].str.contains(wanted, regex=False)]
+        config = pd.Series([_config_text(r["config"]) for r in ranked], index=board.index)
+        board = board[config.str.contains(wanted, regex=False)]
     st.dataframe(
         board.style.format({"macro-F1": "{:.3f}", t("eval.accuracy"): "{:.1%}"}),
         hide_index=True,
@@ -176,6 +187,7 @@ else:
         t("exp.open"), [r["id"] for r in ranked], format_func=labels_of.get, key="exp_pick"
     )
     run = next(r for r in ranked if r["id"] == picked)
+    state.show_flash()  # what "use" or "save" just did, by their buttons
     st.button(t("exp.use"), key="exp_use", on_click=_use, args=(run,))
     name_col, save_col = st.columns([3, 2], vertical_alignment="bottom")
     name_col.text_input(t("exp.save_name"), value=run["config"]["label_set"], key="exp_save_name")

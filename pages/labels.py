@@ -7,8 +7,10 @@ from core.labels import editing as labelsets
 from core.labels.written import split_labels
 from web.resources import get_settings
 from web.ui import state
+from web.ui.components import add_box
 from web.ui.i18n import error_text, set_title, t
 from web.ui.saved_sets import saved_sets_section
+from web.ui.undo import offer_undo, undo_box
 
 # The set deleted last, until the user undoes it or deletes another.
 _DELETED = "labels_deleted_set"
@@ -22,25 +24,22 @@ def _apply(edit) -> None:
         state.flash(error_text(error))
 
 
-# Set when Enter has just added the typed labels, so a click on the add button in the same
-# round (the box's change arrives with the click) does not add "nothing" and complain.
-_JUST_ADDED = "labels_just_added"
-
-
-def _add_typed() -> None:
-    """Enter in the box (or leaving it) adds what was typed."""
-    if st.session_state["labels_new"].strip():
-        _add()
-        st.session_state[_JUST_ADDED] = True
-
-
-def _add() -> None:
-    if st.session_state.pop(_JUST_ADDED, False) and not st.session_state["labels_new"].strip():
-        return
+def _add(typed: str) -> None:
     # The same comma rule as Classify's custom labels: "政治, 経済" adds two labels.
-    for label in split_labels(st.session_state["labels_new"]) or [""]:
+    for label in split_labels(typed) or [""]:
         _apply(lambda labels, label=label: labelsets.add_label(labels, label, get_settings()))
-    st.session_state["labels_new"] = ""
+
+
+def _put_back(set_name: str, index: int, label: str) -> None:
+    labels = state.label_sets().get(set_name)
+    if labels is not None and label not in labels:
+        state.put_set(set_name, [*labels[:index], label, *labels[index:]])
+
+
+def _remove(index: int) -> None:
+    name, label = state.current_set_name(), state.current_labels()[index]
+    _apply(lambda labels: labelsets.remove_label(labels, index))
+    offer_undo("labels", t("undo.removed", item=label), _put_back, name, index, label)
 
 
 def _rename(index: int, key: str) -> None:
@@ -123,10 +122,12 @@ state.select_set(picked)
 labels = state.current_labels()
 if not labels:
     st.info(t("labels.empty"))
+undo_box("labels")
 for i, label in enumerate(labels):
-    name_col, up_col, down_col, remove_col = st.columns([6, 1, 1, 1], vertical_alignment="bottom")
+    # One line on every width (columns would stack on a phone, ✕ over the next label).
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False)
     key = f"labels_rename_{picked}_{i}_{label}"
-    name_col.text_input(
+    row.text_input(
         t("labels.rename"),
         value=label,
         key=key,
@@ -134,7 +135,7 @@ for i, label in enumerate(labels):
         args=(i, key),
         label_visibility="collapsed",
     )
-    up_col.button(
+    row.button(
         "↑",
         key=f"labels_up_{i}",
         help=t("labels.up"),
@@ -142,7 +143,7 @@ for i, label in enumerate(labels):
         on_click=_apply,
         args=(lambda ls, i=i: labelsets.move_label(ls, i, -1),),
     )
-    down_col.button(
+    row.button(
         "↓",
         key=f"labels_down_{i}",
         help=t("labels.down"),
@@ -150,17 +151,9 @@ for i, label in enumerate(labels):
         on_click=_apply,
         args=(lambda ls, i=i: labelsets.move_label(ls, i, 1),),
     )
-    remove_col.button(
-        "✕",
-        key=f"labels_remove_{i}",
-        help=t("labels.remove"),
-        on_click=_apply,
-        args=(lambda ls, i=i: labelsets.remove_label(ls, i),),
-    )
+    row.button("✕", key=f"labels_remove_{i}", help=t("labels.remove"), on_click=_remove, args=(i,))
 
-add_col, add_button_col = st.columns([6, 3], vertical_alignment="bottom")
-add_col.text_input(t("labels.add"), key="labels_new", on_change=_add_typed)
-add_button_col.button(t("labels.add_button"), key="labels_add", on_click=_add)
+add_box(t("labels.add"), "labels_new", t("labels.add_button"), "labels_add", _add)
 
 
 st.divider()
@@ -181,4 +174,3 @@ st.file_uploader(t("labels.import"), type=["json"], key="labels_import", on_chan
 
 st.divider()
 saved_sets_section()
-st.session_state.pop(_JUST_ADDED, None)

@@ -216,6 +216,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "examples.example": ("例文", "Example"),
     "examples.top": ("最上位", "Top label"),
     "examples.empty": ("例文がありません。", "There are no examples."),
+    "undo.removed": ("「{item}」を削除しました。", "Removed “{item}”."),
+    "undo.button": ("元に戻す", "Undo"),
+    "eval.remove_row": ("この行を削除", "Remove this row"),
+    "eval.add_row": ("行を追加", "Add a row"),
+    "eval.apply": ("この内容で評価", "Evaluate these rows"),
+    "eval.rows_hint": (
+        "入力した内容は「この内容で評価」を押す (または Enter) と反映されます。",
+        "What you type is used when you press “Evaluate these rows” (or Enter).",
+    ),
+    "examples.stale": (
+        "この表は今とは違う例文・ラベル・テンプレート・モードで作られました。"
+        "「すべて分類」で作り直してください。",
+        "This table was made with other examples, labels, template or mode than those now. "
+        "Run all again to bring it up to date.",
+    ),
+    "compare.stale": (
+        "この結果は今とは違うラベルで作られました。もう一度比較してください。",
+        "These results were made with other labels than those now. Compare again.",
+    ),
     "error.set_exists": (
         "セット「{name}」はすでにあります。",
         "A set named “{name}” already exists.",
@@ -345,6 +364,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exp.rank": ("順位", "Rank"),
     "exp.when": ("日時", "When"),
     "exp.config": ("設定", "Configuration"),
+    "exp.templates_column": ("テンプレート", "Template"),
+    "exp.mode_column": ("モード", "Mode"),
     "exp.open": ("詳しく見る実行", "Run to open"),
     "exp.compare_with": ("比べる実行", "Compare with"),
     "exp.changed": (

@@ -35,7 +35,7 @@ def test_run_all_shows_a_matrix_with_each_rows_top_label(app, ready_service):
 def test_run_all_uses_the_current_labels(app):
     goto(app, "pages/labels.py").button(key="labels_remove_2").click().run()
     goto(app, EXAMPLES_PAGE).button(key="examples_run_all").click().run()
-    assert list(app.dataframe[0].value.columns) == ["例文", "旅行", "料理", "最上位"]
+    assert list(app.dataframe[0].value.columns) == ["例文", "最上位", "旅行", "料理"]
 
 
 def test_add_and_remove_an_example(app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import altair as alt
@@ -164,6 +164,39 @@ def ranked_result(result: ClassificationResult) -> None:
         st.info(t("classify.dropped", labels=joined(result.dropped_labels)))
     elapsed = t("classify.elapsed", ms=result.elapsed_ms, model=result.model_id)
     st.caption(f"{elapsed} · {t('classify.from_cache')}" if result.from_cache else elapsed)
+
+
+def add_box(
+    label: str,
+    key: str,
+    button_label: str,
+    button_key: str,
+    add: Callable[[str], None],
+) -> None:
+    """A text box and its add button, alike on every page: Enter in the box (or leaving it
+    with text in it) adds what was typed, as does the button; the box then empties. `add`
+    gets the typed text (it says itself what is wrong with it)."""
+    just_added = f"{key}_just_added"
+
+    def typed() -> None:
+        if st.session_state[key].strip():
+            add(st.session_state[key])
+            st.session_state[key] = ""
+            st.session_state[just_added] = True
+
+    def clicked() -> None:
+        # Enter's change arrives with a click in the same round: add once, without "empty".
+        if st.session_state.pop(just_added, False) and not st.session_state[key].strip():
+            return
+        add(st.session_state[key])
+        st.session_state[key] = ""
+
+    # One line on every width: columns would stack on a phone.
+    row = st.container(horizontal=True, vertical_alignment="bottom", wrap=False)
+    row.text_input(label, key=key, on_change=typed)
+    row.button(button_label, key=button_key, on_click=clicked)
+    # Both callbacks of this round have run by now: the mark is for this round only.
+    st.session_state.pop(just_added, None)
 
 
 def _keep_mode(key: str) -> None:

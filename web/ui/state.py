@@ -96,6 +96,8 @@ def set_examples(items: list[str]) -> None:
 class ExampleRun:
     labels: tuple[str, ...]
     results: tuple[ClassificationResult, ...]
+    # (examples, label entries, template, multi-label) the run was made from.
+    made_with: tuple = ()
 
 
 def example_run() -> ExampleRun | None:
@@ -121,10 +123,6 @@ _COMPARE_TEMPLATES = "compare_template_lines"
 _EVAL_ROWS = "evaluation_rows"
 _RUNS = "experiment_runs"
 _COMPARE_RESULT = "compare_result"
-# The rows Evaluate's table editor started from: its edits apply to these, so they stay put
-# while the editor is on screen and are taken afresh from the rows whenever it is drawn anew.
-_EVAL_EDITOR_BASE = "evaluation_editor_base"
-_EVAL_EDITOR_KEY = "eval_rows_editor"
 
 # What the workspace keeps (web/ui/workspace.py), with each value's JSON type: everything a
 # teammate typed or chose.
@@ -225,21 +223,6 @@ def evaluation_rows() -> list[dict[str, str]]:
 
 def set_evaluation_rows(rows: list[dict[str, str]]) -> None:
     st.session_state[_EVAL_ROWS] = list(rows)
-
-
-def evaluation_editor() -> tuple[str, list[dict[str, str]]]:
-    """(widget key, base rows) for Evaluate's table editor. A freshly drawn editor starts from
-    the current rows; one already on screen keeps its base, so its own edits are not applied
-    twice and typing is never interrupted by a redraw."""
-    if _EVAL_EDITOR_KEY not in st.session_state or _EVAL_EDITOR_BASE not in st.session_state:
-        st.session_state[_EVAL_EDITOR_BASE] = evaluation_rows()
-    return _EVAL_EDITOR_KEY, st.session_state[_EVAL_EDITOR_BASE]
-
-
-def reset_evaluation_editor() -> None:
-    """The rows were replaced from elsewhere (a workspace opened or merged): redraw the editor."""
-    st.session_state.pop(_EVAL_EDITOR_KEY, None)
-    st.session_state.pop(_EVAL_EDITOR_BASE, None)
 
 
 def experiment_runs() -> list[dict]:
@@ -372,12 +355,18 @@ def take_scroll_to_result() -> bool:
 # One-shot messages from callbacks, shown on the next run ----------------------
 
 
-def flash(text: str, kind: str = "error") -> None:
-    st.session_state[_FLASH] = (kind, text)
+# Where a message is shown: "page" where the page calls show_flash (by the control that
+# caused it, e.g. under Classify's button), "top" above every page (the workspace's own).
+def flash(text: str, kind: str = "error", where: str = "page") -> None:
+    st.session_state[_FLASH] = (kind, text, where)
 
 
-def show_flash() -> None:
-    kind, text = st.session_state.pop(_FLASH, (None, None))
-    if text:
-        shows = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}
-        shows.get(kind, st.info)(text)
+def show_flash(where: str = "page") -> bool:
+    """Show the message waiting for `where`, if any; whether one was shown."""
+    kind, text, wanted = st.session_state.get(_FLASH, (None, None, None))
+    if not text or wanted != where:
+        return False
+    del st.session_state[_FLASH]
+    shows = {"error": st.error, "warning": st.warning, "success": st.success, "info": st.info}
+    shows.get(kind, st.info)(text)
+    return True

@@ -15,13 +15,24 @@ import json
 
 import streamlit as st
 
-from web.ui.i18n import t
+from web.ui.i18n import lang, t
 
 HIDDEN_STREAMLIT_HINTS = (
     '[data-testid="stFileUploaderDropzoneInstructions"]',
     '[data-testid="InputInstructions"]',
 )
 
+
+# Streamlit lays the sidebar over the page below this width (its "mobile" breakpoint).
+PHONE_MAX_PX = 768
+# Headings break between phrases, never inside a word (ゼロショッ/ト), and a phone's title is
+# small enough to fit its line.
+HEADING_RULES = (
+    "h1, h2, h3 { word-break: auto-phrase; }"
+    " @media (max-width: 640px) {"
+    ' [data-testid="stMain"] h1 { font-size: 1.75rem; }'
+    ' [data-testid="stMain"] h2 { font-size: 1.35rem; } }'
+)
 
 UPLOAD_BUTTON = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
 
@@ -102,7 +113,16 @@ _SCRIPT = """
     for (let node = walker.nextNode(); node; node = walker.nextNode()) fixText(node);
   }
   fix(document.body);
+  // The page's language, so the browser breaks Japanese lines between phrases (auto-phrase).
+  document.documentElement.lang = LANG;
   if (window.__zsObserver) return;
+  // On a phone the sidebar lies over the page: choosing a page closes it.
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest('[data-testid="stSidebarNavLink"]')) return;
+    if (window.innerWidth >= PHONE_MAX_PX) return;
+    const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (close) setTimeout(() => close.click(), 0);
+  }, true);
   window.__zsObserver = new MutationObserver((changes) => {
     for (const change of changes) {
       if (change.type === "childList") change.addedNodes.forEach(fix);
@@ -136,9 +156,14 @@ def apply_style() -> None:
         f" {UPLOAD_BUTTON} p {{ display: none !important; }}"
         f" {UPLOAD_BUTTON}::after {{ content: {upload}; }}"
     )
-    st.html(f"<style>{rules}</style>")
+    st.html(f"<style>{rules} {HEADING_RULES}</style>")
     # Our own texts only, JSON-quoted into the script.
     texts = json.dumps(streamlit_texts(), ensure_ascii=False)
     patterns = json.dumps(streamlit_patterns(), ensure_ascii=False)
-    script = _SCRIPT.replace("TEXTS", texts, 1).replace("PATTERNS", patterns, 1)
+    script = (
+        _SCRIPT.replace("TEXTS", texts, 1)
+        .replace("PATTERNS", patterns, 1)
+        .replace("LANG", json.dumps(lang()), 1)
+        .replace("PHONE_MAX_PX", str(PHONE_MAX_PX), 1)
+    )
     st.html(f"<script>{script}</script>", unsafe_allow_javascript=True)

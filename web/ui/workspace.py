@@ -22,7 +22,7 @@ from core.errors import InputError
 from core.workspaces.document import export_document, parse_document
 from core.workspaces.merge import merge
 from web import resources
-from web.ui import login, state
+from web.ui import evaluation_rows, login, state
 from web.ui.i18n import error_text, t
 
 PARAM = "w"
@@ -51,7 +51,7 @@ def _restore(data: dict[str, Any]) -> None:
         if key in data:
             value = data[key]
             st.session_state[key] = set(value) if key in state.SET_KEYS else value
-    state.reset_evaluation_editor()
+    evaluation_rows.reset()
     if state.label_sets() and state.current_set_name() not in state.label_sets():
         state.select_set(next(iter(state.label_sets())))
 
@@ -132,14 +132,14 @@ def _import() -> None:
             raise InputError("workspace.bad_field", field=state.LABEL_SETS_KEY)
         created = resources.get_workspaces().create(data, login.account())
     except InputError as error:
-        state.flash(error_text(error))
+        state.flash(error_text(error), where="top")
         return
     for key in state.KEPT_KEYS:
         st.session_state.pop(key, None)
     _restore(data)
     state.ensure_defaults()
     _adopt(created.id, created.version, snapshot())
-    state.flash(t("workspace.imported"), kind="success")
+    state.flash(t("workspace.imported"), kind="success", where="top")
 
 
 def workspace_box() -> None:
@@ -180,7 +180,7 @@ def _recent_links() -> None:
 def workspace_notice() -> None:
     """Say so when work is not being saved, or was merged with another window's."""
     session = st.session_state
-    state.show_flash()
+    state.show_flash("top")
     if session.get(_UNSAVED):
         st.warning(t("workspace.unsaved"))
     if session.pop(_MERGED, False):
