@@ -49,15 +49,15 @@ def _record(result: exp.RunResult, texts: list[str]) -> dict:
 def _config_parts(config: dict) -> dict[str, str]:
     """A run's configuration, one part per leaderboard column."""
     return {
-        t("exp.templates_column"): " + ".join(config["templates"]),
         t("exp.mode_column"): t("exp.mode_multi" if config["multi_label"] else "exp.mode_single"),
         t("exp.calibrations"): t(CALIBRATION_KEYS[config["calibration"]]),
+        t("exp.templates_column"): " + ".join(config["templates"]),
         t("exp.label_sets"): f"{set_title(config['label_set'])}: {joined(config['labels'])}",
     }
 
 
 def _config_text(config: dict) -> str:
-    # What tells runs apart first (template, mode, calibration): a cut-off line still shows it.
+    # What tells runs apart first (mode, calibration, template): a cut-off line still shows it.
     return " · ".join(_config_parts(config).values())
 
 
@@ -163,12 +163,13 @@ else:
         {
             t("exp.rank"): range(1, len(ranked) + 1),
             "macro-F1": [r["macro_f1"] for r in ranked],
-            t("eval.accuracy"): [r["accuracy"] for r in ranked],
-            # Each part in its own column: one long text was cut, and runs looked the same.
+            # Each part in its own column, right after the score: one long text was cut, and
+            # on a phone only the first columns show, so runs looked the same.
             **{
                 column: [_config_parts(r["config"])[column] for r in ranked]
                 for column in _config_parts(ranked[0]["config"])
             },
+            t("eval.accuracy"): [r["accuracy"] for r in ranked],
             t("exp.when"): [r["when"] for r in ranked],
             "model": [r["model"] for r in ranked],
         }

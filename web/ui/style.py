@@ -30,8 +30,8 @@ PHONE_MAX_PX = 768
 HEADING_RULES = (
     "h1, h2, h3 { word-break: auto-phrase; }"
     " @media (max-width: 640px) {"
-    ' [data-testid="stMain"] h1 { font-size: 1.75rem; }'
-    ' [data-testid="stMain"] h2 { font-size: 1.35rem; } }'
+    ' [data-testid="stMain"] h1 { font-size: 1.75rem !important; }'
+    ' [data-testid="stMain"] h2 { font-size: 1.35rem !important; } }'
 )
 
 UPLOAD_BUTTON = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]'
