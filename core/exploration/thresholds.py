@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 # What a row's expected labels say when the text fits none of the labels; the answer shown then.
 NONE_LABEL = "該当なし"
@@ -99,7 +100,7 @@ def _cuts(values: Sequence[float]) -> list[float]:
     """Candidate cuts, lowest first: 0, then each midpoint between neighbouring distinct values
     (a cut past the highest would predict nothing at all: never the best)."""
     distinct = sorted(set(values))
-    return [0.0, *((low + high) / 2 for low, high in zip(distinct, distinct[1:], strict=False))]
+    return [0.0, *((low + high) / 2 for low, high in pairwise(distinct))]
 
 
 def _ratio(part: int, whole: int) -> float:
