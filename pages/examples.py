@@ -69,7 +69,9 @@ if not items:
 undo_box("examples")
 for i, text in enumerate(items):
     # One line on every width (columns would stack on a phone, ✕ over the next example).
-    row = st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False)
+    row = st.container(
+        horizontal=True, vertical_alignment="center", gap="small", wrap=False, key=f"example_{i}"
+    )
     row.markdown(plain(text), width="stretch")
     if row.button(t("examples.send"), key=f"examples_send_{i}"):
         state.send_to_classify(text)

@@ -125,7 +125,9 @@ if not labels:
 undo_box("labels")
 for i, label in enumerate(labels):
     # One line on every width (columns would stack on a phone, ✕ over the next label).
-    row = st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False)
+    row = st.container(
+        horizontal=True, vertical_alignment="center", gap="small", wrap=False, key=f"label_{i}"
+    )
     key = f"labels_rename_{picked}_{i}_{label}"
     row.text_input(
         t("labels.rename"),

@@ -192,7 +192,8 @@ def add_box(
         st.session_state[key] = ""
 
     # One line on every width: columns would stack on a phone.
-    row = st.container(horizontal=True, vertical_alignment="bottom", wrap=False)
+    # Keyed: when rows above it come or go, it is the same box, never a leftover copy.
+    row = st.container(horizontal=True, vertical_alignment="bottom", wrap=False, key=f"{key}_box")
     row.text_input(label, key=key, on_change=typed)
     row.button(button_label, key=button_key, on_click=clicked)
     # Both callbacks of this round have run by now: the mark is for this round only.
