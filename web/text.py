@@ -134,8 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The text was too long and was cut to what the model reads ({max_tokens} tokens).",
     ),
     "classify.dropped": (
-        "重複したラベルを除きました: {labels}",
-        "Duplicate labels were dropped: {labels}",
+        "重複したラベル (全角・半角や空白の違いだけのものを含む) を除きました: {labels}",
+        "Duplicate labels (including ones differing only in width or spacing) were dropped: {labels}",
     ),
     "classify.elapsed": ("{ms:.0f} ミリ秒 ・ モデル {model}", "{ms:.0f} ms · model {model}"),
     "classify.from_cache": ("キャッシュから", "from the cache"),

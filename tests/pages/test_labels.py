@@ -234,3 +234,10 @@ def test_the_save_as_name_follows_the_current_set(app):
     app.text_input(key="labels_new_set").input("ニュース")
     app.button(key="labels_create_set").click().run()
     assert app.text_input(key="store_name").value == "ニュース"
+
+
+def test_a_width_variant_of_a_label_is_the_same_label(app):
+    _add(goto(app, LABELS_PAGE), "ﾘｮｺｳ")
+    _add(app, "リョコウ")
+    assert "すでにあります" in app.error[0].value
+    assert _labels(app) == ["旅行", "料理", "踊り", "ﾘｮｺｳ"]

@@ -459,3 +459,19 @@ def test_explain_with_options_is_a_clear_400(open_client):
 def test_an_unknown_calibration_is_a_clear_400(open_client):
     refused = open_client.post(CLASSIFY_PATH, json={**GOOD, "calibration": "magic"})
     assert refused.status_code == 400
+
+
+def test_labels_the_model_cannot_tell_apart_are_one_label(open_client):
+    # NFKC (the tokenizer's own normalisation) makes half-width ﾃﾆｽ and ＴＶ read as テニス and TV.
+    labels = ["テニス", "ﾃﾆｽ", "ＴＶ", "TV", "旅\u3000行", "旅 行"]
+    response = _post(open_client, {**GOOD, "labels": labels})
+    assert response.status_code == 200
+    assert sorted(response.json()["labels"]) == sorted(["テニス", "ＴＶ", "旅\u3000行"])
+    assert response.json()["dropped_labels"] == ["ﾃﾆｽ", "TV", "旅 行"]
+
+
+def test_duplicate_labels_count_toward_the_label_limit(open_client, ready_service):
+    limit = ready_service.settings.limits.max_labels
+    response = _post(open_client, {**GOOD, "labels": ["旅行"] * (limit + 1)})
+    assert response.status_code == 400
+    assert response.json()["code"] == "error.too_many_labels"
