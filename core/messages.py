@@ -172,8 +172,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot read {suffix} files. Choose a CSV (.csv) or Excel (.xlsx) file.",
     ),
     "batch.not_text": (
-        "CSV として読めません (バイナリか、UTF-8 / Shift_JIS 以外の文字コードです)。",
-        "Cannot read this as CSV (it is binary, or neither UTF-8 nor Shift_JIS).",
+        "CSV として読めません (バイナリか、UTF-8 / Shift_JIS / UTF-16 (BOM 付き) 以外の文字コードです)。",
+        "Cannot read this as CSV (it is binary, or neither UTF-8, Shift_JIS nor UTF-16 with a BOM).",
+    ),
+    "batch.bad_unicode": (
+        "{encoding} のファイルが {position} バイト目で壊れています。{encoding} で保存し直してください。",
+        "The {encoding} file is broken at byte {position}. Save it again as {encoding}.",
+    ),
+    "batch.bad_cell_unicode": (
+        "{row} 行目 {column} 列目に壊れた文字 (対のないサロゲート) があります。直してから読み込んでください。",
+        "Row {row}, column {column} holds a broken character (a lone surrogate). Fix it and load the file again.",
     ),
     "batch.bad_csv": (
         "CSV の形式が正しくありません: {detail}",
