@@ -64,6 +64,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The request is malformed: {detail}",
     ),
     "store.name_empty": ("名前を入力してください。", "Enter a name."),
+    "store.name_slash": (
+        "名前に「/」は使えません (API の URL からその名前に届かないため)。",
+        "A name cannot hold “/” (the API's URLs could not reach it).",
+    ),
+    "store.name_not_normal": (
+        "名前「{name}」は「{normal}」と書いてください。全角・半角の違いや前後・連続の空白は区別されません。",
+        "Write the name “{name}” as “{normal}”: width variants and leading, trailing or repeated spaces are not told apart.",
+    ),
     "error.explain_label": (
         "説明するラベル「{label}」は候補にありません。候補のラベルから選んでください。",
         "The label to explain, “{label}”, is not among the candidates. Pick one of them.",

@@ -241,3 +241,23 @@ def test_a_width_variant_of_a_label_is_the_same_label(app):
     _add(app, "リョコウ")
     assert "すでにあります" in app.error[0].value
     assert _labels(app) == ["旅行", "料理", "踊り", "ﾘｮｺｳ"]
+
+
+def test_a_set_name_with_a_slash_is_refused_with_the_reason(app):
+    goto(app, LABELS_PAGE)
+    app.text_input(key="store_name").input("チーム/旅行")
+    app.button(key="store_save").click().run()
+    assert "「/」は使えません" in app.error[0].value
+    from web.resources import get_store
+
+    assert get_store().get("チーム/旅行") is None
+
+
+def test_a_set_name_typed_in_half_width_is_saved_in_its_normal_form(app):
+    import uuid
+
+    suffix = uuid.uuid4().hex[:6]
+    goto(app, LABELS_PAGE)
+    app.text_input(key="store_name").input(f" ﾃﾆｽ  部{suffix} ")
+    app.button(key="store_save").click().run()
+    assert f"「テニス 部{suffix}」" in app.success[0].value
