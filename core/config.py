@@ -41,6 +41,17 @@ DEFAULT_MAX_BATCH_PAIRS = 64
 # With int8, passes of 8 pairs, grouped by length, gave 16 clients 1.09x one client's throughput
 # against 1.00x for 16 (python -m bench.load --quantize int8; docs/benchmarks.md).
 DEFAULT_MAX_BATCH_PAIRS_INT8 = 8
+# Padded tokens per forward pass (pairs x the longest pair): a pass's time follows its tokens,
+# so bulk work ahead of a person costs at most one such pass. 1,024 tokens is ~2.5 s of
+# BERT-base fp32 on one vCPU (~1 s int8); 64 pairs of 512 tokens would be minutes.
+DEFAULT_MAX_BATCH_TOKENS = 1024
+# Work one request or page action may ask for, in tokens over all its new pairs (pairs x
+# tokens, explain's occluded texts included): ~30 s of BERT-base fp32 on one vCPU, so anything
+# accepted ends within an ALB's 60 s idle timeout (App Runner: 120 s) even behind other work.
+DEFAULT_MAX_REQUEST_TOKENS = 12_288
+# Bulk page work (Evaluate, run all, Compare, Experiments) and each chunk of a batch job: it
+# waits behind people and yields after every pass, so it may be larger, but not unbounded.
+DEFAULT_MAX_JOB_TOKENS = 500_000
 # Pairs waiting for the model before new work is refused (503, "busy"): about a minute of work
 # for BERT-base on 2 vCPUs; beyond it a client is better told to come back.
 DEFAULT_MAX_QUEUE_PAIRS = 4096
@@ -163,6 +174,8 @@ class LimitSettings:
     max_template_chars: int = DEFAULT_MAX_TEMPLATE_CHARS
     max_texts: int = DEFAULT_MAX_TEXTS
     explain_max_words: int = DEFAULT_EXPLAIN_MAX_WORDS
+    max_request_tokens: int = DEFAULT_MAX_REQUEST_TOKENS
+    max_job_tokens: int = DEFAULT_MAX_JOB_TOKENS
 
 
 @dataclass(frozen=True)
@@ -171,6 +184,7 @@ class BatchingSettings:
 
     batch_wait_ms: float = DEFAULT_BATCH_WAIT_MS
     max_batch_pairs: int = DEFAULT_MAX_BATCH_PAIRS
+    max_batch_tokens: int = DEFAULT_MAX_BATCH_TOKENS
     max_queue_pairs: int = DEFAULT_MAX_QUEUE_PAIRS
     pair_cache_mb: int = DEFAULT_PAIR_CACHE_MB
 
@@ -261,6 +275,10 @@ class Settings:
                 explain_max_words=_positive_int(
                     env, "EXPLAIN_MAX_WORDS", DEFAULT_EXPLAIN_MAX_WORDS
                 ),
+                max_request_tokens=_positive_int(
+                    env, "MAX_REQUEST_TOKENS", DEFAULT_MAX_REQUEST_TOKENS
+                ),
+                max_job_tokens=_positive_int(env, "MAX_JOB_TOKENS", DEFAULT_MAX_JOB_TOKENS),
             ),
             batching=BatchingSettings(
                 batch_wait_ms=_positive_float(env, "BATCH_WAIT_MS", DEFAULT_BATCH_WAIT_MS),
@@ -271,6 +289,7 @@ class Settings:
                     if _quantize(env.get("QUANTIZE")) == "int8"
                     else DEFAULT_MAX_BATCH_PAIRS,
                 ),
+                max_batch_tokens=_positive_int(env, "MAX_BATCH_TOKENS", DEFAULT_MAX_BATCH_TOKENS),
                 max_queue_pairs=_positive_int(env, "MAX_QUEUE_PAIRS", DEFAULT_MAX_QUEUE_PAIRS),
                 pair_cache_mb=_positive_int(env, "PAIR_CACHE_MB", DEFAULT_PAIR_CACHE_MB),
             ),

@@ -95,6 +95,7 @@ class ClassifierService:
                 max_wait_seconds=self.settings.batching.batch_wait_ms / 1000,
                 max_pairs=self.settings.batching.max_batch_pairs,
                 max_queued_pairs=self.settings.batching.max_queue_pairs,
+                max_tokens=self.settings.batching.max_batch_tokens,
             )
         except ModelError as exc:
             self._fail(str(exc), generation)
