@@ -46,6 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラベルとテンプレートを合わせた仮説文がモデルの上限 ({limit} トークン) を超えます。短くしてください。",
         "A label with its template exceeds the model's limit ({limit} tokens). Shorten it.",
     ),
+    "error.too_much_work": (
+        "計算量が多すぎます (テキストとラベルの組 {pairs} 個、{tokens} トークン、上限 {limit} トークン)。ラベルを減らすか、テキストを短くするか、分けて実行してください。",
+        "Too much work ({pairs} text-label pairs, {tokens} tokens; the limit is {limit}). Use fewer labels, a shorter text, or split the work.",
+    ),
     "error.label_exists": (
         "ラベル「{label}」はすでにあります。",
         "The label “{label}” already exists.",

@@ -12,8 +12,8 @@ from functools import partial
 from core.config import Settings
 from core.errors import InputError, ModelError, ModelNotReady
 from core.inference import scoring
-from core.inference.explain import Explanation, explain
-from core.inference.microbatch import MicroBatcher
+from core.inference.explain import Explanation, explain, occluded_requests
+from core.inference.microbatch import Cancellation, MicroBatcher
 from core.inference.model_loading import LoadedModel, load_from_settings
 from core.inference.pair_cache import PairCache, PairKey, PairLogits
 from core.inference.request import ClassificationRequest, build_request, build_requests
@@ -161,15 +161,17 @@ class ClassifierService:
         hypothesis_template: str | None = None,
         multi_label: bool = False,
         wait: float | None = None,
+        client: object = None,
+        cancel: Cancellation | None = None,
     ) -> ClassificationResult:
         """Validate first, so bad input is refused even while the model loads; then score.
 
         Only the pairs not seen before run the model; the result says how many did, and its
-        `elapsed_ms` is this request's own time.
+        `elapsed_ms` is this request's own time. `client` and `cancel`: see `score`.
         """
         started = time.perf_counter()
         request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
-        return self.score([request], wait, started)[0]
+        return self.score([request], wait, started, client=client, cancel=cancel)[0]
 
     def classify_many(
         self,
@@ -178,6 +180,8 @@ class ClassifierService:
         hypothesis_template: str | None = None,
         multi_label: bool = False,
         wait: float | None = None,
+        client: object = None,
+        cancel: Cancellation | None = None,
     ) -> list[ClassificationResult]:
         """Several texts against one label set, in order; all their new pairs go to the model
         together. A bad text raises InputError naming its position (`index`, from 0)."""
@@ -189,7 +193,7 @@ class ClassifierService:
             raise InputError("error.too_many_texts", count=len(texts), limit=limit)
         items = [(text, hypothesis_template) for text in texts]
         requests = build_requests(items, labels, self.settings, multi_label)
-        return self.score(requests, wait, started)
+        return self.score(requests, wait, started, client=client, cancel=cancel)
 
     def explain(
         self,
@@ -199,14 +203,22 @@ class ClassifierService:
         multi_label: bool = False,
         label: str | None = None,
         wait: float | None = None,
+        client: object = None,
+        cancel: Cancellation | None = None,
     ) -> Explanation:
-        """Word-level evidence for `label` (default: the top one); see core.inference.explain."""
+        """Word-level evidence for `label` (default: the top one); see core.inference.explain.
+
+        Its cost is every pair it runs (the text, then each occluded text with the labels),
+        checked against `max_request_tokens` before any runs."""
         request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
+        max_words = self.settings.limits.explain_max_words
+        planned = [request, *occluded_requests(request, label or request.labels[0], max_words)]
+        self._check_cost(self.model(wait), planned, bulk=False)
         return explain(
             request,
-            lambda requests: self.score(requests, wait),
+            lambda requests: self.score(requests, wait, client=client, cancel=cancel),
             label,
-            self.settings.limits.explain_max_words,
+            max_words,
         )
 
     def _pair_key(self, text: str, hypothesis: str) -> PairKey:
@@ -219,11 +231,18 @@ class ClassifierService:
         wait: float | None = None,
         started: float | None = None,
         bulk: bool = False,
+        client: object = None,
+        cancel: Cancellation | None = None,
     ) -> list[ClassificationResult]:
         """Results for validated requests: cached pairs looked up, the others (from every
         request, each once) handed to the micro-batcher in one go, then each request scored
         from its pairs' logits exactly as the pipeline would. `bulk` work (many texts for a
-        page) waits behind interactive requests, one forward pass at a time."""
+        page) waits behind interactive requests, one forward pass at a time.
+
+        The new pairs' tokens are bounded (`max_request_tokens`, bulk: `max_job_tokens`):
+        more is InputError `error.too_much_work` before anything runs. `client` (a session id,
+        a client address) shares the model fairly with other clients; `cancel` set while the
+        pairs wait drops them (Cancelled)."""
         import torch
 
         started = time.perf_counter() if started is None else started
@@ -232,7 +251,8 @@ class ClassifierService:
         missing = [key for key, value in found.items() if value is None]
         loaded = self.model(wait)
         if missing:
-            for key, value in zip(missing, self._run_pairs(loaded, missing, bulk), strict=True):
+            new_logits = self._run_pairs(loaded, missing, bulk, client, cancel)
+            for key, value in zip(missing, new_logits, strict=True):
                 self.pairs.put(key, value)
                 found[key] = value
         new = set(missing)
@@ -255,10 +275,8 @@ class ClassifierService:
             )
         return results
 
-    def _run_pairs(
-        self, loaded: LoadedModel, keys: list[PairKey], bulk: bool = False
-    ) -> list[PairLogits]:
-        """Logits of new pairs: each text tokenized once, all pairs in one hand-over."""
+    def _encode(self, loaded: LoadedModel, keys: list[PairKey]) -> list[scoring.EncodedPair]:
+        """The pairs of `keys`, each text tokenized once."""
         by_text: dict[str, list[str]] = {}
         for _, _, text, hypothesis in keys:
             by_text.setdefault(text, []).append(hypothesis)
@@ -266,11 +284,39 @@ class ClassifierService:
             text: dict(zip(hyps, scoring.encode_pairs(loaded, text, hyps), strict=True))
             for text, hyps in by_text.items()
         }
-        pairs = [encoded[text][hypothesis] for _, _, text, hypothesis in keys]
+        return [encoded[text][hypothesis] for _, _, text, hypothesis in keys]
+
+    def _check_cost(
+        self, loaded: LoadedModel, requests: Sequence[ClassificationRequest], bulk: bool
+    ) -> None:
+        """InputError `error.too_much_work` if the requests' new pairs hold more tokens than
+        one request (or, `bulk`, one piece of bulk work) may ask for."""
+        keys = {self._pair_key(r.text, h) for r in requests for h in scoring.hypotheses(r)}
+        missing = [key for key in keys if self.pairs.get(key) is None]
+        self._check_tokens(self._encode(loaded, missing), bulk)
+
+    def _check_tokens(self, pairs: Sequence[scoring.EncodedPair], bulk: bool) -> None:
+        limits = self.settings.limits
+        limit = limits.max_job_tokens if bulk else limits.max_request_tokens
+        tokens = sum(len(pair.features["input_ids"]) for pair in pairs)
+        if tokens > limit:
+            raise InputError("error.too_much_work", pairs=len(pairs), tokens=tokens, limit=limit)
+
+    def _run_pairs(
+        self,
+        loaded: LoadedModel,
+        keys: list[PairKey],
+        bulk: bool = False,
+        client: object = None,
+        cancel: Cancellation | None = None,
+    ) -> list[PairLogits]:
+        """Logits of new pairs: each text tokenized once, all pairs in one hand-over."""
+        pairs = self._encode(loaded, keys)
+        self._check_tokens(pairs, bulk)
         features = [pair.features for pair in pairs]
         batcher = self._batcher
         rows = (
-            batcher.rows(features, bulk=bulk)
+            batcher.rows(features, bulk=bulk, client=client, cancel=cancel)
             if batcher is not None
             else scoring.forward(loaded, features)
         )

@@ -19,10 +19,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core.config import Settings
-from core.errors import InputError, ModelBusy, ModelNotReady
+from core.errors import Cancelled, InputError, ModelBusy, ModelNotReady
 from core.exploration import batch_jobs
 from core.inference.service import ModelState
 from web import resources
+from web.cancellation import client_of, disconnected, run_until_gone
 from web.http import label_sets_api as label_sets
 from web.http import lite_page as lite
 from web.http import login_cookie
@@ -112,6 +113,18 @@ async def readyz(request: Request, settings: Settings) -> JSONResponse:
     )
 
 
+# nginx's status for a request whose client went away before the answer.
+CLIENT_CLOSED_REQUEST = 499
+
+
+async def _until_gone(request: Request, method, *args):
+    """`method(*args)` of the service, for this client's share and cancelled if it leaves."""
+    client = client_of(request)
+    return await run_until_gone(
+        lambda cancel: method(*args, client=client, cancel=cancel), disconnected(request)
+    )
+
+
 @answering_500
 async def api_classify(request: Request, settings: Settings) -> Response:
     lang = request_lang(request)
@@ -161,14 +174,17 @@ async def api_classify(request: Request, settings: Settings) -> Response:
             if body.explain:
                 text = message("error.explain_one_text", lang)
                 return error_reply(400, "error.explain_one_text", text)
-            results = await run_in_threadpool(service.classify_many, body.text, *args)
+            results = await _until_gone(request, service.classify_many, body.text, *args)
             return JSONResponse([dump(ClassifyResponse.of(result)) for result in results])
         if body.explain:
-            explanation = await run_in_threadpool(
-                service.explain, body.text, *args, body.explain_label
+            explanation = await _until_gone(
+                request, service.explain, body.text, *args, body.explain_label
             )
             return JSONResponse(dump(ClassifyResponse.of(explanation.result, explanation)))
-        result = await run_in_threadpool(service.classify, body.text, *args)
+        result = await _until_gone(request, service.classify, body.text, *args)
+    except Cancelled:
+        # Nobody is there to read an answer: the work was dropped (nginx's "client closed").
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
     except InputError as exc:
         return error_reply(400, exc.key, exc.message(lang))
     except ModelNotReady:

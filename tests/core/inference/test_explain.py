@@ -41,9 +41,12 @@ def test_words_put_together_give_the_text_back(text):
     assert [w.start for w in words[1:]] == [w.end for w in words[:-1]]
 
 
-def test_a_text_past_the_token_limit_is_explained_word_for_word(service):
+def test_a_text_past_the_token_limit_is_explained_word_for_word(settings):
+    # A few words: each occluded text is a full pass of the model's token limit.
+    capped = replace(settings, limits=LimitSettings(explain_max_words=3))
     text = "京都に行こう。" * 300
-    explanation = service.explain(text, LABELS)
+    with loaded(ClassifierService(capped)) as service:
+        explanation = service.explain(text, LABELS)
     assert explanation.result.truncated
     assert all(text[w.start : w.end] == w.word for w in explanation.words)
 
@@ -82,7 +85,21 @@ def test_words_past_the_cap_are_not_explained_and_the_cap_is_reported(settings):
 
 
 def test_all_occluded_pairs_go_to_the_model_in_one_pass(settings, forward_passes):
-    with loaded(ClassifierService(settings)) as service:
+    # One pass when the token bound allows it (MAX_BATCH_TOKENS cuts larger work into passes).
+    wide = replace(settings, batching=replace(settings.batching, max_batch_tokens=1_000_000))
+    with loaded(ClassifierService(wide)) as service:
         service.classify(TEXT, LABELS)
         explanation = service.explain(TEXT, LABELS)
     assert forward_passes[1:] == [len(explanation.words) * len(LABELS)]
+
+
+def test_explain_is_counted_and_bounded_as_the_pairs_it_runs(settings):
+    explanation_pairs = (len(split_words(TEXT)) + 1) * len(LABELS)
+    with loaded(ClassifierService(settings)) as service:
+        assert service.explain(TEXT, LABELS).result.computed_pairs == explanation_pairs
+    tight = replace(settings, limits=LimitSettings(max_request_tokens=explanation_pairs * 10))
+    with loaded(ClassifierService(tight)) as service:
+        assert service.classify(TEXT, LABELS).computed_pairs == len(LABELS)
+        with pytest.raises(InputError) as refused:
+            service.explain(TEXT + "。", LABELS)
+    assert refused.value.key == "error.too_much_work"

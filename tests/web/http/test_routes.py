@@ -475,3 +475,85 @@ def test_duplicate_labels_count_toward_the_label_limit(open_client, ready_servic
     response = _post(open_client, {**GOOD, "labels": ["旅行"] * (limit + 1)})
     assert response.status_code == 400
     assert response.json()["code"] == "error.too_many_labels"
+
+
+def test_work_past_the_request_token_bound_is_refused_with_the_limit(open_client, ready_service):
+    limit = ready_service.settings.limits.max_request_tokens
+    long_text = "京都の古いお寺を巡りました。" * 300  # cut to the model's limit: one full pair
+    response = _post(
+        open_client, {**GOOD, "text": long_text, "labels": [f"L{i}" for i in range(50)]}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "error.too_much_work"
+    assert f"{limit}" in response.json()["error"]
+
+
+def test_explain_reports_every_pair_it_ran(open_client):
+    text = "週末は京都で寺を巡って、湯豆腐を食べました。"
+    response = _post(open_client, {**GOOD, "text": text, "explain": True})
+    assert response.status_code == 200
+    words = len(response.json()["explanation"]["words"])
+    assert response.json()["computed_pairs"] == (words + 1) * len(GOOD["labels"])
+
+
+def test_a_client_that_leaves_has_its_work_dropped(ready_service):
+    import asyncio
+
+    from web.http.routes import CLIENT_CLOSED_REQUEST, build_routes
+
+    batcher = ready_service._batcher
+    release, running = threading.Event(), threading.Event()
+    real_run, ran = batcher._run_batch, []
+
+    def held(features):
+        ran.append(len(features))
+        running.set()
+        release.wait()
+        return real_run(features)
+
+    batcher._run_batch = held
+    blocker = threading.Thread(
+        target=ready_service.classify, args=("ブロック中の文です。", ["旅行"])
+    )
+    blocker.start()
+    assert running.wait(60)
+    queued = threading.Semaphore(0)
+    put = batcher._put
+
+    def noting_put(*args):
+        put(*args)
+        queued.release()
+
+    batcher._put = noting_put
+    body = json.dumps({**GOOD, "text": "帰ってしまう人の文です。"}).encode()
+    sent: list[dict] = []
+
+    async def receive():
+        if not sent:
+            sent.append({})
+            return {"type": "http.request", "body": body, "more_body": False}
+        await asyncio.to_thread(queued.acquire)  # the request's pairs wait for the model
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    from starlette.applications import Starlette
+
+    app = Starlette(routes=build_routes(ready_service.settings))
+    scope = {
+        "type": "http", "method": "POST", "path": CLASSIFY_PATH, "raw_path": CLASSIFY_PATH.encode(),
+        "query_string": b"", "headers": [(b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80), "scheme": "http",
+        "root_path": "", "http_version": "1.1",
+    }  # fmt: skip
+    try:
+        asyncio.run(app(scope, receive, send))  # answered while the worker is still held
+        assert sent[1]["status"] == CLIENT_CLOSED_REQUEST
+    finally:
+        batcher._put = put
+        release.set()
+        blocker.join()
+        batcher._run_batch = real_run
+    assert ran == [1]  # the blocker's one pair; the leaver's three never ran
+    assert batcher._queued == 0
