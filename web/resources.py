@@ -21,6 +21,7 @@ from core.errors import InputError
 from core.exploration import batch_jobs, experiments
 from core.exploration.batch_jobs import JobStore
 from core.inference.explain import Explanation
+from core.inference.microbatch import Cancellation
 from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
@@ -117,10 +118,16 @@ def find_job(job_id: str, light: bool = False) -> batch_jobs.BatchJob | None:
 
 
 def _score_rows(
-    texts: Sequence[str], labels: Sequence[str], template: str, multi_label: bool
+    texts: Sequence[str],
+    cancel: Cancellation,
+    client: str,
+    labels: Sequence[str],
+    template: str,
+    multi_label: bool,
 ) -> list[batch_jobs.ScoredRow | None]:
     """One chunk of a batch job: empty rows stay empty, the others scored together."""
-    results = classify_present([(text, template) for text in texts], labels, multi_label)
+    items = [(text, template) for text in texts]
+    results = classify_present(items, labels, multi_label, client=client, cancel=cancel)
     return [
         None
         if result is None
@@ -151,6 +158,7 @@ def start_batch_job(spec: batch_jobs.JobSpec, table) -> str:
 
 def stop_batch_job(job_id: str) -> None:
     _job_and_store(job_id, light=True)[1].request_stop(job_id)
+    batch_jobs.cancel_here(job_id)
 
 
 def go_on_with_batch_job(job: batch_jobs.BatchJob) -> None:
@@ -175,17 +183,26 @@ def explain(result: ClassificationResult, label: str | None) -> Explanation:
 
 
 def classify_together(
-    items: Sequence[tuple[str, str | None]], labels: Sequence[str], multi_label: bool
+    items: Sequence[tuple[str, str | None]],
+    labels: Sequence[str],
+    multi_label: bool,
+    client: object = None,
+    cancel: Cancellation | None = None,
 ) -> list[ClassificationResult]:
     """(text, template) items against one label set, in order; all their new pairs go to the
-    model in one hand-over, as bulk work. A bad item raises InputError naming its position."""
+    model in one hand-over, as bulk work. A bad item raises InputError naming its position.
+    `client` and `cancel`: see ClassifierService.score."""
     requests = build_requests(items, labels, get_settings(), multi_label)
     # Pages' many-text work: it waits behind people classifying one text.
-    return get_service().score(requests, bulk=True)
+    return get_service().score(requests, bulk=True, client=client, cancel=cancel)
 
 
 def classify_present(
-    items: Sequence[tuple[str, str | None]], labels: Sequence[str], multi_label: bool
+    items: Sequence[tuple[str, str | None]],
+    labels: Sequence[str],
+    multi_label: bool,
+    client: object = None,
+    cancel: Cancellation | None = None,
 ) -> list[ClassificationResult | None]:
     """As classify_together, but an empty text gives None (an empty row stays empty instead of
     failing the whole run); a bad item raises InputError naming its position in `items`."""
@@ -194,7 +211,8 @@ def classify_present(
     if not wanted:
         return results
     try:
-        scored = classify_together([items[i] for i in wanted], labels, multi_label)
+        present = [items[i] for i in wanted]
+        scored = classify_together(present, labels, multi_label, client, cancel)
     except InputError as error:
         raise error.at(wanted[error.index or 0]) from None
     for i, result in zip(wanted, scored, strict=True):
