@@ -27,6 +27,7 @@ from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
 from core.labels.store import LabelSetStore
 from core.workspaces.store import WorkspaceStore
+from web.session_work import session_share, stopping_when_cancelled
 
 _lock = threading.RLock()
 _settings: Settings | None = None
@@ -168,18 +169,32 @@ def go_on_with_batch_job(job: batch_jobs.BatchJob) -> None:
     batch_jobs.start(jobs, job.id, _job_scorer(job.spec))
 
 
+def _share(client: object, cancel: Cancellation | None) -> dict:
+    """The caller's client and cancellation: as given, or, in a page, its browser session's."""
+    if client is None and cancel is None:
+        client, cancel = session_share()
+    return {"client": client, "cancel": cancel}
+
+
 def classify(
     text: str, labels: Sequence[str], template: str | None, multi_label: bool
 ) -> ClassificationResult:
     """Classify with the shared service (pairs seen before come from its pair cache)."""
-    return get_service().classify(text, labels, template, multi_label)
+    with stopping_when_cancelled():
+        return get_service().classify(text, labels, template, multi_label, **_share(None, None))
 
 
 def explain(result: ClassificationResult, label: str | None) -> Explanation:
     """Word-level evidence for `label` in a result: its own text, labels, template and mode."""
-    return get_service().explain(
-        result.text, result.labels, result.hypothesis_template, result.multi_label, label
-    )
+    with stopping_when_cancelled():
+        return get_service().explain(
+            result.text,
+            result.labels,
+            result.hypothesis_template,
+            result.multi_label,
+            label,
+            **_share(None, None),
+        )
 
 
 def classify_together(
@@ -194,7 +209,8 @@ def classify_together(
     `client` and `cancel`: see ClassifierService.score."""
     requests = build_requests(items, labels, get_settings(), multi_label)
     # Pages' many-text work: it waits behind people classifying one text.
-    return get_service().score(requests, bulk=True, client=client, cancel=cancel)
+    with stopping_when_cancelled():
+        return get_service().score(requests, bulk=True, **_share(client, cancel))
 
 
 def classify_present(
@@ -271,7 +287,8 @@ def classify_with_options(
     def classify(batch, batch_template, hypotheses, batch_multi):
         items = [(text, batch_template) for text in batch]
         requests = build_requests(items, hypotheses, settings, batch_multi)
-        return get_service().score(requests, bulk=bulk)
+        with stopping_when_cancelled():
+            return get_service().score(requests, bulk=bulk, **_share(None, None))
 
     return experiments.classify_with_options(
         texts, names, template, multi_label, wordings, calibration, classify
