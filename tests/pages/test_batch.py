@@ -113,8 +113,8 @@ def test_a_stopped_job_keeps_its_rows_and_goes_on_from_there(app, monkeypatch):
     real = resources._score_rows
     first_done = []
 
-    def score_then_stop(texts, **kwargs):
-        rows = real(texts, **kwargs)
+    def score_then_stop(texts, *args, **kwargs):
+        rows = real(texts, *args, **kwargs)
         if not first_done:
             first_done.append(True)
             resources.stop_batch_job(app.session_state["batch_job"])
@@ -141,8 +141,8 @@ def test_a_running_job_shows_its_progress_and_can_be_stopped_from_any_page_visit
     real = resources._score_rows
     first_row_done, go_on = threading.Event(), threading.Event()
 
-    def held_after_the_first_row(texts, **kwargs):
-        rows = real(texts, **kwargs)
+    def held_after_the_first_row(texts, *args, **kwargs):
+        rows = real(texts, *args, **kwargs)
         first_row_done.set()
         assert go_on.wait(60)
         return rows
