@@ -12,7 +12,7 @@ from functools import partial
 from core.config import Settings
 from core.errors import InputError, ModelError, ModelNotReady
 from core.inference import scoring
-from core.inference.explain import Explanation, explain, occluded_requests
+from core.inference.explain import Explanation, explain
 from core.inference.microbatch import Cancellation, MicroBatcher
 from core.inference.model_loading import LoadedModel, load_from_settings
 from core.inference.pair_cache import PairCache, PairKey, PairLogits
@@ -208,12 +208,28 @@ class ClassifierService:
     ) -> Explanation:
         """Word-level evidence for `label` (default: the top one); see core.inference.explain.
 
-        Its cost is every pair it runs (the text, then each occluded text with the labels),
-        checked against `max_request_tokens` before any runs."""
+        Its cost is every pair it runs: the text's, then each occluded text's (with every label,
+        or the explained one alone in multi-label mode). It explains as many of the first
+        `explain_max_words` words as `max_request_tokens` allows, and says so (`capped`); a text
+        whose plain classification and one occluded text already exceed it is InputError
+        `error.too_much_work`, before anything runs."""
         request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
-        max_words = self.settings.limits.explain_max_words
-        planned = [request, *occluded_requests(request, label or request.labels[0], max_words)]
-        self._check_cost(self.model(wait), planned, bulk=False)
+        loaded = self.model(wait)
+        keys = [self._pair_key(request.text, h) for h in scoring.hypotheses(request)]
+        pairs = self._encode(loaded, keys)
+        whole = sum(len(pair.features["input_ids"]) for pair in pairs)
+        # An occluded text is shorter than the whole one: its pairs cost at most the whole's.
+        per_word = max(len(p.features["input_ids"]) for p in pairs) if multi_label else whole
+        limit = self.settings.limits.max_request_tokens
+        fit = (limit - whole) // per_word
+        if fit < 1:
+            raise InputError(
+                "error.too_much_work",
+                pairs=2 * len(pairs),
+                tokens=whole + per_word,
+                limit=limit,
+            )
+        max_words = min(self.settings.limits.explain_max_words, fit)
         return explain(
             request,
             lambda requests: self.score(requests, wait, client=client, cancel=cancel),
@@ -285,15 +301,6 @@ class ClassifierService:
             for text, hyps in by_text.items()
         }
         return [encoded[text][hypothesis] for _, _, text, hypothesis in keys]
-
-    def _check_cost(
-        self, loaded: LoadedModel, requests: Sequence[ClassificationRequest], bulk: bool
-    ) -> None:
-        """InputError `error.too_much_work` if the requests' new pairs hold more tokens than
-        one request (or, `bulk`, one piece of bulk work) may ask for."""
-        keys = {self._pair_key(r.text, h) for r in requests for h in scoring.hypotheses(r)}
-        missing = [key for key in keys if self.pairs.get(key) is None]
-        self._check_tokens(self._encode(loaded, missing), bulk)
 
     def _check_tokens(self, pairs: Sequence[scoring.EncodedPair], bulk: bool) -> None:
         limits = self.settings.limits

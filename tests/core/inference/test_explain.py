@@ -93,13 +93,39 @@ def test_all_occluded_pairs_go_to_the_model_in_one_pass(settings, forward_passes
     assert forward_passes[1:] == [len(explanation.words) * len(LABELS)]
 
 
-def test_explain_is_counted_and_bounded_as_the_pairs_it_runs(settings):
+def test_explain_is_counted_as_the_pairs_it_runs(settings):
     explanation_pairs = (len(split_words(TEXT)) + 1) * len(LABELS)
     with loaded(ClassifierService(settings)) as service:
         assert service.explain(TEXT, LABELS).result.computed_pairs == explanation_pairs
-    tight = replace(settings, limits=LimitSettings(max_request_tokens=explanation_pairs * 10))
+
+
+def _whole_tokens(service) -> int:
+    from core.inference import scoring
+
+    request = service.classify(TEXT, LABELS)
+    loaded_model = service.model()
+    hypotheses = [f"この例は{label}です。" for label in request.labels]
+    return sum(
+        len(p.features["input_ids"]) for p in scoring.encode_pairs(loaded_model, TEXT, hypotheses)
+    )
+
+
+def test_explain_explains_the_words_the_token_bound_allows_and_says_so(settings):
+    with loaded(ClassifierService(settings)) as service:
+        whole = _whole_tokens(service)
+    tight = replace(settings, limits=LimitSettings(max_request_tokens=whole * 4))
     with loaded(ClassifierService(tight)) as service:
-        assert service.classify(TEXT, LABELS).computed_pairs == len(LABELS)
-        with pytest.raises(InputError) as refused:
-            service.explain(TEXT + "。", LABELS)
+        explanation = service.explain(TEXT, LABELS)
+    assert len(explanation.words) == 3  # (4 x whole - whole) / whole occluded texts
+    assert explanation.capped
+
+
+def test_explain_past_the_token_bound_is_refused_before_any_work(settings, forward_passes):
+    with loaded(ClassifierService(settings)) as service:
+        whole = _whole_tokens(service)
+    tight = replace(settings, limits=LimitSettings(max_request_tokens=whole * 2 - 1))
+    passes_before = len(forward_passes)
+    with loaded(ClassifierService(tight)) as service, pytest.raises(InputError) as refused:
+        service.explain(TEXT + "。", LABELS)
     assert refused.value.key == "error.too_much_work"
+    assert len(forward_passes) == passes_before
