@@ -42,8 +42,9 @@ HONEST_LABELS = list(LABEL_POOL[:3])
 # A request longer than this counts as a failure of the guarantee, not a wait.
 REQUEST_TIMEOUT_SECONDS = 150
 ATTACKER_THREADS = 4
-# Abort attacks: how many sockets each attacker thread opens per round.
+# Abort attacks: sockets per round, and in all per phase (the probe: 300 in 1.6 s).
 ABORTS_PER_ROUND = 20
+MAX_ABORTS = 300
 UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOADS = 40  # 200 MB: past the per-client budget (100 MB), short of the process's (400 MB)
 LONG_TEXT = ("".join(PARAGRAPHS) * 3)[:5000]
@@ -109,7 +110,7 @@ def _aborted_bodies(url: str, phase: Phase, stop: threading.Event) -> None:
         f"POST /api/classify HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
         "Content-Length: 10000\r\n\r\n"
     ).encode()
-    while not stop.is_set():
+    while not stop.is_set() and phase.attacker["aborted body"] < MAX_ABORTS:
         sockets = []
         for _ in range(ABORTS_PER_ROUND):
             sock = socket.create_connection(
@@ -270,7 +271,13 @@ def main(argv: list[str] | None = None) -> list[Phase]:
             phases.append(phase)
         stop.set()
         honest.join(REQUEST_TIMEOUT_SECONDS)
+        log = server.log().splitlines()
+        errors = [line for line in log if '"status": 500' in line]
+        causes = Counter(
+            line.strip() for line in log if line.strip().endswith("Error") or "Error:" in line
+        )
     report(phases)
+    print(f"server 500s logged: {len(errors)}; error lines: {dict(causes.most_common(5))}")
     return phases
 
 
