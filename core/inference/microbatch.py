@@ -308,7 +308,9 @@ class MicroBatcher:
         # Bulk work is taken one pass at a time, so an interactive request waits at most one.
         passes = GATHER_PASSES if first_priority == INTERACTIVE else 1
         limit = self._max_pairs * passes
-        token_limit = None if self._max_tokens is None else self._max_tokens * passes
+        # Tokens are gathered one pass's worth at most: the gathered group runs to its end, so
+        # a request arriving meanwhile waits for all of it, and a pass is what the bound promises.
+        token_limit = self._max_tokens
         deadline = time.monotonic() + self._max_wait
         while pairs < limit:
             try:

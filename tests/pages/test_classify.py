@@ -267,34 +267,14 @@ def test_a_closed_tab_has_its_waiting_work_dropped(app, ready_service):
         SCRIPT_RUN_CONTEXT_ATTR_NAME,
     )
 
-    batcher = ready_service._batcher
-    release, running = threading.Event(), threading.Event()
-    real_run, ran = batcher._run_batch, []
+    from tests.conftest import held_model
 
-    def held(features):
-        ran.append(len(features))
-        running.set()
-        release.wait()
-        return real_run(features)
-
-    batcher._run_batch = held
-    blocker = threading.Thread(target=ready_service.classify, args=("先に走る文。", ["旅行"]))
-    blocker.start()
-    assert running.wait(60)
-    queued = threading.Semaphore(0)
-    put = batcher._put
-
-    def noting_put(*args):
-        put(*args)
-        queued.release()
-
-    batcher._put = noting_put
-    try:
+    with held_model(ready_service) as held:
         app.text_area(key="classify_text").input("タブを閉じる人の文です。")
         app.button(key=SUBMIT).click()
         page = threading.Thread(target=app.run)
         page.start()
-        assert queued.acquire(timeout=60)  # the page's pairs wait for the model
+        assert held.queued.acquire(timeout=60)  # the page's pairs wait for the model
         # What Streamlit does when the tab's WebSocket closes: stop the session's script.
         scripts = [
             ctx.script_requests
@@ -308,10 +288,5 @@ def test_a_closed_tab_has_its_waiting_work_dropped(app, ready_service):
             script.request_stop()
         page.join(60)
         assert not page.is_alive()  # the run ended while the model was still held
-    finally:
-        batcher._put = put
-        release.set()
-        blocker.join()
-        batcher._run_batch = real_run
-    assert ran == [1]  # only the blocker's pair ran; the closed tab's three never did
-    assert batcher._queued == 0
+    assert held.ran == [1]  # only the holding pass ran; the closed tab's three pairs never did
+    assert ready_service._batcher._queued == 0

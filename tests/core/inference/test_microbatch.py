@@ -435,3 +435,50 @@ def test_one_client_cannot_fill_the_queue():
     other.join()
     assert len(passes) == 2
     batcher.shutdown(timeout=10)
+
+
+def test_a_request_arriving_during_long_work_waits_for_one_token_bounded_pass():
+    import torch
+
+    passes: list[str] = []
+    hold, held = threading.Event(), threading.Event()
+    arrived = threading.Semaphore(0)
+    person: list[threading.Thread] = []
+
+    def run(features):
+        passes.append(features[0]["tag"][0])
+        if passes == ["x"]:
+            held.set()
+            hold.wait()
+        if passes == ["x", "long"]:  # during the first long pass, a person's request arrives
+            person.append(threading.Thread(target=batcher.rows, args=(_pairs_of(10, 3, "p"),)))
+            person[0].start()
+            assert arrived.acquire(timeout=60)
+        return torch.zeros(len(features), 3)
+
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=64, max_tokens=1024)
+    blocker = threading.Thread(target=batcher.rows, args=(_pairs_of(10, 1, "x"),))
+    blocker.start()
+    assert held.wait(60)
+    queued = _count_queued(batcher)
+    put = batcher._put
+
+    def noting_put(priority, job, *stamp):
+        put(priority, job, *stamp)
+        if job is not None and job.features[0]["tag"] == ["p"]:
+            arrived.release()
+
+    batcher._put = noting_put
+    long_work = threading.Thread(
+        target=batcher.rows, args=(_pairs_of(512, 8, "long"),), kwargs={"client": "a"}
+    )
+    long_work.start()
+    for _ in range(4):  # four pieces of two long pairs wait, all queued before any runs
+        assert queued.acquire(timeout=60)
+    hold.set()
+    long_work.join()
+    blocker.join()
+    person[0].join()
+    # The long pieces are not run as one group: the person waits for one pass, not four.
+    assert passes == ["x", "long", "p", "long", "long", "long"]
+    batcher.shutdown(timeout=10)

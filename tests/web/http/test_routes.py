@@ -499,47 +499,13 @@ def test_explain_reports_every_pair_it_ran(open_client):
 def test_a_client_that_leaves_has_its_work_dropped(ready_service):
     import asyncio
 
-    from web.http.routes import CLIENT_CLOSED_REQUEST, build_routes
-
-    batcher = ready_service._batcher
-    release, running = threading.Event(), threading.Event()
-    real_run, ran = batcher._run_batch, []
-
-    def held(features):
-        ran.append(len(features))
-        running.set()
-        release.wait()
-        return real_run(features)
-
-    batcher._run_batch = held
-    blocker = threading.Thread(
-        target=ready_service.classify, args=("ブロック中の文です。", ["旅行"])
-    )
-    blocker.start()
-    assert running.wait(60)
-    queued = threading.Semaphore(0)
-    put = batcher._put
-
-    def noting_put(*args):
-        put(*args)
-        queued.release()
-
-    batcher._put = noting_put
-    body = json.dumps({**GOOD, "text": "帰ってしまう人の文です。"}).encode()
-    sent: list[dict] = []
-
-    async def receive():
-        if not sent:
-            sent.append({})
-            return {"type": "http.request", "body": body, "more_body": False}
-        await asyncio.to_thread(queued.acquire)  # the request's pairs wait for the model
-        return {"type": "http.disconnect"}
-
-    async def send(message):
-        sent.append(message)
-
     from starlette.applications import Starlette
 
+    from tests.conftest import held_model
+    from web.http.routes import CLIENT_CLOSED_REQUEST, build_routes
+
+    body = json.dumps({**GOOD, "text": "帰ってしまう人の文です。"}).encode()
+    sent: list[dict] = []
     app = Starlette(routes=build_routes(ready_service.settings))
     scope = {
         "type": "http", "method": "POST", "path": CLASSIFY_PATH, "raw_path": CLASSIFY_PATH.encode(),
@@ -547,13 +513,19 @@ def test_a_client_that_leaves_has_its_work_dropped(ready_service):
         "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80), "scheme": "http",
         "root_path": "", "http_version": "1.1",
     }  # fmt: skip
-    try:
-        asyncio.run(app(scope, receive, send))  # answered while the worker is still held
+    with held_model(ready_service) as held:
+
+        async def receive():
+            if not sent:
+                sent.append({})
+                return {"type": "http.request", "body": body, "more_body": False}
+            await asyncio.to_thread(held.queued.acquire)  # its pairs wait for the model
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(app(scope, receive, send))  # answered while the model is still held
         assert sent[1]["status"] == CLIENT_CLOSED_REQUEST
-    finally:
-        batcher._put = put
-        release.set()
-        blocker.join()
-        batcher._run_batch = real_run
-    assert ran == [1]  # the blocker's one pair; the leaver's three never ran
-    assert batcher._queued == 0
+    assert held.ran == [1]  # only the holding pass ran; the leaver's three pairs never did
+    assert ready_service._batcher._queued == 0
