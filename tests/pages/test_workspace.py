@@ -62,14 +62,15 @@ def test_two_windows_on_one_workspace_keep_both_changes(app):
 
 
 def test_an_unreachable_store_says_work_is_not_saved_and_classify_works(ready_service):
-    from dataclasses import replace
 
     from bench.live_server import free_port
     from core.config import StoreSettings
     from web import resources
 
     down = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
-    settings = replace(ready_service.settings, store=StoreSettings(database_url=down))
+    settings = ready_service.settings.model_copy(
+        update=dict(store=StoreSettings(database_url=down))
+    )
     with resources.using(settings, ready_service):
         at = new_session()
         assert any("保存されていません" in w.value for w in at.warning)
@@ -115,7 +116,6 @@ def test_a_signed_in_team_sees_its_recent_workspaces(guarded_service):
 
 @pytest.mark.postgres
 def test_a_stopped_postgresql_says_work_is_not_saved_and_saving_resumes(ready_service):
-    from dataclasses import replace
 
     from core.config import StoreSettings
     from tests.postgres_server import postgres_server
@@ -123,7 +123,9 @@ def test_a_stopped_postgresql_says_work_is_not_saved_and_saving_resumes(ready_se
 
     with postgres_server() as server:
         store = StoreSettings(database_url=server.url)
-        with resources.using(replace(ready_service.settings, store=store), ready_service):
+        with resources.using(
+            ready_service.settings.model_copy(update=dict(store=store)), ready_service
+        ):
             at = new_session()
             workspace = workspace_id(at)
             server.stop()

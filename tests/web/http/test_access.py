@@ -93,12 +93,13 @@ def test_guessing_from_many_addresses_locks_everyone_for_a_while(guarded_service
 
 @pytest.fixture
 def token_only_client(ready_service):
-    from dataclasses import replace
 
     from core.config import AuthSettings
     from tests.web.http.conftest import client_for
 
-    return client_for(replace(ready_service.settings, auth=AuthSettings(api_token=API_TOKEN)))
+    return client_for(
+        ready_service.settings.model_copy(update=dict(auth=AuthSettings(api_token=API_TOKEN)))
+    )
 
 
 def test_api_token_alone_protects_the_api(token_only_client):

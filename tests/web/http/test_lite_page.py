@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -52,6 +50,6 @@ def test_defaults_give_the_seed_labels_and_examples(client):
 
 
 def test_http_only_makes_the_lite_page_the_root(settings):
-    only = dataclasses.replace(settings, http_only=True)
+    only = settings.model_copy(update={"http_only": True})
     assert build_routes(only)[0].path == "/"
     assert "/" not in [r.path for r in build_routes(settings)]

@@ -144,13 +144,14 @@ def _service_client(use_service, service):
 
 def test_while_the_model_loads_the_api_answers_503_with_retry_after(use_service, settings):
     import threading
-    from dataclasses import replace
 
     from core.inference.service import ClassifierService
 
     gate = threading.Event()
     service = ClassifierService(
-        replace(settings, model=replace(settings.model, ready_wait_seconds=0)),
+        settings.model_copy(
+            update=dict(model=settings.model.model_copy(update=dict(ready_wait_seconds=0)))
+        ),
         loader=lambda s: gate.wait() and None,
     )
     service.start_loading()
@@ -291,7 +292,6 @@ def test_hf_protocol_refusals_say_why(open_client, body, status):
 
 def test_hf_protocol_answers_503_at_once_while_loading_unless_asked_to_wait(use_service, settings):
     import threading
-    from dataclasses import replace
 
     from core.inference.model_loading import load_from_settings
     from core.inference.service import ClassifierService
@@ -302,7 +302,9 @@ def test_hf_protocol_answers_503_at_once_while_loading_unless_asked_to_wait(use_
         gate.wait()
         return load_from_settings(s)
 
-    patient = replace(settings, model=replace(settings.model, ready_wait_seconds=60))
+    patient = settings.model_copy(
+        update=dict(model=settings.model.model_copy(update=dict(ready_wait_seconds=60)))
+    )
     service = ClassifierService(patient, loader=gated)
     service.start_loading()
     client = _service_client(use_service, service)
