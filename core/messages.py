@@ -127,6 +127,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ワークスペースのファイルを JSON として読めません。書き出したファイルをそのまま選んでください。",
         "The workspace file is not readable JSON. Choose the file exactly as it was exported.",
     ),
+    "workspace.bad_unicode": (
+        "ワークスペースのファイルに壊れた文字 (UTF-8 でない文字や対になっていないサロゲート) があります。"
+        "書き出したファイルをそのまま選んでください。",
+        "The workspace file holds malformed characters (not UTF-8, or a lone surrogate). "
+        "Choose the file exactly as it was exported.",
+    ),
     "workspace.wrong_format": (
         "このファイルはこのアプリのワークスペースではありません。",
         "This file is not a workspace exported from this app.",

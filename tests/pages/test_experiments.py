@@ -61,3 +61,30 @@ def test_save_as_label_set_stores_the_run_for_production(app, ready_service):
     saved = resources.get_store().get(name)
     assert saved is not None
     assert saved.template in TEMPLATES.splitlines()
+
+
+def test_runs_name_their_rows_instead_of_copying_the_texts(app):
+    import json
+
+    from web import resources
+
+    _run_grid(app)
+    stored = resources.get_workspaces().get(workspace_id(app)).data
+    texts = [row["text"] for row in stored.get("evaluation_rows", [])] or None
+    assert len(stored["experiment_runs"]) == 4
+    assert len(stored["experiment_rows"]) == 1  # four runs, one copy of their texts
+    (kept,) = stored["experiment_rows"].values()
+    assert texts is None or kept == texts
+    for text in kept:  # each text once in the whole workspace, not once per run
+        assert json.dumps(stored, ensure_ascii=False).count(json.dumps(text)[1:-1]) <= 2
+
+
+def test_a_runs_wrong_texts_come_back_in_another_browser(app):
+    from web.ui import state
+
+    _run_grid(app)
+    best = max(app.session_state[state._RUNS], key=lambda r: (r.macro_f1, r.accuracy))
+    wrong = list(app.dataframe[2].value.iloc[:, 0])  # board, per-label F1, wrong texts
+    assert len(wrong) == best.correct.count(False)
+    elsewhere = goto(new_session(w=workspace_id(app)), PAGE)
+    assert list(elsewhere.dataframe[2].value.iloc[:, 0]) == wrong

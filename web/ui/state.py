@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from core.exploration.experiments import RunRecord
 from core.inference.result import ClassificationResult
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_EXPECTED, DEFAULT_LABELS
 from core.labels.share_links import SharedState
@@ -125,28 +126,9 @@ _COMPARE_RESULT = "compare_result"
 _EVAL_EDITOR_BASE = "evaluation_editor_base"
 _EVAL_EDITOR_KEY = "eval_rows_editor"
 
-# What the workspace keeps (web/ui/workspace.py), with each value's JSON type: everything a
-# teammate typed or chose.
-KEPT_TYPES: dict[str, type] = {
-    _LABEL_SETS: dict,
-    _CURRENT_SET: str,
-    _EXAMPLES: list,
-    _TEXT: str,
-    _TEMPLATE: str,
-    _MULTI: bool,
-    _CUSTOM: str,
-    _UNCHECKED: list,
-    _EXPLAIN: bool,
-    _WORDINGS: str,
-    _CALIBRATION: str,
-    _COMPARE_TEMPLATES: str,
-    _EVAL_ROWS: list,
-    _RUNS: list,
-    _BATCH_JOB: str,
-}
-KEPT_KEYS = tuple(KEPT_TYPES)
-LABEL_SETS_KEY, EXAMPLES_KEY = _LABEL_SETS, _EXAMPLES
-SET_KEYS = frozenset({_UNCHECKED})
+_RUN_ROWS = "experiment_rows"
+# What the workspace keeps (web/ui/workspace.py) is core.workspaces.model.WorkspaceData: its
+# field names are the keys above.
 
 
 def text() -> str:
@@ -241,13 +223,22 @@ def reset_evaluation_editor() -> None:
     st.session_state.pop(_EVAL_EDITOR_BASE, None)
 
 
-def experiment_runs() -> list[dict]:
-    """The workspace's experiment runs, oldest first (JSON-ready dicts)."""
+def experiment_runs() -> list[RunRecord]:
+    """The workspace's experiment runs, oldest first."""
     return list(st.session_state.get(_RUNS, []))
 
 
-def add_experiment_runs(runs: list[dict]) -> None:
-    st.session_state[_RUNS] = [*experiment_runs(), *runs]
+def add_experiment_run(run: RunRecord, texts: list[str]) -> None:
+    """Keep `run`, which ran on `texts`: the texts are kept once however many runs name them."""
+    rows = dict(st.session_state.get(_RUN_ROWS, {}))
+    rows.setdefault(run.rows, list(texts))
+    st.session_state[_RUN_ROWS] = rows
+    st.session_state[_RUNS] = [*experiment_runs(), run]
+
+
+def run_texts(run: RunRecord) -> list[str]:
+    """The evaluation texts `run` ran on (empty if the workspace no longer has them)."""
+    return list(st.session_state.get(_RUN_ROWS, {}).get(run.rows, []))
 
 
 def compare_result():

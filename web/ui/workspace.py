@@ -13,14 +13,14 @@ and the user is told; nothing either window typed is dropped unseen.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.workspaces.document import export_document, parse_document
 from core.workspaces.merge import merge
+from core.workspaces.model import WorkspaceData
 from web import resources
 from web.ui import login, state
 from web.ui.i18n import error_text, t
@@ -35,22 +35,13 @@ IMPORT_KEY = "workspace_import"
 
 
 def snapshot() -> dict[str, Any]:
-    """The session's kept state as JSON-ready data."""
-    session = st.session_state
-    data: dict[str, Any] = {}
-    for key in state.KEPT_KEYS:
-        if key in session:
-            value = session[key]
-            data[key] = sorted(value) if isinstance(value, set) else value
-    # A copy, never the session's own lists and dicts: pages change those in place.
-    return json.loads(json.dumps(data, ensure_ascii=False))
+    """The session's kept state as JSON-ready data (a copy: pages change the session's own lists
+    and dicts in place)."""
+    return WorkspaceData.from_session(st.session_state).to_json()
 
 
-def _restore(data: dict[str, Any]) -> None:
-    for key in state.KEPT_KEYS:
-        if key in data:
-            value = data[key]
-            st.session_state[key] = set(value) if key in state.SET_KEYS else value
+def _restore(workspace: WorkspaceData) -> None:
+    st.session_state.update(workspace.session_values())
     state.reset_evaluation_editor()
     if state.label_sets() and state.current_set_name() not in state.label_sets():
         state.select_set(next(iter(state.label_sets())))
@@ -78,7 +69,7 @@ def open_workspace() -> None:
         store = resources.get_workspaces()
         found = store.get(wanted) if wanted else None
         if found is not None:
-            _restore(found.data)
+            _restore(WorkspaceData.salvaged(found.data))
             _adopt(found.id, found.version, snapshot())
         else:
             created = store.create(snapshot(), login.account())
@@ -108,8 +99,9 @@ def save_workspace() -> None:
             theirs = store.get(session[_ID])
             if theirs is None:
                 raise
-            data = merge(saved or {}, data, theirs.data)
-            _restore(data)
+            merged = WorkspaceData.salvaged(merge(saved or {}, data, theirs.data))
+            data = merged.to_json()
+            _restore(merged)
             written = store.save(session[_ID], data, theirs.version)
             session[_VERSION], session[_SAVED] = written.version, data
             session[_MERGED] = True
@@ -121,22 +113,21 @@ def save_workspace() -> None:
 
 
 def _import() -> None:
-    """Uploader callback: the file's workspace opens as a new workspace (nothing overwritten)."""
+    """Uploader callback: the file's workspace opens as a new workspace (nothing overwritten).
+    All or nothing: the file is validated whole and stored before the session changes, so a bad
+    file leaves the current workspace exactly as it was."""
     upload = st.session_state.get(IMPORT_KEY)
     if upload is None:
         return
     try:
-        data = parse_document(upload.getvalue(), state.KEPT_TYPES)
-        sets = data.get(state.LABEL_SETS_KEY)
-        if sets is not None and not sets:
-            raise InputError("workspace.bad_field", field=state.LABEL_SETS_KEY)
-        created = resources.get_workspaces().create(data, login.account())
-    except InputError as error:
+        workspace = parse_document(upload.getvalue())
+        created = resources.get_workspaces().create(workspace.to_json(), login.account())
+    except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
         return
-    for key in state.KEPT_KEYS:
+    for key in WorkspaceData.model_fields:
         st.session_state.pop(key, None)
-    _restore(data)
+    _restore(workspace)
     state.ensure_defaults()
     _adopt(created.id, created.version, snapshot())
     state.flash(t("workspace.imported"), kind="success")
@@ -144,7 +135,7 @@ def _import() -> None:
 
 def workspace_box() -> None:
     """In the sidebar: the workspace's link, its export and an import."""
-    drawn = snapshot()
+    drawn = WorkspaceData.from_session(st.session_state)
     with st.sidebar.expander(t("workspace.header")):
         st.caption(t("workspace.caption"))
         st.download_button(
@@ -172,7 +163,7 @@ def _recent_links() -> None:
     for item in recent:
         when = f"{item.updated_at:%Y-%m-%d %H:%M}" if item.updated_at else ""
         current = " ← " + t("workspace.this_one") if item.id == workspace_id() else ""
-        examples = len(item.data.get(state.EXAMPLES_KEY, []))
+        examples = len(item.data.get("examples", []))
         summary = t("workspace.summary", examples=examples)
         st.markdown(f"[{when} · {summary}](?{PARAM}={item.id}){current}")
 

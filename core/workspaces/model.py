@@ -1,0 +1,136 @@
+"""The workspace: one typed model that is at once the session's shape, the saved shape and the
+export format.
+
+Each field is one thing a teammate typed or chose; its name is the session key that holds it and
+the key in the saved and exported JSON. A field never set in the session is left out of the JSON
+(`exclude_unset`), so opening the workspace leaves that value to the page's default.
+
+Experiment runs do not copy the evaluation texts they ran on: each run names them (`rows`, a
+digest) and `experiment_rows` keeps each distinct list of texts once. Workspaces saved before that
+(each run with its own `texts`) are read into the new shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StrictBool,
+    ValidationError,
+    model_validator,
+)
+
+from core.exploration.experiments import RunRecord, rows_digest
+
+
+class EvaluationRow(BaseModel):
+    """One row of Evaluate's table: a text and its expected labels (`旅行|料理`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    text: str
+    expected: str = ""
+
+
+class WorkspaceData(BaseModel):
+    """Everything a workspace keeps. Validated whole: a value of the wrong shape anywhere is a
+    ValidationError naming where (see document.parse_document)."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=False)
+
+    label_sets: dict[str, list[str]] = {}
+    current_label_set: str = ""
+    examples: list[str] = []
+    # The Classify inputs.
+    input_text: str = ""
+    input_template: str = ""
+    input_multi_label: StrictBool = False
+    input_custom_labels: str = ""
+    # A set in the session; sorted here so equal sets are equal JSON.
+    input_unchecked_labels: Annotated[list[str], AfterValidator(sorted)] = []
+    input_explain: StrictBool = False
+    input_wordings: str = ""  # lines like 旅行=旅行|観光|旅
+    input_calibration: str = "none"
+    compare_template_lines: str = ""
+    evaluation_rows: list[EvaluationRow] = []
+    experiment_runs: list[RunRecord] = []
+    # The texts experiment runs ran on, once per distinct list: digest → texts.
+    experiment_rows: dict[str, list[str]] = {}
+    batch_job: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _runs_name_their_rows(cls, data: Any) -> Any:
+        """Runs saved with their own copy of the texts (before `rows`) name them instead."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("experiment_runs"), list):
+            return data
+        data = dict(data)
+        kept = dict(data.get("experiment_rows") or {})
+        runs = []
+        for run in data["experiment_runs"]:
+            if (
+                isinstance(run, Mapping)
+                and "rows" not in run
+                and isinstance(run.get("texts"), list)
+            ):
+                digest = rows_digest(run["texts"])
+                kept.setdefault(digest, run["texts"])
+                run = {**run, "rows": digest}
+            runs.append(run)
+        data["experiment_runs"] = runs
+        if kept:
+            data["experiment_rows"] = kept
+        return data
+
+    @model_validator(mode="after")
+    def _only_rows_runs_name(self) -> WorkspaceData:
+        """Texts no run names any more (their runs were merged away) are dropped."""
+        named = {run.rows for run in self.experiment_runs}
+        if any(digest not in named for digest in self.experiment_rows):
+            self.experiment_rows = {d: t for d, t in self.experiment_rows.items() if d in named}
+        return self
+
+    @classmethod
+    def from_session(cls, session: Mapping[str, Any]) -> WorkspaceData:
+        """The workspace as the session holds it now (only the keys it has)."""
+        return cls.model_validate({key: session[key] for key in cls.model_fields if key in session})
+
+    @classmethod
+    def salvaged(cls, data: Mapping[str, Any]) -> WorkspaceData:
+        """A stored workspace, leaving out any field that no longer has a valid shape (so a
+        workspace saved by an older version always opens)."""
+        data = dict(data)
+        for _ in range(len(cls.model_fields)):
+            try:
+                return cls.model_validate(data)
+            except ValidationError as error:
+                for problem in error.errors():
+                    data.pop(str(problem["loc"][0]) if problem["loc"] else "", None)
+        return cls()
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready data of the fields set: what the store saves and the export carries."""
+        return self.model_dump(mode="json", exclude_unset=True)
+
+    def session_values(self) -> dict[str, Any]:
+        """The fields set, as the session keeps them: the unchecked labels as a set, evaluation
+        rows as dicts, runs as RunRecords."""
+        values: dict[str, Any] = {}
+        for key in self.model_fields_set:
+            value = getattr(self, key)
+            if key == "input_unchecked_labels":
+                value = set(value)
+            elif key == "evaluation_rows":
+                value = [row.model_dump() for row in value]
+            elif isinstance(value, (list, dict)):
+                value = value.copy()
+            values[key] = value
+        return values
+
+    def texts_of(self, run: RunRecord) -> list[str] | None:
+        """The evaluation texts `run` ran on, or None if the workspace no longer has them."""
+        return self.experiment_rows.get(run.rows)
