@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     Field,
     NonNegativeFloat,
+    PositiveFloat,
     PositiveInt,
     SecretStr,
     ValidationError,
@@ -171,6 +172,21 @@ class LimitSettings(_Group):
     # Words an explanation occludes, one pass per (word, label): 64 words x 10 labels is ~20 s on
     # BERT-base and one vCPU, the most a person waits for on purpose.
     explain_max_words: PositiveInt = 64
+    # Sizes a workspace may reach, checked before anything is stored or drawn (issue 19: a
+    # 20,000-example import drew 60,000 elements; a 50,000-label set, 50,000 checkboxes).
+    # A label set holds at most max_labels labels: a set must be usable as one request.
+    # Examples are drawn one row each and run all together; many texts are Batch files' work.
+    max_examples: PositiveInt = 200
+    # Evaluate's and Experiments' rows: 1,000 rows x 10 labels is ~2 min on BERT-base, int8.
+    max_evaluation_rows: PositiveInt = 1000
+    max_label_sets: PositiveInt = 50
+    # A whole workspace (and an imported file) as saved JSON; text typed by a person, so 2 MB is
+    # far more than any honest one once experiment runs name their rows instead of copying them.
+    max_workspace_mb: PositiveFloat = 2.0
+
+    @property
+    def max_workspace_bytes(self) -> int:
+        return int(self.max_workspace_mb * 1024 * 1024)
 
 
 class BatchingSettings(_Group):

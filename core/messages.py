@@ -127,6 +127,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ワークスペースのファイルを JSON として読めません。書き出したファイルをそのまま選んでください。",
         "The workspace file is not readable JSON. Choose the file exactly as it was exported.",
     ),
+    "workspace.too_many_examples": (
+        "例文が多すぎます ({count} 件、{limit} 件まで)。多くのテキストは「ファイル一括」で分類してください。",
+        "Too many examples ({count}; at most {limit}). Classify many texts with Batch files.",
+    ),
+    "workspace.too_many_label_sets": (
+        "ラベルセットが多すぎます ({count} 個、{limit} 個まで)。使わないセットを削除してください。",
+        "Too many label sets ({count}; at most {limit}). Delete the sets you no longer use.",
+    ),
+    "workspace.set_too_large": (
+        "ラベルセット「{name}」のラベルが多すぎます ({count} 個、{limit} 個まで)。",
+        "The label set “{name}” has too many labels ({count}; at most {limit}).",
+    ),
     "workspace.bad_unicode": (
         "ワークスペースのファイルに壊れた文字 (UTF-8 でない文字や対になっていないサロゲート) があります。"
         "書き出したファイルをそのまま選んでください。",

@@ -97,7 +97,7 @@ st.caption(t("exp.cancel_hint"))
 
 if st.button(t("exp.run"), type="primary", key="exp_run"):
     with explained_refusals():
-        check_example_count(len(rows))
+        check_example_count(len(rows), resources.get_settings().limits.max_evaluation_rows)
         texts = [r["text"] for r in rows]
         expected = [parse_expected(r["expected"]) for r in rows]
         variants = exp.grid(

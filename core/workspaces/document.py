@@ -10,9 +10,9 @@ import json
 
 from pydantic import ValidationError
 
+from core.config import LimitSettings
 from core.errors import InputError
 from core.workspaces.model import WorkspaceData
-from core.workspaces.store import MAX_DOCUMENT_BYTES
 
 FORMAT = "zeroshot-ja-workspace"
 FORMAT_VERSION = 2
@@ -24,14 +24,16 @@ def export_document(workspace: WorkspaceData) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 
-def parse_document(raw: bytes) -> WorkspaceData:
-    """The workspace in an exported file, validated whole before anything uses it.
+def parse_document(raw: bytes, limits: LimitSettings) -> WorkspaceData:
+    """The workspace in an exported file, validated whole and within `limits` before anything
+    uses it (the file's size is checked before it is read).
 
     Raises InputError: workspace.too_large, workspace.bad_unicode (not UTF-8, or a lone surrogate
     such as `\\ud800`), workspace.not_json, workspace.wrong_format, workspace.wrong_version,
-    workspace.bad_field (naming where, e.g. `label_sets.標準.0`)."""
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        raise InputError("workspace.too_large", limit=MAX_DOCUMENT_BYTES // (1024 * 1024))
+    workspace.bad_field (naming where, e.g. `label_sets.標準.0`), and WorkspaceData.check_limits'
+    refusals."""
+    if len(raw) > limits.max_workspace_bytes:
+        raise InputError("workspace.too_large", limit=f"{limits.max_workspace_mb:g}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -61,4 +63,5 @@ def parse_document(raw: bytes) -> WorkspaceData:
         raise InputError("workspace.bad_field", field=".".join(map(str, where))) from None
     if "label_sets" in workspace.model_fields_set and not workspace.label_sets:
         raise InputError("workspace.bad_field", field="label_sets")
+    workspace.check_limits(limits)
     return workspace

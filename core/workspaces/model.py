@@ -12,6 +12,7 @@ digest) and `experiment_rows` keeps each distinct list of texts once. Workspaces
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -24,7 +25,29 @@ from pydantic import (
     model_validator,
 )
 
+from core.config import LimitSettings
+from core.errors import InputError
+from core.exploration.evaluation import check_example_count
 from core.exploration.experiments import RunRecord, rows_digest
+
+
+def check_count(what: str, count: int, limit: int) -> None:
+    """Refuse `count` examples or label_sets (`what`) past `limit`: `workspace.too_many_<what>`."""
+    if count > limit:
+        raise InputError(f"workspace.too_many_{what}", count=count, limit=limit)
+
+
+# A name quoted in a message is cut here: the message stays readable whatever the name.
+NAME_IN_MESSAGE_CHARS = 30
+
+
+def check_set_size(name: str, count: int, limits: LimitSettings) -> None:
+    """A label set holds at most MAX_LABELS labels: it must be usable as one request."""
+    if count > limits.max_labels:
+        shown = name if len(name) <= NAME_IN_MESSAGE_CHARS else name[:NAME_IN_MESSAGE_CHARS] + "…"
+        raise InputError(
+            "workspace.set_too_large", name=shown, count=count, limit=limits.max_labels
+        )
 
 
 class EvaluationRow(BaseModel):
@@ -130,6 +153,19 @@ class WorkspaceData(BaseModel):
                 value = value.copy()
             values[key] = value
         return values
+
+    def check_limits(self, limits: LimitSettings) -> None:
+        """Refuse a workspace past any of its size limits (settings: MAX_EXAMPLES,
+        MAX_EVALUATION_ROWS, MAX_LABEL_SETS, MAX_LABELS per set, MAX_WORKSPACE_MB), so it is
+        never stored nor drawn. Raises InputError naming the limit."""
+        check_count("examples", len(self.examples), limits.max_examples)
+        check_example_count(len(self.evaluation_rows), limits.max_evaluation_rows)
+        check_count("label_sets", len(self.label_sets), limits.max_label_sets)
+        for name, labels in self.label_sets.items():
+            check_set_size(name, len(labels), limits)
+        size = len(json.dumps(self.to_json(), ensure_ascii=False).encode())
+        if size > limits.max_workspace_bytes:
+            raise InputError("workspace.too_large", limit=f"{limits.max_workspace_mb:g}")
 
     def texts_of(self, run: RunRecord) -> list[str] | None:
         """The evaluation texts `run` ran on, or None if the workspace no longer has them."""

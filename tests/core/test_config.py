@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 import pytest
 
@@ -201,3 +202,16 @@ def test_settings_built_by_hand_never_read_the_environment(monkeypatch):
     monkeypatch.setenv("MAX_LABELS", "3")
     assert Settings().limits.max_labels == 50
     assert Settings.from_env().limits.max_labels == 3
+
+
+def test_every_variable_is_in_the_readme_settings_table():
+    from core.config import _GROUPS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    for group in [Settings, *_GROUPS.values()]:
+        for name, field in group.model_fields.items():
+            if name in _GROUPS:
+                continue
+            alias = field.validation_alias
+            variable = alias.choices[-1] if alias is not None else name.upper()
+            assert f"| `{variable}` |" in readme, variable

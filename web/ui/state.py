@@ -13,6 +13,7 @@ from core.exploration.experiments import RunRecord
 from core.inference.result import ClassificationResult
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_EXPECTED, DEFAULT_LABELS
 from core.labels.share_links import SharedState
+from core.workspaces.model import check_count
 from web import resources
 from web.text import DEFAULT_LANGUAGE, message
 
@@ -73,6 +74,12 @@ def put_set(name: str, labels: list[str]) -> None:
     label_sets()[name] = list(labels)
 
 
+def check_room_for_set() -> None:
+    """Refuse one more label set past MAX_LABEL_SETS (InputError), before it is made."""
+    limit = resources.get_settings().limits.max_label_sets
+    check_count("label_sets", len(label_sets()) + 1, limit)
+
+
 def delete_set(name: str) -> None:
     sets = label_sets()
     sets.pop(name, None)
@@ -86,6 +93,11 @@ def delete_set(name: str) -> None:
 def examples() -> list[str]:
     _init()
     return list(st.session_state[_EXAMPLES])
+
+
+def check_room_for_example() -> None:
+    """Refuse one more example past MAX_EXAMPLES (InputError), before it is added."""
+    check_count("examples", len(examples()) + 1, resources.get_settings().limits.max_examples)
 
 
 def set_examples(items: list[str]) -> None:

@@ -31,6 +31,9 @@ _VERSION = "workspace_version"
 _SAVED = "workspace_saved"  # the data as last read or written: what changed since is ours
 _UNSAVED = "workspace_unsaved"
 _MERGED = "workspace_merged"
+_OVER_LIMIT = "workspace_over_limit"  # the InputError naming the size limit the work is past
+# Errors that mean "not saved now, retried by itself"; any other InputError is a size limit.
+_STORE_AWAY = frozenset({"store.unreachable", "workspace.changed_elsewhere"})
 IMPORT_KEY = "workspace_import"
 
 
@@ -74,7 +77,7 @@ def open_workspace() -> None:
         else:
             created = store.create(snapshot(), login.account())
             _adopt(created.id, created.version, created.data)
-    except InputError:
+    except (InputError, StoreUnavailable):
         session[_UNSAVED] = True
 
 
@@ -85,12 +88,16 @@ def save_workspace() -> None:
         open_workspace()  # the store was down when the session began: try again now
         if not session.get(_ID):
             return
-    data = snapshot()
+    workspace = WorkspaceData.from_session(session)
+    data = workspace.to_json()
     saved = session.get(_SAVED)
     if data == saved:
+        session.pop(_OVER_LIMIT, None)  # back to what is stored: within every limit
         return
+    limits = resources.get_settings().limits
     store = resources.get_workspaces()
     try:
+        workspace.check_limits(limits)
         try:
             written = store.save(session[_ID], data, session[_VERSION])
         except InputError as error:
@@ -100,16 +107,25 @@ def save_workspace() -> None:
             if theirs is None:
                 raise
             merged = WorkspaceData.salvaged(merge(saved or {}, data, theirs.data))
+            merged.check_limits(limits)
             data = merged.to_json()
             _restore(merged)
             written = store.save(session[_ID], data, theirs.version)
             session[_VERSION], session[_SAVED] = written.version, data
             session[_MERGED] = True
+            session.pop(_OVER_LIMIT, None)
             st.rerun()  # the page showed this window's state alone: show the merged one
         session[_VERSION], session[_SAVED] = written.version, data
         session.pop(_UNSAVED, None)
-    except InputError:
+        session.pop(_OVER_LIMIT, None)
+    except StoreUnavailable:
         session[_UNSAVED] = True
+    except InputError as error:
+        if error.key in _STORE_AWAY:
+            session[_UNSAVED] = True
+        else:
+            # Past a size limit: the store is fine, the work is too big; say which limit.
+            session[_OVER_LIMIT] = error
 
 
 def _import() -> None:
@@ -120,7 +136,7 @@ def _import() -> None:
     if upload is None:
         return
     try:
-        workspace = parse_document(upload.getvalue())
+        workspace = parse_document(upload.getvalue(), resources.get_settings().limits)
         created = resources.get_workspaces().create(workspace.to_json(), login.account())
     except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
@@ -174,6 +190,8 @@ def workspace_notice() -> None:
     state.show_flash()
     if session.get(_UNSAVED):
         st.warning(t("workspace.unsaved"))
+    if session.get(_OVER_LIMIT):
+        st.error(t("workspace.over_limit", detail=error_text(session[_OVER_LIMIT])))
     if session.pop(_MERGED, False):
         st.info(t("workspace.merged"))
 
