@@ -88,3 +88,21 @@ def test_a_runs_wrong_texts_come_back_in_another_browser(app):
     assert len(wrong) == best.correct.count(False)
     elsewhere = goto(new_session(w=workspace_id(app)), PAGE)
     assert list(elsewhere.dataframe[2].value.iloc[:, 0]) == wrong
+
+
+def test_a_workspace_saved_with_copied_texts_still_opens_with_its_runs(ready_service):
+    """Workspaces saved before runs named their rows (each run with its own `texts`) open as
+    they were, and are saved back in the new shape."""
+    from tests.core.workspaces.test_document import RUN
+    from web import resources
+
+    texts = ["京都の寺を巡った", "ラーメンを食べた"]
+    old = {"experiment_runs": [{**RUN, "id": str(i), "texts": texts} for i in range(3)]}
+    created = resources.get_workspaces().create(old)
+    at = goto(new_session(w=created.id), PAGE)
+    assert len(at.dataframe[0].value) == 3
+    assert list(at.dataframe[2].value.iloc[:, 0]) == ["ラーメンを食べた"]  # RUN's wrong row
+    at.text_input(key="exp_filter").input("標準").run()  # a run that changes anything saves it
+    saved = resources.get_workspaces().get(created.id).data
+    assert list(saved["experiment_rows"].values()) == [texts]
+    assert all("texts" not in run for run in saved["experiment_runs"])
