@@ -1,8 +1,9 @@
 """The workspace: one typed model that is at once the session's shape, the saved shape and the
 export format.
 
-Each field is one thing a teammate typed or chose; its name is the session key that holds it and
-the key in the saved and exported JSON. A field never set in the session is left out of the JSON
+Each field is one thing a teammate typed or chose; the session holds one WorkspaceData
+(web/ui/state.workspace()) whose fields the page accessors read and write, and its field names are
+the keys of the saved and exported JSON. A field never set is left out of the JSON
 (`exclude_unset`), so opening the workspace leaves that value to the page's default.
 
 Experiment runs do not copy the evaluation texts they ran on: each run names them (`rows`, a
@@ -118,11 +119,6 @@ class WorkspaceData(BaseModel):
         return self
 
     @classmethod
-    def from_session(cls, session: Mapping[str, Any]) -> WorkspaceData:
-        """The workspace as the session holds it now (only the keys it has)."""
-        return cls.model_validate({key: session[key] for key in cls.model_fields if key in session})
-
-    @classmethod
     def salvaged(cls, data: Mapping[str, Any]) -> WorkspaceData:
         """A stored workspace, leaving out any field that no longer has a valid shape (so a
         workspace saved by an older version always opens)."""
@@ -138,21 +134,6 @@ class WorkspaceData(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """JSON-ready data of the fields set: what the store saves and the export carries."""
         return self.model_dump(mode="json", exclude_unset=True)
-
-    def session_values(self) -> dict[str, Any]:
-        """The fields set, as the session keeps them: the unchecked labels as a set, evaluation
-        rows as dicts, runs as RunRecords."""
-        values: dict[str, Any] = {}
-        for key in self.model_fields_set:
-            value = getattr(self, key)
-            if key == "input_unchecked_labels":
-                value = set(value)
-            elif key == "evaluation_rows":
-                value = [row.model_dump() for row in value]
-            elif isinstance(value, (list, dict)):
-                value = value.copy()
-            values[key] = value
-        return values
 
     def check_limits(self, limits: LimitSettings) -> None:
         """Refuse a workspace past any of its size limits (settings: MAX_EXAMPLES,

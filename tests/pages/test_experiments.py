@@ -11,7 +11,7 @@ TEMPLATES = "この例は{}です。\nこれは{}の話です。"
 
 
 def _run_grid(app):
-    app.session_state["label_sets"] = dict(SETS)
+    app.session_state["workspace"].label_sets = dict(SETS)
     goto(app, PAGE)
     app.multiselect(key="exp_sets").set_value(list(SETS))
     app.text_area(key="exp_templates").input(TEMPLATES)
@@ -83,7 +83,10 @@ def test_a_runs_wrong_texts_come_back_in_another_browser(app):
     from web.ui import state
 
     _run_grid(app)
-    best = max(app.session_state[state._RUNS], key=lambda r: (r.macro_f1, r.accuracy))
+    best = max(
+        app.session_state[state.WORKSPACE_KEY].experiment_runs,
+        key=lambda r: (r.macro_f1, r.accuracy),
+    )
     wrong = list(app.dataframe[2].value.iloc[:, 0])  # board, per-label F1, wrong texts
     assert len(wrong) == best.correct.count(False)
     elsewhere = goto(new_session(w=workspace_id(app)), PAGE)

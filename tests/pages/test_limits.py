@@ -75,7 +75,7 @@ def test_a_label_set_past_the_limit_is_refused(ready_service):
         at.text_input(key="labels_new_set").input("二つ目")
         at.button(key="labels_create_set").click().run()
         assert any("ラベルセットが多すぎます" in e.value for e in at.error)
-        assert "二つ目" not in at.session_state["label_sets"]
+        assert "二つ目" not in at.session_state["workspace"].label_sets
 
 
 def test_evaluation_rows_past_the_limit_are_refused_before_they_are_stored(ready_service):
@@ -91,10 +91,7 @@ def test_evaluation_rows_past_the_limit_are_refused_before_they_are_stored(ready
         at.run()
         assert not at.exception
         assert any("9 件、6 件まで" in e.value for e in at.error)
-        assert (
-            "evaluation_rows" not in at.session_state
-            or len(at.session_state["evaluation_rows"]) <= 6
-        )
+        assert len(at.session_state["workspace"].evaluation_rows) <= 6
         assert _stored(workspace_id(at)).get("evaluation_rows") == before
         assert len(at.dataframe[-1].value) == 4  # only the stored rows were evaluated
 

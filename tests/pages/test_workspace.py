@@ -93,9 +93,11 @@ def test_compare_templates_survive_other_pages_and_come_back(app):
 
 
 def test_evaluation_rows_come_back_and_are_evaluated(app):
+    from core.workspaces.model import EvaluationRow
+
     rows = [{"text": "京都の寺を巡った", "expected": "旅行"}]
     goto(app, "pages/evaluate.py")
-    app.session_state["evaluation_rows"] = rows
+    app.session_state["workspace"].evaluation_rows = [EvaluationRow(**row) for row in rows]
     app.run()
     elsewhere = goto(new_session(w=workspace_id(app)), "pages/evaluate.py")
     details = elsewhere.dataframe[-1].value  # the per-text details, last on the page

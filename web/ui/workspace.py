@@ -1,10 +1,10 @@
 """The session's workspace: opened from the URL (`?w=<id>`) before a page runs, saved after it.
 
-What a teammate builds (label sets, the current set, examples, the Classify inputs) lives in plain
-session keys while they work; this module mirrors those keys into the store after every run in
-which they changed, and puts the workspace's id in the URL. Opening that URL again (after a
-reload, in another browser, on another task behind the load balancer) restores all of it. No
-save button: nothing to forget.
+What a teammate builds (label sets, the current set, examples, the Classify inputs) lives in the
+session's workspace object (state.workspace(), a WorkspaceData) while they work; this module
+saves it to the store after every run in which it changed, and puts the workspace's id in the
+URL. Opening that URL again (after a reload, in another browser, on another task behind the load
+balancer) restores all of it. No save button: nothing to forget.
 
 Two windows on one workspace: each saves from the version it read. When the other window saved
 first, the two windows' changes are merged (core/workspaces/merge.py: both sides' additions kept)
@@ -38,13 +38,16 @@ IMPORT_KEY = "workspace_import"
 
 
 def snapshot() -> dict[str, Any]:
-    """The session's kept state as JSON-ready data (a copy: pages change the session's own lists
+    """The session's workspace as JSON-ready data (a copy: pages change the workspace's lists
     and dicts in place)."""
-    return WorkspaceData.from_session(st.session_state).to_json()
+    return state.workspace().to_json()
 
 
-def _restore(workspace: WorkspaceData) -> None:
-    st.session_state.update(workspace.session_values())
+def _restore(opened: WorkspaceData) -> None:
+    """What `opened` holds replaces the session's values; what it does not hold stays."""
+    kept = state.workspace()
+    for field in opened.model_fields_set:
+        setattr(kept, field, getattr(opened.model_copy(deep=True), field))
     state.reset_evaluation_editor()
     if state.label_sets() and state.current_set_name() not in state.label_sets():
         state.select_set(next(iter(state.label_sets())))
@@ -88,7 +91,7 @@ def save_workspace() -> None:
         open_workspace()  # the store was down when the session began: try again now
         if not session.get(_ID):
             return
-    workspace = WorkspaceData.from_session(session)
+    workspace = state.workspace()
     data = workspace.to_json()
     saved = session.get(_SAVED)
     if data == saved:
@@ -141,9 +144,8 @@ def _import() -> None:
     except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
         return
-    for key in WorkspaceData.model_fields:
-        st.session_state.pop(key, None)
-    _restore(workspace)
+    state.replace_workspace(workspace)
+    state.reset_evaluation_editor()
     state.ensure_defaults()
     _adopt(created.id, created.version, snapshot())
     state.flash(t("workspace.imported"), kind="success")
@@ -151,7 +153,7 @@ def _import() -> None:
 
 def workspace_box() -> None:
     """In the sidebar: the workspace's link, its export and an import."""
-    drawn = WorkspaceData.from_session(st.session_state)
+    drawn = state.workspace().model_copy(deep=True)
     with st.sidebar.expander(t("workspace.header")):
         st.caption(t("workspace.caption"))
         st.download_button(
