@@ -33,9 +33,12 @@ from core.exploration.experiments import RunRecord, rows_digest
 
 
 def check_count(what: str, count: int, limit: int) -> None:
-    """Refuse `count` examples or label_sets (`what`) past `limit`: `workspace.too_many_<what>`."""
-    if count > limit:
-        raise InputError(f"workspace.too_many_{what}", count=count, limit=limit)
+    """Refuse `count` examples or label sets (`what`: "examples", "label_sets") past `limit`."""
+    if count <= limit:
+        return
+    if what == "examples":
+        raise InputError("workspace.too_many_examples", count=count, limit=limit)
+    raise InputError("workspace.too_many_label_sets", count=count, limit=limit)
 
 
 # A name quoted in a message is cut here: the message stays readable whatever the name.
