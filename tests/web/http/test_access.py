@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from tests.conftest import API_TOKEN, PASSWORD
-from web.http.routes import CLASSIFY_PATH
+from web.http.classify import CLASSIFY_PATH
 
 BODY = {"text": "そうだ京都に行こう!", "labels": ["旅行", "料理", "踊り"]}
 PROTECTED = [

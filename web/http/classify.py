@@ -1,0 +1,91 @@
+"""`POST /api/classify` (and the plain page's own `POST /lite/api/classify`): rank candidate
+labels for a text or a list of texts, optionally by a saved set's name, with an explanation or
+an experiment's options (wordings, calibration)."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from core.config import Settings
+from web import resources
+from web.http.access import access_dependencies
+from web.http.bodies import request_bodies
+from web.http.body_limit import LimitedRoute
+from web.http.errors import Refusal, refusals
+from web.http.schemas import ClassifyResponse
+
+CLASSIFY_PATH = "/api/classify"
+LITE_CLASSIFY_PATH = "/lite/api/classify"
+
+
+def classify_router(settings: Settings) -> APIRouter:
+    body_type = request_bodies(settings).classify
+    router = APIRouter(route_class=LimitedRoute)
+    documented: dict[str, Any] = {
+        "response_model": ClassifyResponse | list[ClassifyResponse],
+        "response_model_exclude_none": True,
+        "responses": refusals(404, 413, 503),
+    }
+
+    async def classify(request: Request, body: body_type) -> Any:  # type: ignore[valid-type]
+        labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
+        if body.label_set is not None:
+            saved = await run_in_threadpool(resources.get_store().get, body.label_set)
+            if saved is None:
+                raise Refusal(404, "error.unknown_label_set", name=body.label_set)
+            if not labels:
+                # A set saved from an experiment keeps its wordings (`旅行=旅行|観光`): they apply.
+                labels, saved_wordings = resources.labels_and_wordings(saved.labels)
+                wordings = wordings or saved_wordings
+            template = template or saved.template
+        labels = labels or []
+        request.state.label_count = len(labels)
+        many = isinstance(body.text, list)
+        texts = body.text if many else [body.text]
+        if wordings or body.calibration != "none":
+            results = await run_in_threadpool(
+                resources.classify_with_options,
+                texts,
+                labels,
+                template,
+                body.multi_label,
+                wordings,
+                body.calibration,
+            )
+            answers = [ClassifyResponse.of(result) for result in results]
+            return answers if many else answers[0]
+        service = resources.get_service()
+        args = (labels, template, body.multi_label)
+        if many:
+            results = await run_in_threadpool(service.classify_many, texts, *args)
+            return [ClassifyResponse.of(result) for result in results]
+        if body.explain:
+            explanation = await run_in_threadpool(
+                service.explain, body.text, *args, body.explain_label
+            )
+            return ClassifyResponse.of(explanation.result, explanation)
+        return ClassifyResponse.of(await run_in_threadpool(service.classify, body.text, *args))
+
+    router.add_api_route(
+        CLASSIFY_PATH,
+        classify,
+        methods=["POST"],
+        summary="Rank candidate labels for a text, or for a list of texts (an array, in order)",
+        tags=["api"],
+        dependencies=access_dependencies(settings),
+        operation_id="classify",
+        **documented,
+    )
+    router.add_api_route(
+        LITE_CLASSIFY_PATH,
+        classify,
+        methods=["POST"],
+        summary="The plain page's classify call (the page's access rule, the API's shapes)",
+        tags=["plain page"],
+        dependencies=access_dependencies(settings, page=True),
+        operation_id="lite_classify",
+        **documented,
+    )
+    return router
