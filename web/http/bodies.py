@@ -182,10 +182,10 @@ def request_bodies(settings: Settings) -> RequestBodies:
         text: (
             text_type | Annotated[list[text_type], Field(min_length=1, max_length=limits.max_texts)]
         ) = Field(description="The text, or a list of texts (up to MAX_TEXTS)")
-        labels: labels_type | None = Field(
+        labels: labels_type = Field(
             default=None, description="Candidate labels; or give `label_set` instead"
         )
-        label_set: str | None = Field(
+        label_set: str = Field(
             default=None,
             description="A saved label set's name: its labels and template (a template given wins)",
         )
@@ -198,13 +198,10 @@ def request_bodies(settings: Settings) -> RequestBodies:
             default=None,
             description="The label to explain (one of the labels); the top one when absent",
         )
-        wordings: (
-            Annotated[
-                dict[label_type, Annotated[list[label_type], Field(min_length=1)]],
-                Field(min_length=1),
-            ]
-            | None
-        ) = Field(
+        # A key that names none of the labels is left unused, so any key is accepted.
+        wordings: Annotated[
+            dict[str, Annotated[list[label_type], Field(min_length=1)]], Field(min_length=1)
+        ] = Field(
             default=None,
             description='Several wordings per label, e.g. {"旅行": ["旅行", "観光", "旅"]}: '
             "a label scores the best of its wordings (as on the Experiments page)",

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 
 from core.errors import Conflict, InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from web.http.body_limit import MAX_BODY_BYTES
@@ -59,7 +60,7 @@ class BadBody(ValueError):
 
 _MEANINGS = {
     401: "Credentials needed (access control is on)",
-    404: "No such label set",
+    404: "Not found: no such label set (or file)",
     412: "The set changed since it was read (or the name exists)",
     413: "The body is over the size limit",
     422: "Not the protocol's shape",
@@ -70,14 +71,19 @@ _MEANINGS = {
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
 
 
-def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+_JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+
+
+def refusals(*statuses: int, page: bool = False) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI `responses` of a route's refusals: every 4xx is `{"error", "code"}`, and the
-    statuses named are described by what they mean here."""
+    statuses named are described by what they mean here. `page`: a route whose success is not
+    JSON (its refusals still are)."""
+    shape: dict[str, Any] = {"content": _JSON_ERROR} if page else {"model": ErrorResponse}
     described: dict[int | str, dict[str, Any]] = {
-        "4XX": {"model": ErrorResponse, "description": "Refused: the message says why"}
+        "4XX": {**shape, "description": "Refused: the message says why"}
     }
     for status in statuses:
-        described[status] = {"model": ErrorResponse, "description": _MEANINGS[status]}
+        described[status] = {**shape, "description": _MEANINGS[status]}
         if status == 503:
             described[status]["headers"] = _RETRY_AFTER
     return described
@@ -155,12 +161,27 @@ def _missing_precondition(problem: dict[str, Any]) -> bool:
     )
 
 
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route of the app answers at this path (several routes can share one)."""
+    routes = request.app.router.routes
+    return [
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
+
+
 def _http(request: Request, error: HTTPException) -> JSONResponse:
     """Routing's and FastAPI's own refusals, in our shape."""
     if error.status_code == 404:
         return error_response(request, 404, "error.not_found", path=request.url.path)
     if error.status_code == 405:
-        allowed = (error.headers or {}).get("Allow", "")
+        allowed = ", ".join(_allowed(request))
         return error_response(
             request,
             405,

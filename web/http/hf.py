@@ -60,14 +60,14 @@ def hf_router(settings: Settings) -> APIRouter:
         request: Request,
         body: body_type,  # type: ignore[valid-type]
         x_wait_for_model: Annotated[
-            bool | None,
-            Header(description="true: wait for a loading model instead of 503 at once"),
-        ] = None,
+            str, Header(description="true: wait for a loading model instead of 503 at once")
+        ] = "",
     ) -> Any:
         labels = body.parameters.labels()
         request.state.label_count = len(labels)
         # Hugging Face's own API answers 503 at once while a model loads, unless asked to wait.
-        wait = settings.model.ready_wait_seconds if x_wait_for_model else 0.0
+        waits = x_wait_for_model.strip().lower() == "true"
+        wait = settings.model.ready_wait_seconds if waits else 0.0
         result = await run_in_threadpool(
             resources.get_service().classify,
             body.inputs,

@@ -79,7 +79,7 @@ def lite_router(settings: Settings) -> APIRouter:
     page_access = access_dependencies(settings, page=True)
     page_answer: dict[str, Any] = {
         "response_class": HTMLResponse,
-        "responses": {200: {"content": {"text/html": {}}}, **refusals()},
+        "responses": {200: {"content": {"text/html": {}}}, **refusals(page=True)},
     }
 
     async def lite_page(lang: LangQuery = "ja") -> HTMLResponse:
@@ -112,7 +112,7 @@ def lite_router(settings: Settings) -> APIRouter:
         response_class=FileResponse,
         responses={
             200: {"content": {media: {} for media in ASSETS.values()}},
-            **refusals(404),
+            **refusals(404, page=True),
         },
         dependencies=page_access,
         operation_id="lite_asset",
