@@ -27,6 +27,7 @@ from web.http.hf import hf_router
 from web.http.label_sets import label_sets_router
 from web.http.lite_page import lite_router
 from web.http.login_cookie import login_router
+from web.http.logs import log_off_the_loop
 from web.http.mcp_server import mcp_route, running_mcp
 from web.http.request_log import RequestLogMiddleware
 from web.http.status import status_router
@@ -62,6 +63,7 @@ API_OPTIONS: dict[str, Any] = {
 async def lifespan(app: object) -> AsyncIterator[None]:
     """Start loading the model once the server is up, so health checks pass at once."""
     disable_nagle_on_listeners()
+    log_off_the_loop()  # again: uvicorn configured its loggers since the app was built
     resources.get_service().start_loading()
     async with running_mcp():
         yield
@@ -109,6 +111,7 @@ def add_api(app: FastAPI, settings: Settings, streamlit_app: ASGIApp | None = No
     ):
         app.include_router(router)
     app.router.routes.append(mcp_route(settings))
+    log_off_the_loop()  # after the MCP SDK put its Rich handler on the root logger
     app.router.default = Beside(streamlit_app)
     add_error_handlers(app)
     app.add_exception_handler(AccessRefused, access_refused)

@@ -167,3 +167,23 @@ def test_mcp_is_behind_the_same_access_control(guarded_server):
             return await client.call_tool("classify", {"text": TEXT, "labels": LABELS})
 
     assert sorted(_run_client(run()).structured_content["labels"]) == sorted(LABELS)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        ({"text": TEXT, "labels": []}, "There are no labels"),
+        ({"text": TEXT, "label_set": "no-such-set-" + "x" * 1000}, "There is no label set"),
+    ],
+    ids=["no labels", "unknown set"],
+)
+def test_mcp_refusals_carry_our_message_and_log_no_traceback(server, arguments, says):
+    async def run():
+        async with Client(server.url + "/mcp") as client:
+            return await client.call_tool("classify", arguments)
+
+    result = _run_client(run())
+    assert result.is_error
+    text = " ".join(getattr(part, "text", "") for part in result.content)
+    assert says in text
+    assert "Traceback" not in server.log()
