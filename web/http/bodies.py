@@ -190,7 +190,11 @@ def request_bodies(settings: Settings) -> RequestBodies:
             description="A saved label set's name: its labels and template (a template given wins)",
         )
         hypothesis_template: template_type | None = template_field
-        multi_label: StrictBool = False
+        multi_label: StrictBool | None = Field(
+            default=None,
+            description="false when absent; with `label_set`, the mode its thresholds were "
+            "fitted in",
+        )
         explain: StrictBool = Field(
             default=False, description="Add each word's effect on a label's score (one text only)"
         )

@@ -13,8 +13,9 @@ from web import resources
 from web.http.access import access_dependencies
 from web.http.bodies import request_bodies
 from web.http.body_limit import LimitedRoute
-from web.http.errors import Refusal, refusals
+from web.http.errors import refusals
 from web.http.schemas import ClassifyResponse
+from web.http.tuned_sets_api import answer_by_label_set
 
 CLASSIFY_PATH = "/api/classify"
 LITE_CLASSIFY_PATH = "/lite/api/classify"
@@ -30,16 +31,10 @@ def classify_router(settings: Settings) -> APIRouter:
     }
 
     async def classify(request: Request, body: body_type) -> Any:  # type: ignore[valid-type]
-        labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
         if body.label_set is not None:
-            saved = await run_in_threadpool(resources.get_store().get, body.label_set)
-            if saved is None:
-                raise Refusal(404, "error.unknown_label_set", name=body.label_set)
-            if not labels:
-                # A set saved from an experiment keeps its wordings (`旅行=旅行|観光`): they apply.
-                labels, saved_wordings = resources.labels_and_wordings(saved.labels)
-                wordings = wordings or saved_wordings
-            template = template or saved.template
+            # A saved set: its version's thresholds, wordings, calibration and adapter apply.
+            return await run_in_threadpool(answer_by_label_set, body)
+        labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
         labels = labels or []
         request.state.label_count = len(labels)
         many = isinstance(body.text, list)
@@ -50,14 +45,14 @@ def classify_router(settings: Settings) -> APIRouter:
                 texts,
                 labels,
                 template,
-                body.multi_label,
+                bool(body.multi_label),
                 wordings,
                 body.calibration,
             )
             answers = [ClassifyResponse.of(result) for result in results]
             return answers if many else answers[0]
         service = resources.get_service()
-        args = (labels, template, body.multi_label)
+        args = (labels, template, bool(body.multi_label))
         if many:
             results = await run_in_threadpool(service.classify_many, texts, *args)
             return [ClassifyResponse.of(result) for result in results]

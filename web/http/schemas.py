@@ -3,8 +3,13 @@ web/http/bodies.py). Core knows nothing of these."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import (
+    BaseModel,
+    Field,
+    RootModel,
+)
 
+from core.exploration.thresholds import Decision
 from core.inference.explain import Explanation
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelStatus
@@ -82,6 +87,22 @@ class ExplanationBody(BaseModel):
         )
 
 
+class ThresholdBody(BaseModel):
+    """The threshold that decided: a label's cut (multi-label) or the set's minimum top score."""
+
+    label: str | None = Field(description="The label whose cut decided; null: minimum top score")
+    value: float
+
+
+class LabelSetUsed(BaseModel):
+    """Which saved set version answered, and whether through its tuned adapter."""
+
+    name: str
+    version: int
+    tuned: bool
+    thresholds: bool = Field(description="Its fitted thresholds were applied")
+
+
 class ClassifyResponse(BaseModel):
     """transformers' pipeline shape plus what produced it."""
 
@@ -98,12 +119,33 @@ class ClassifyResponse(BaseModel):
     computed_pairs: int = Field(description="(text, label) pairs this request ran the model for")
     cached_pairs: int = Field(description="pairs answered from the pair cache")
     explanation: ExplanationBody | None = None
+    abstained: bool | None = Field(
+        default=None,
+        description="With a label set's thresholds: true when no label passed (該当なし / none); "
+        "labels and scores stay as they are",
+    )
+    predicted: list[str] | None = Field(
+        default=None, description="With thresholds: the labels that passed"
+    )
+    threshold: ThresholdBody | None = None
+    label_set: LabelSetUsed | None = None
 
     @classmethod
     def of(
-        cls, result: ClassificationResult, explanation: Explanation | None = None
+        cls,
+        result: ClassificationResult,
+        explanation: Explanation | None = None,
+        decision: Decision | None = None,
+        used: LabelSetUsed | None = None,
     ) -> ClassifyResponse:
+        if decision is not None:
+            threshold = ThresholdBody(label=decision.threshold_label, value=decision.threshold)
+            ordered = [label for label in result.labels if label in decision.predicted]
         return cls(
+            abstained=decision.abstained if decision is not None else None,
+            predicted=ordered if decision is not None else None,
+            threshold=threshold if decision is not None else None,
+            label_set=used,
             computed_pairs=result.computed_pairs,
             cached_pairs=result.cached_pairs,
             explanation=ExplanationBody.of(explanation) if explanation else None,
