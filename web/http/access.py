@@ -197,6 +197,15 @@ BEARER = HTTPBase(scheme="bearer", scheme_name="bearer", auto_error=False)
 BASIC = HTTPBase(scheme="basic", scheme_name="basic", auto_error=False)
 
 
+def page_refusal(settings: Settings) -> dict[int, dict[str, Any]]:
+    """The OpenAPI answer of a page route without the password: the browser's Basic-auth
+    prompt with a line of text (none when the pages are open)."""
+    if not access_control_on(settings):
+        return {}
+    text = {"text/plain": {"schema": {"type": "string"}}}
+    return {401: {"content": text, "description": "The password is needed (Basic auth)"}}
+
+
 def access_dependencies(settings: Settings, page: bool = False) -> list[Any]:
     """FastAPI dependencies that let a request through only with access (none when the route is
     open under these settings, so the document says exactly what a call needs)."""

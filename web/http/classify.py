@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from core.config import Settings
 from web import resources
-from web.http.access import access_dependencies
+from web.http.access import access_dependencies, page_refusal
 from web.http.bodies import request_bodies
 from web.http.body_limit import LimitedRoute
 from web.http.errors import refusals
@@ -81,6 +81,6 @@ def classify_router(settings: Settings) -> APIRouter:
         tags=["plain page"],
         dependencies=access_dependencies(settings, page=True),
         operation_id="lite_classify",
-        **documented,
+        **{**documented, "responses": {**documented["responses"], **page_refusal(settings)}},
     )
     return router

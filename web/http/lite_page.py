@@ -12,7 +12,7 @@ from starlette.responses import FileResponse, HTMLResponse
 
 from core.config import Settings
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
-from web.http.access import access_dependencies
+from web.http.access import access_dependencies, page_refusal
 from web.http.errors import refusals
 from web.http.schemas import DefaultsResponse
 from web.text import message
@@ -79,7 +79,11 @@ def lite_router(settings: Settings) -> APIRouter:
     page_access = access_dependencies(settings, page=True)
     page_answer: dict[str, Any] = {
         "response_class": HTMLResponse,
-        "responses": {200: {"content": {"text/html": {}}}, **refusals(page=True)},
+        "responses": {
+            200: {"content": {"text/html": {}}},
+            **refusals(page=True),
+            **page_refusal(settings),
+        },
     }
 
     async def lite_page(lang: LangQuery = "ja") -> HTMLResponse:
@@ -113,6 +117,7 @@ def lite_router(settings: Settings) -> APIRouter:
         responses={
             200: {"content": {media: {} for media in ASSETS.values()}},
             **refusals(404, page=True),
+            **page_refusal(settings),
         },
         dependencies=page_access,
         operation_id="lite_asset",
@@ -149,6 +154,7 @@ def lite_router(settings: Settings) -> APIRouter:
         summary="The plain page's defaults call",
         dependencies=page_access,
         operation_id="lite_defaults",
-        **described,
+        response_model=DefaultsResponse,
+        responses={**refusals(), **page_refusal(settings)},
     )
     return router
