@@ -15,10 +15,11 @@ import hmac
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
-from fastapi import Depends, Security
+from fastapi import APIRouter, Depends, Security
 from fastapi.security.http import HTTPBase
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -220,3 +221,23 @@ def access_dependencies(settings: Settings, page: bool = False) -> list[Any]:
 
     schemes = [BASIC] if page else [BEARER, BASIC]
     return [Depends(check), *(Security(scheme) for scheme in schemes)]
+
+
+def add_guarded_route(
+    router: APIRouter,
+    settings: Settings,
+    path: str,
+    endpoint: Callable[..., Any],
+    *,
+    page: bool = False,
+    responses: dict[int | str, dict[str, Any]] | None = None,
+    **options: Any,
+) -> None:
+    """A route behind the API's access rule (or, `page`, the pages'), its refusals documented."""
+    router.add_api_route(
+        path,
+        endpoint,
+        dependencies=access_dependencies(settings, page=page),
+        responses={**(responses or {}), **(page_refusal(settings) if page else {})},
+        **options,
+    )

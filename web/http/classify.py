@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from core.config import Settings
 from web import resources
-from web.http.access import access_dependencies, page_refusal
+from web.http.access import add_guarded_route
 from web.http.bodies import request_bodies
 from web.http.body_limit import LimitedRoute
 from web.http.errors import refusals
@@ -25,6 +25,7 @@ def classify_router(settings: Settings) -> APIRouter:
     body_type = request_bodies(settings).classify
     router = APIRouter(route_class=LimitedRoute)
     documented: dict[str, Any] = {
+        "methods": ["POST"],
         "response_model": ClassifyResponse | list[ClassifyResponse],
         "response_model_exclude_none": True,
         "responses": refusals(404, 413, 503),
@@ -63,24 +64,19 @@ def classify_router(settings: Settings) -> APIRouter:
             return ClassifyResponse.of(explanation.result, explanation)
         return ClassifyResponse.of(await run_in_threadpool(service.classify, body.text, *args))
 
-    router.add_api_route(
-        CLASSIFY_PATH,
-        classify,
-        methods=["POST"],
-        summary="Rank candidate labels for a text, or for a list of texts (an array, in order)",
-        tags=["api"],
-        dependencies=access_dependencies(settings),
-        operation_id="classify",
-        **documented,
+    summary = "Rank candidate labels for a text, or for a list of texts (an array, in order)"
+    add_guarded_route(
+        router, settings, CLASSIFY_PATH, classify, summary=summary, tags=["api"], **documented
     )
-    router.add_api_route(
+    summary = "The plain page's classify call (the page's access rule, the API's shapes)"
+    add_guarded_route(
+        router,
+        settings,
         LITE_CLASSIFY_PATH,
         classify,
-        methods=["POST"],
-        summary="The plain page's classify call (the page's access rule, the API's shapes)",
+        page=True,
+        summary=summary,
         tags=["plain page"],
-        dependencies=access_dependencies(settings, page=True),
-        operation_id="lite_classify",
-        **{**documented, "responses": {**documented["responses"], **page_refusal(settings)}},
+        **documented,
     )
     return router

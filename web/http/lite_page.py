@@ -12,7 +12,7 @@ from starlette.responses import FileResponse, HTMLResponse
 
 from core.config import Settings
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
-from web.http.access import access_dependencies, page_refusal
+from web.http.access import access_dependencies, add_guarded_route, page_refusal
 from web.http.errors import refusals
 from web.http.schemas import DefaultsResponse
 from web.text import message
@@ -76,39 +76,23 @@ def render_page(lang: str, template: str, http_only: bool) -> str:
 def lite_router(settings: Settings) -> APIRouter:
     """The page, its two files, and the defaults it starts with (also `GET /api/defaults`)."""
     router = APIRouter(tags=["plain page"])
-    page_access = access_dependencies(settings, page=True)
     page_answer: dict[str, Any] = {
+        "methods": ["GET"],
         "response_class": HTMLResponse,
-        "responses": {
-            200: {"content": {"text/html": {}}},
-            **refusals(page=True),
-            **page_refusal(settings),
-        },
+        "responses": {200: {"content": {"text/html": {}}}, **refusals(page=True)},
     }
 
     async def lite_page(lang: LangQuery = "ja") -> HTMLResponse:
         page = render_page(lang, settings.model.hypothesis_template, settings.http_only)
         return HTMLResponse(page, headers=SECURITY_HEADERS)
 
+    pages = [(LITE_PATH, "The plain-HTTP page (no WebSocket)")]
     if settings.http_only:
-        router.add_api_route(
-            "/",
-            lite_page,
-            methods=["GET"],
-            summary="The plain page at the root (HTTP_ONLY=1)",
-            dependencies=page_access,
-            operation_id="root_page",
-            **page_answer,
+        pages.insert(0, ("/", "The plain page at the root (HTTP_ONLY=1)"))
+    for path, summary in pages:
+        add_guarded_route(
+            router, settings, path, lite_page, page=True, summary=summary, **page_answer
         )
-    router.add_api_route(
-        LITE_PATH,
-        lite_page,
-        methods=["GET"],
-        summary="The plain-HTTP page (no WebSocket)",
-        dependencies=page_access,
-        operation_id="lite_page",
-        **page_answer,
-    )
 
     @router.get(
         LITE_PATH + "/{name}",
@@ -119,7 +103,7 @@ def lite_router(settings: Settings) -> APIRouter:
             **refusals(404, page=True),
             **page_refusal(settings),
         },
-        dependencies=page_access,
+        dependencies=access_dependencies(settings, page=True),
         operation_id="lite_asset",
     )
     async def lite_asset(name: str) -> FileResponse:
@@ -136,25 +120,13 @@ def lite_router(settings: Settings) -> APIRouter:
             model=settings.model.model_id,
         )
 
-    described = {"response_model": DefaultsResponse, "responses": refusals()}
-    router.add_api_route(
-        DEFAULTS_PATH,
-        defaults,
-        methods=["GET"],
-        summary="The default labels, examples and template (what the plain page starts with)",
-        tags=["api"],
-        dependencies=access_dependencies(settings),
-        operation_id="defaults",
-        **described,
+    described = {"methods": ["GET"], "response_model": DefaultsResponse, "responses": refusals()}
+    summary = "The default labels, examples and template (what the plain page starts with)"
+    add_guarded_route(
+        router, settings, DEFAULTS_PATH, defaults, summary=summary, tags=["api"], **described
     )
-    router.add_api_route(
-        LITE_DEFAULTS_PATH,
-        defaults,
-        methods=["GET"],
-        summary="The plain page's defaults call",
-        dependencies=page_access,
-        operation_id="lite_defaults",
-        response_model=DefaultsResponse,
-        responses={**refusals(), **page_refusal(settings)},
+    summary = "The plain page's defaults call"
+    add_guarded_route(
+        router, settings, LITE_DEFAULTS_PATH, defaults, page=True, summary=summary, **described
     )
     return router
