@@ -73,6 +73,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "テキストが多すぎます ({count} 件、{limit} 件まで)。分けて送ってください。",
         "Too many texts ({count}; at most {limit}). Send them in parts.",
     ),
+    "error.bad_unicode": (
+        "文字コードが壊れた文字 (対になっていないサロゲート {char}) が含まれています。"
+        "UTF-8 の正しい文字だけを送ってください。",
+        "The input holds a broken character (an unpaired surrogate, {char}). "
+        "Send valid UTF-8 text only.",
+    ),
     "error.control_chars": (
         "{field} に制御文字 (改行以外の見えない文字) が含まれています。取り除いてください。",
         "{field} holds a control character (an invisible character other than a line break). Remove it.",

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from tests.conftest import API_TOKEN, PASSWORD
-from web.http.routes import CLASSIFY_PATH
+from web.http.classify import CLASSIFY_PATH
 
 BODY = {"text": "そうだ京都に行こう!", "labels": ["旅行", "料理", "踊り"]}
 PROTECTED = [
@@ -142,3 +142,15 @@ def test_without_single_sign_on_nothing_is_required():
     from web.http import access
 
     access.check_sign_in_setup(Settings.from_env({}))
+
+
+def test_the_document_asks_for_credentials_exactly_when_access_control_is_on(
+    guarded_client, open_client
+):
+    guarded = guarded_client.get("/api/openapi.json").json()["paths"]
+    opened = open_client.get("/api/openapi.json").json()["paths"]
+    assert guarded["/api/classify"]["post"]["security"] == [{"bearer": []}, {"basic": []}]
+    assert guarded["/lite"]["get"]["security"] == [{"basic": []}]
+    assert "text/plain" in guarded["/lite"]["get"]["responses"]["401"]["content"]
+    assert "security" not in opened["/api/classify"]["post"]
+    assert "security" not in guarded["/healthz"]["get"]

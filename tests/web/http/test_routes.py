@@ -13,9 +13,9 @@ from core.inference import scoring
 from core.inference.service import ClassifierService
 from tests.conftest import loaded
 from tests.web.http.conftest import client_for
-from web.http.replies import MAX_BODY_BYTES
+from web.http.body_limit import MAX_BODY_BYTES
+from web.http.classify import CLASSIFY_PATH
 from web.http.request_log import LOGGER_NAME
-from web.http.routes import CLASSIFY_PATH
 
 GOOD = {"text": "そうだ京都に行こう!", "labels": ["旅行", "料理", "踊り"]}
 
