@@ -41,7 +41,7 @@ def test_words_put_together_give_the_text_back(text):
 
 def test_a_text_past_the_token_limit_is_explained_word_for_word(settings):
     # A few words: each occluded text is a full pass of the model's token limit.
-    capped = replace(settings, limits=LimitSettings(explain_max_words=3))
+    capped = settings.model_copy(update=dict(limits=LimitSettings(explain_max_words=3)))
     text = "京都に行こう。" * 300
     with loaded(ClassifierService(capped)) as service:
         explanation = service.explain(text, LABELS)
@@ -84,7 +84,9 @@ def test_words_past_the_cap_are_not_explained_and_the_cap_is_reported(settings):
 
 def test_all_occluded_pairs_go_to_the_model_in_one_pass(settings, forward_passes):
     # One pass when the token bound allows it (MAX_BATCH_TOKENS cuts larger work into passes).
-    wide = replace(settings, batching=replace(settings.batching, max_batch_tokens=1_000_000))
+    wide = settings.model_copy(
+        update=dict(batching=settings.batching.model_copy(update=dict(max_batch_tokens=1_000_000)))
+    )
     with loaded(ClassifierService(wide)) as service:
         service.classify(TEXT, LABELS)
         explanation = service.explain(TEXT, LABELS)
@@ -111,7 +113,7 @@ def _whole_tokens(service) -> int:
 def test_explain_explains_the_words_the_token_bound_allows_and_says_so(settings):
     with loaded(ClassifierService(settings)) as service:
         whole = _whole_tokens(service)
-    tight = replace(settings, limits=LimitSettings(max_request_tokens=whole * 4))
+    tight = settings.model_copy(update=dict(limits=LimitSettings(max_request_tokens=whole * 4)))
     with loaded(ClassifierService(tight)) as service:
         explanation = service.explain(TEXT, LABELS)
     assert len(explanation.words) == 3  # (4 x whole - whole) / whole occluded texts
@@ -121,7 +123,7 @@ def test_explain_explains_the_words_the_token_bound_allows_and_says_so(settings)
 def test_explain_past_the_token_bound_is_refused_before_any_work(settings, forward_passes):
     with loaded(ClassifierService(settings)) as service:
         whole = _whole_tokens(service)
-    tight = replace(settings, limits=LimitSettings(max_request_tokens=whole * 2 - 1))
+    tight = settings.model_copy(update=dict(limits=LimitSettings(max_request_tokens=whole * 2 - 1)))
     passes_before = len(forward_passes)
     with loaded(ClassifierService(tight)) as service, pytest.raises(InputError) as refused:
         service.explain(TEXT + "。", LABELS)

@@ -79,7 +79,9 @@ def test_several_texts_go_to_the_model_in_one_pass_and_equal_one_at_a_time(
     forward_passes, tiny_model, settings
 ):
     # One pass when the token bound allows it (MAX_BATCH_TOKENS cuts larger work into passes).
-    wide = replace(settings, batching=replace(settings.batching, max_batch_tokens=1_000_000))
+    wide = settings.model_copy(
+        update=dict(batching=settings.batching.model_copy(update=dict(max_batch_tokens=1_000_000)))
+    )
     with loaded(ClassifierService(wide)) as service:
         results = service.classify_many(TEXTS, LABELS)
     assert forward_passes == [len(TEXTS) * len(LABELS)]

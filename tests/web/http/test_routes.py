@@ -501,14 +501,13 @@ def test_explain_reports_every_pair_it_ran(open_client):
 def test_a_client_that_leaves_has_its_work_dropped(ready_service):
     import asyncio
 
-    from starlette.applications import Starlette
-
     from tests.conftest import held_model
-    from web.http.routes import CLIENT_CLOSED_REQUEST, build_routes
+    from web.http.application import build_api
+    from web.http.classify import CLIENT_CLOSED_REQUEST
 
     body = json.dumps({**GOOD, "text": "帰ってしまう人の文です。"}).encode()
     sent: list[dict] = []
-    app = Starlette(routes=build_routes(ready_service.settings))
+    app = build_api(ready_service.settings)
     scope = {
         "type": "http", "method": "POST", "path": CLASSIFY_PATH, "raw_path": CLASSIFY_PATH.encode(),
         "query_string": b"", "headers": [(b"content-type", b"application/json")],
