@@ -18,12 +18,13 @@ from pathlib import Path
 
 from core.config import Settings
 from core.errors import InputError
-from core.exploration import batch_jobs, experiments
+from core.exploration import batch_jobs
 from core.exploration.batch_jobs import JobStore
 from core.inference.explain import Explanation
-from core.inference.request import build_requests, check_template, clean_labels
+from core.inference.request import build_requests
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
+from core.labels import apply
 from core.labels.store import LabelSetStore
 from core.workspaces.store import WorkspaceStore
 
@@ -202,21 +203,12 @@ def classify_present(
     return results
 
 
-def labels_and_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
-    """Label names, and the wordings of those written `旅行=旅行|観光` (as experiments save)."""
-    if not any(experiments.NAME_SEPARATOR in entry for entry in entries):
-        return list(entries), {}
-    parsed = experiments.parse_wordings(entries)
-    wordings = {e.label: list(e.wordings) for e in parsed if e.wordings != (e.label,)}
-    return [e.label for e in parsed], wordings
-
-
 def classify_inputs(inputs) -> ClassificationResult:
     """Classify's inputs (web.ui.classify_form.ClassifyInputs): plain, or with the wordings and
     calibration chosen from an experiment."""
     if not inputs.has_options:
         return classify(inputs.text, inputs.labels, inputs.template, inputs.multi_label)
-    _, wordings = labels_and_wordings(
+    _, wordings = apply.labels_and_wordings(
         [line for line in inputs.wordings.splitlines() if line.strip()]
     )
     return classify_with_options(
@@ -238,26 +230,10 @@ def classify_with_options(
     calibration: str,
     bulk: bool = False,
 ) -> list[ClassificationResult]:
-    """Classify with an experiment's options (wordings per label, a calibration); each text is
-    checked as for plain classification, a bad one named by its position."""
-    settings = get_settings()
-    if not texts:
-        raise InputError("error.empty_text")
-    names, _ = clean_labels(labels, settings)
-    if not names:
-        raise InputError("error.no_labels")
-    template = check_template(
-        settings.model.hypothesis_template if template is None else template, settings
-    )
-
-    def classify(batch, batch_template, hypotheses, batch_multi):
-        items = [(text, batch_template) for text in batch]
-        requests = build_requests(items, hypotheses, settings, batch_multi)
-        return get_service().score(requests, bulk=bulk)
-
-    return experiments.classify_with_options(
-        texts, names, template, multi_label, wordings, calibration, classify
-    )
+    """Classify with an experiment's options (wordings per label, a calibration) on the shared
+    service: core.labels.apply, as /api/classify and the bulk command do."""
+    options = apply.options_for(None, labels, template, multi_label, wordings, calibration)
+    return apply.classify_texts(get_service(), options, texts, bulk)
 
 
 @contextmanager
