@@ -85,8 +85,11 @@ def collate(loaded: LoadedModel, features: list[Features]) -> Any:
 def infer(loaded: LoadedModel, encodings: Any) -> Any:
     import torch
 
+    device = getattr(loaded.model, "device", None)
+    if device is not None and device.type != "cpu":  # a GPU actor of the bulk command
+        encodings = encodings.to(device)
     with torch.inference_mode():
-        return loaded.model(**encodings).logits.float()
+        return loaded.model(**encodings).logits.float().cpu()
 
 
 def postprocess(loaded: LoadedModel, logits: Any, multi_label: bool) -> list[float]:

@@ -1,0 +1,103 @@
+"""`python -m core.bulk classify INPUT OUTPUT …`: classify a whole corpus on Ray Data.
+
+Needs the optional requirements-bulk.txt (Ray Data); docs/bulk.md says how to run it on a
+laptop and on a Ray cluster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from core.errors import InputError
+from core.exploration.experiments import CALIBRATIONS
+from core.messages import LANGUAGES
+
+EXIT_REFUSED = 2
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m core.bulk", description=__doc__.splitlines()[0])
+    commands = top.add_subparsers(dest="command", required=True)
+    run = commands.add_parser(
+        "classify",
+        help="Classify every row of INPUT, write the rows with the top label and every score",
+        description="Rows of INPUT (CSV, Parquet or JSON Lines; a file, a folder or s3://…) "
+        "classified with a label set, written to OUTPUT (a folder of numbered parts, Parquet or "
+        "CSV) with every input column, the top label, every label's score and an error column. "
+        "Rerun the same command after a crash or Ctrl-C: finished parts are skipped.",
+    )
+    run.add_argument("input", help="CSV, Parquet or JSON Lines: a file, a folder or a URI")
+    run.add_argument("output", help="folder of parts: out.parquet/ or out.csv/ (or a URI)")
+    labels = run.add_argument_group("labels (as /api/classify takes them)")
+    labels.add_argument("--label-set", help="a saved set's name (DATABASE_URL or DATA_DIR store)")
+    labels.add_argument(
+        "--labels",
+        help="comma-separated labels; a label may carry wordings: 旅行=旅行|観光,料理 "
+        "(given with --label-set, they win over the set's)",
+    )
+    labels.add_argument("--template", help="hypothesis template with one {} (default: the set's)")
+    labels.add_argument("--multi-label", action="store_true", help="score each label on its own")
+    labels.add_argument(
+        "--calibration",
+        default="none",
+        choices=[c for c in CALIBRATIONS if c != "batch"],
+        help="content_free: divide out the scores of a text with no content (Zhao+ 2021)",
+    )
+    data = run.add_argument_group("data")
+    data.add_argument("--column", help="the text column (default: guessed as the Batch page does)")
+    data.add_argument("--input-format", choices=["csv", "parquet", "jsonl"])
+    data.add_argument("--output-format", choices=["parquet", "csv"])
+    data.add_argument("--encoding", default="utf-8", help="CSV encoding, e.g. cp932 (Shift_JIS)")
+    data.add_argument("--part-rows", type=int, default=None, help="rows per output part")
+    data.add_argument("--lang", choices=LANGUAGES, default="ja", help="language of error texts")
+    cluster = run.add_argument_group("Ray")
+    cluster.add_argument("--address", help="a Ray cluster (default: RAY_ADDRESS, else in-process)")
+    cluster.add_argument("--actors", type=int, help="model copies (default: CPUs, or GPUs)")
+    cluster.add_argument("--cpus-per-actor", type=int, default=1, help="torch threads per actor")
+    cluster.add_argument("--gpus-per-actor", type=float, default=0.0, help="e.g. 1 or 0.5")
+    control = run.add_argument_group("control")
+    control.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    control.add_argument(
+        "--restart", action="store_true", help="delete the parts in OUTPUT and start over"
+    )
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from core.bulk.job import DEFAULT_PART_ROWS, BulkArgs, run
+
+    options = parser().parse_args(argv)
+    labels = tuple(part.strip() for part in (options.labels or "").split(",") if part.strip())
+    args = BulkArgs(
+        input=options.input,
+        output=options.output,
+        label_set=options.label_set,
+        labels=labels,
+        template=options.template,
+        multi_label=options.multi_label,
+        calibration=options.calibration,
+        column=options.column,
+        input_format=options.input_format,
+        output_format=options.output_format,
+        encoding=options.encoding,
+        part_rows=options.part_rows or DEFAULT_PART_ROWS,
+        actors=options.actors,
+        cpus_per_actor=options.cpus_per_actor,
+        gpus_per_actor=options.gpus_per_actor,
+        address=options.address,
+        dry_run=options.dry_run,
+        restart=options.restart,
+        lang=options.lang,
+    )
+    try:
+        run(args)
+    except InputError as error:
+        print(error.message(args.lang), file=sys.stderr)
+        return EXIT_REFUSED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
