@@ -166,17 +166,20 @@ def _hypotheses_per_row(options: ClassifyOptions, names: Sequence[str]) -> int:
 
 
 def _read(args: BulkArgs):
+    import os
+
     import pyarrow.csv as pacsv
     import ray.data
 
     kind = _format(args.input, args.input_format, INPUT_FORMATS)
-    filesystem, path = open_folder(args.input)
+    # Ray resolves the filesystem of a URI itself (s3://, gs://, …).
+    path = args.input if "://" in args.input else os.path.abspath(args.input)
     if kind == "csv":
         options = pacsv.ReadOptions(encoding=args.encoding)
-        return ray.data.read_csv(path, filesystem=filesystem, read_options=options)
+        return ray.data.read_csv(path, read_options=options)
     if kind == "parquet":
-        return ray.data.read_parquet(path, filesystem=filesystem)
-    return ray.data.read_json(path, filesystem=filesystem, lines=True)
+        return ray.data.read_parquet(path)
+    return ray.data.read_json(path, lines=True)
 
 
 def _input_identity(args: BulkArgs) -> list[list[Any]]:
@@ -305,7 +308,9 @@ def run(
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
 
-    source = _read(args)
+    # Read once: counting, the column guess and the numbered rows all come from this copy
+    # (Ray keeps it in its object store and spills to disk past memory).
+    source = _read(args).materialize()
     rows = source.count()
     if rows == 0:
         raise InputError("bulk.empty_input", path=args.input)
@@ -407,7 +412,10 @@ def _score_parts(
     indexed = source.zip(numbers)
     if done:
         skipped = frozenset(done)
-        indexed = indexed.filter(lambda row: row[ROW_COLUMN] // part_rows not in skipped)
+        indexed = indexed.map_batches(
+            lambda batch: batch[~(batch[ROW_COLUMN] // part_rows).isin(skipped)],
+            batch_format="pandas",
+        )
     # Reading and numbering finish before the actors take the CPUs: on one machine, actors
     # holding every CPU would leave the read tasks waiting for ever.
     indexed = indexed.materialize()
