@@ -411,7 +411,7 @@ def _score_parts(
     numbers = ray.data.range(rows).rename_columns({"id": ROW_COLUMN})
     indexed = source.zip(numbers)
     if done:
-        skipped = frozenset(done)
+        skipped = sorted(done)
         indexed = indexed.map_batches(
             lambda batch: batch[~(batch[ROW_COLUMN] // part_rows).isin(skipped)],
             batch_format="pandas",
