@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import fields
 
 from core.errors import InputError
 from core.exploration.experiments import CALIBRATIONS
@@ -68,29 +69,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     from core.bulk.job import DEFAULT_PART_ROWS, BulkArgs, run
 
-    options = parser().parse_args(argv)
-    labels = tuple(part.strip() for part in (options.labels or "").split(",") if part.strip())
-    args = BulkArgs(
-        input=options.input,
-        output=options.output,
-        label_set=options.label_set,
-        labels=labels,
-        template=options.template,
-        multi_label=options.multi_label,
-        calibration=options.calibration,
-        column=options.column,
-        input_format=options.input_format,
-        output_format=options.output_format,
-        encoding=options.encoding,
-        part_rows=options.part_rows or DEFAULT_PART_ROWS,
-        actors=options.actors,
-        cpus_per_actor=options.cpus_per_actor,
-        gpus_per_actor=options.gpus_per_actor,
-        address=options.address,
-        dry_run=options.dry_run,
-        restart=options.restart,
-        lang=options.lang,
-    )
+    given = vars(parser().parse_args(argv))
+    # Each option's name is BulkArgs's field; labels come comma-separated.
+    given["labels"] = tuple(p.strip() for p in (given["labels"] or "").split(",") if p.strip())
+    given["part_rows"] = given["part_rows"] or DEFAULT_PART_ROWS
+    args = BulkArgs(**{f.name: given[f.name] for f in fields(BulkArgs)})
     try:
         run(args)
     except InputError as error:
