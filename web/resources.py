@@ -18,13 +18,14 @@ from pathlib import Path
 
 from core.config import Settings
 from core.errors import InputError
-from core.exploration import batch_jobs
+from core.exploration import batch_jobs, experiments
 from core.exploration.batch_jobs import JobStore
 from core.inference.explain import Explanation
-from core.inference.request import build_requests
+from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
-from core.labels import apply
+from core.labels import serving
+from core.labels.measurements import MeasurementStore
 from core.labels.store import LabelSetStore
 from core.workspaces.store import WorkspaceStore
 
@@ -35,6 +36,7 @@ _store: LabelSetStore | None = None
 _workspaces: WorkspaceStore | None = None
 _jobs: JobStore | None = None
 _local_job_store: JobStore | None = None
+_measurements: MeasurementStore | None = None
 
 
 def get_settings() -> Settings:
@@ -63,6 +65,30 @@ def get_store() -> LabelSetStore:
             settings = get_settings()
             _store = LabelSetStore(settings.store.url, settings)
         return _store
+
+
+def get_measurements() -> MeasurementStore:
+    """What was measured about saved set versions, and their adapters (the same database)."""
+    global _measurements
+    with _lock:
+        if _measurements is None:
+            _measurements = MeasurementStore(get_settings().store.url)
+        return _measurements
+
+
+def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:
+    """A saved set by name as it is served now (see core.labels.serving.resolve)."""
+    return serving.resolve(get_store(), get_measurements(), name, **given)  # type: ignore[arg-type]
+
+
+def classify_label_set(
+    name: str, texts: Sequence[object], bulk: bool = False, **given: object
+) -> serving.LabelSetAnswer:
+    """Texts scored by a saved set's name: its wordings, calibration, adapter and thresholds
+    (core.labels.serving.classify_label_set, the one entry point)."""
+    return serving.classify_label_set(
+        get_service(), get_store(), get_measurements(), name, texts, bulk, **given
+    )
 
 
 def get_workspaces() -> WorkspaceStore:
@@ -203,12 +229,15 @@ def classify_present(
     return results
 
 
+labels_and_wordings = serving.split_wordings
+
+
 def classify_inputs(inputs) -> ClassificationResult:
     """Classify's inputs (web.ui.classify_form.ClassifyInputs): plain, or with the wordings and
     calibration chosen from an experiment."""
     if not inputs.has_options:
         return classify(inputs.text, inputs.labels, inputs.template, inputs.multi_label)
-    _, wordings = apply.labels_and_wordings(
+    _, wordings = labels_and_wordings(
         [line for line in inputs.wordings.splitlines() if line.strip()]
     )
     return classify_with_options(
@@ -230,10 +259,26 @@ def classify_with_options(
     calibration: str,
     bulk: bool = False,
 ) -> list[ClassificationResult]:
-    """Classify with an experiment's options (wordings per label, a calibration) on the shared
-    service: core.labels.apply, as /api/classify and the bulk command do."""
-    options = apply.options_for(None, labels, template, multi_label, wordings, calibration)
-    return apply.classify_texts(get_service(), options, texts, bulk)
+    """Classify with an experiment's options (wordings per label, a calibration); each text is
+    checked as for plain classification, a bad one named by its position."""
+    settings = get_settings()
+    if not texts:
+        raise InputError("error.empty_text")
+    names, _ = clean_labels(labels, settings)
+    if not names:
+        raise InputError("error.no_labels")
+    template = check_template(
+        settings.model.hypothesis_template if template is None else template, settings
+    )
+
+    def classify(batch, batch_template, hypotheses, batch_multi):
+        items = [(text, batch_template) for text in batch]
+        requests = build_requests(items, hypotheses, settings, batch_multi)
+        return get_service().score(requests, bulk=bulk)
+
+    return experiments.classify_with_options(
+        texts, names, template, multi_label, wordings, calibration, classify
+    )
 
 
 @contextmanager
@@ -242,16 +287,17 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
     For tests and tools that run the app's code with other settings in the same process.
     """
-    global _settings, _service, _store, _workspaces, _jobs
+    global _settings, _service, _store, _workspaces, _jobs, _measurements
     with _lock:
-        previous = (_settings, _service, _store, _workspaces, _jobs)
-        _settings, _service, _store, _workspaces, _jobs = settings, service, None, None, None
+        previous = (_settings, _service, _store, _workspaces, _jobs, _measurements)
+        _settings, _service = settings, service
+        _store, _workspaces, _jobs, _measurements = None, None, None, None
     try:
         yield
     finally:
         with _lock:
-            ours = (_store, _workspaces, _jobs)
-            _settings, _service, _store, _workspaces, _jobs = previous
+            ours = (_store, _workspaces, _jobs, _measurements)
+            _settings, _service, _store, _workspaces, _jobs, _measurements = previous
         for store in ours:
             if store is not None:
                 store.dispose()
@@ -259,10 +305,11 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
 def reset() -> None:
     """Shut down and forget everything: the next use reads the environment and builds anew."""
-    global _settings, _service, _store, _workspaces, _jobs
+    global _settings, _service, _store, _workspaces, _jobs, _measurements
     with _lock:
-        service, stores = _service, (_store, _workspaces, _jobs)
+        service, stores = _service, (_store, _workspaces, _jobs, _measurements)
         _settings, _service, _store, _workspaces, _jobs = None, None, None, None, None
+        _measurements = None
     if service is not None:
         service.shutdown()
     for store in stores:

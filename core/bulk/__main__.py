@@ -42,9 +42,9 @@ def parser() -> argparse.ArgumentParser:
     labels.add_argument("--multi-label", action="store_true", help="score each label on its own")
     labels.add_argument(
         "--calibration",
-        default="none",
         choices=[c for c in CALIBRATIONS if c != "batch"],
-        help="content_free: divide out the scores of a text with no content (Zhao+ 2021)",
+        help="content_free: divide out the scores of a text with no content (Zhao+ 2021); "
+        "default: the saved set's, else none (as /api/classify)",
     )
     data = run.add_argument_group("data")
     data.add_argument("--column", help="the text column (default: guessed as the Batch page does)")

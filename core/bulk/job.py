@@ -3,8 +3,9 @@ numbered parts written whole, skipping those a previous run finished.
 
 Ray runs in this process with this machine's CPUs unless an address is given (`--address`,
 or RAY_ADDRESS as Ray reads it), so the same command runs on a laptop and on a cluster. Every
-actor scores with the app's own path (core.bulk.scoring → core.labels.apply →
-ClassifierService), so a row's scores equal what /api/classify answers for it.
+actor scores with the app's own path (core.bulk.scoring → core.labels.serving, the one entry
+point /api/classify uses for a label set → ClassifierService), so a row's scores equal what the
+API answers for it, the set's wordings, calibration, tuned adapter and thresholds included.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from core.bulk.scoring import ROW_COLUMN, BatchScorer, classify_rows
 from core.config import Settings, available_cpus
 from core.errors import InputError
 from core.exploration import batch_files, experiments
+from core.inference.adapters import AdapterRef
 from core.inference.request import check_template, clean_labels
 from core.inference.service import ClassifierService
-from core.labels.apply import ClassifyOptions, labels_and_wordings, options_for
-from core.labels.store import LabelSetStore
+from core.labels import serving
+from core.labels.measurements import MeasurementStore
+from core.labels.serving import LabelSetUse
+from core.labels.store import LabelSetStore, SavedSet
 
 INPUT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 OUTPUT_FORMATS = {".parquet": "parquet", ".csv": "csv"}
@@ -55,7 +59,7 @@ class BulkArgs:
     labels: tuple[str, ...] = ()
     template: str | None = None
     multi_label: bool = False
-    calibration: str = "none"
+    calibration: str | None = None  # None: the set's (as /api/classify), else none
     column: str | None = None
     input_format: str | None = None
     output_format: str | None = None
@@ -133,38 +137,61 @@ def _format(path: str, given: str | None, known: dict[str, str]) -> str:
     return name
 
 
-def resolve_options(
-    args: BulkArgs, settings: Settings, store: LabelSetStore | None = None
-) -> ClassifyOptions:
-    """The label set as /api/classify would apply it: a saved set from the app's store (labels,
-    wordings, template), what the arguments give winning over it."""
-    saved = None
+@dataclass(frozen=True)
+class _Fetched:
+    """An adapter's zip, read once by the driver: actors never reach the store."""
+
+    data: bytes
+
+    def __call__(self) -> bytes:
+        return self.data
+
+
+def resolve_use(args: BulkArgs, settings: Settings) -> LabelSetUse:
+    """The label set as /api/classify serves it (core.labels.serving.resolve): a saved set from
+    the app's store with what was measured about its version (wordings, calibration, tuned
+    adapter, thresholds), what the arguments give winning over it; or the labels given alone.
+    """
+    labels, wordings = serving.split_wordings(list(args.labels))
+    calibration = None if args.calibration in (None, "none") else args.calibration
     if args.label_set:
-        store = store or LabelSetStore(settings.store.url, settings)
-        saved = store.get(args.label_set)
-        if saved is None:
-            raise InputError("bulk.unknown_label_set", name=args.label_set)
-    labels, wordings = labels_and_wordings(list(args.labels))
-    if args.calibration == "batch":
+        store = LabelSetStore(settings.store.url, settings)
+        measurements = MeasurementStore(settings.store.url)
+        try:
+            use = serving.resolve(
+                store, measurements, args.label_set, labels=labels or None,
+                template=args.template, multi_label=args.multi_label, wordings=wordings or None,
+                calibration=calibration,
+            )  # fmt: skip
+            if use.adapter is not None:
+                use = replace(
+                    use, adapter=AdapterRef(use.adapter.digest, _Fetched(use.adapter.fetch()))
+                )
+        except serving.UnknownLabelSet:
+            raise InputError("bulk.unknown_label_set", name=args.label_set) from None
+        finally:
+            store.dispose()
+            measurements.dispose()
+    else:
+        names, _ = clean_labels(labels, settings)
+        template = args.template or settings.model.hypothesis_template
+        use = LabelSetUse(
+            saved=SavedSet("", names, template), measurement=None, labels=names,
+            template=template, multi_label=args.multi_label, wordings=wordings,
+            calibration=calibration or "none",
+        )  # fmt: skip
+    if use.calibration == "batch":
         raise InputError("bulk.batch_calibration")
-    if args.calibration not in experiments.CALIBRATIONS:
+    if use.calibration not in experiments.CALIBRATIONS:
         raise InputError("experiment.bad_calibration", choices=", ".join(experiments.CALIBRATIONS))
-    options = options_for(
-        saved, labels, args.template, args.multi_label, wordings, args.calibration
-    )
-    if not options.labels:
+    if not use.labels:
         raise InputError("bulk.no_labels")
-    check_template(options.template or settings.model.hypothesis_template, settings)
-    return options
+    check_template(use.template, settings)
+    return use
 
 
-def _label_names(options: ClassifyOptions, settings: Settings) -> list[str]:
-    names, _ = clean_labels(options.labels, settings)
-    return list(names)
-
-
-def _hypotheses_per_row(options: ClassifyOptions, names: Sequence[str]) -> int:
-    return len(dict.fromkeys(w for name in names for w in options.wordings.get(name, (name,))))
+def _hypotheses_per_row(use: LabelSetUse) -> int:
+    return len(dict.fromkeys(w for name in use.labels for w in use.wordings.get(name, (name,))))
 
 
 def _read(args: BulkArgs):
@@ -197,20 +224,22 @@ def _input_identity(args: BulkArgs) -> list[list[Any]]:
     return sorted([i.path, i.size, i.mtime_ns] for i in infos if i.type == pafs.FileType.File)
 
 
-def _manifest(
-    args: BulkArgs, options: ClassifyOptions, settings: Settings, column: str, rows: int
-) -> dict[str, Any]:
+def _manifest(args: BulkArgs, use: LabelSetUse, settings: Settings, column: str, rows: int):
+    measured = use.thresholds.to_json() if use.thresholds is not None else None
     what = {
         "input": _input_identity(args),
         "rows": rows,
         "column": column,
         "encoding": args.encoding,
         "part_rows": args.part_rows,
-        "labels": list(options.labels),
-        "wordings": {k: list(v) for k, v in sorted(options.wordings.items())},
-        "template": options.template or settings.model.hypothesis_template,
-        "multi_label": options.multi_label,
-        "calibration": options.calibration,
+        "label_set": [use.saved.name, use.saved.version] if args.label_set else None,
+        "labels": list(use.labels),
+        "wordings": {k: list(v) for k, v in sorted(use.wordings.items())},
+        "template": use.template,
+        "multi_label": use.multi_label,
+        "calibration": use.calibration,
+        "adapter": use.adapter.digest if use.adapter is not None else None,
+        "thresholds": measured,
         "model": [settings.model.model_id, settings.model.quantize],
         "max_text_chars": settings.limits.max_text_chars,
         "lang": args.lang,
@@ -250,9 +279,7 @@ def _actor_count(args: BulkArgs) -> int:
     return max(1, int(resources.get("CPU", 1) // args.cpus_per_actor))
 
 
-def _warm_up(
-    settings: Settings, options: ClassifyOptions, texts: Sequence[str]
-) -> tuple[float, float]:
+def _warm_up(settings: Settings, use: LabelSetUse, texts: Sequence[str]) -> tuple[float, float]:
     """(model load seconds, rows/s of one actor) measured here on the first rows."""
     started = time.perf_counter()
     service = ClassifierService(settings)
@@ -261,22 +288,17 @@ def _warm_up(
         if not service.wait_ready(settings.model.ready_wait_seconds + 600):
             raise RuntimeError(f"model {settings.model.model_id}: {service.status().error}")
         loaded = time.perf_counter()
-        classify_rows(service, options, texts[:WARMUP_ROWS])
+        classify_rows(service, use, texts[:WARMUP_ROWS])
         service.pairs.clear()  # the timed call must run every pair, as the actors will
         timed = time.perf_counter()
-        classify_rows(service, options, texts)
+        classify_rows(service, use, texts)
         pace = len(texts) / max(time.perf_counter() - timed, 1e-9)
     finally:
         service.shutdown()
     return loaded - started, pace
 
 
-def _part_bytes(table: pd.DataFrame, kind: str, labels: int) -> bytes:
-    """A part's file. The results table ends with the scores and the error column: typed here
-    so every part has one schema, even a part whose rows all failed."""
-    for name in table.columns[-labels - 1 : -1]:
-        table[name] = table[name].astype("float64")
-    table[table.columns[-1]] = table[table.columns[-1]].astype("string")
+def _part_bytes(table: pd.DataFrame, kind: str) -> bytes:
     if kind == "csv":
         return batch_files.to_csv(table)
     buffer = io.BytesIO()
@@ -300,8 +322,7 @@ def run(
     import ray.data
 
     settings = settings or Settings.from_env()
-    options = resolve_options(args, settings)
-    names = _label_names(options, settings)
+    use = resolve_use(args, settings)
     kind = _format(args.output, args.output_format, OUTPUT_FORMATS)
     actor_settings = replace(
         settings, model=replace(settings.model, num_threads=max(1, args.cpus_per_actor))
@@ -323,7 +344,7 @@ def run(
         raise InputError("bulk.no_column", column=column, columns=", ".join(sample.columns))
 
     folder = OutputFolder.at(args.output, kind)
-    manifest = _manifest(args, options, settings, column, rows)
+    manifest = _manifest(args, use, settings, column, rows)
     previous = folder.manifest()
     restart = previous is not None and previous["arguments_hash"] != manifest["arguments_hash"]
     if restart and not args.restart:
@@ -331,12 +352,12 @@ def run(
     sizes = _part_sizes(rows, args.part_rows)
     done = set() if (args.restart or restart) else folder.done_parts() & set(range(len(sizes)))
     pending_rows = sum(size for part, size in enumerate(sizes) if part not in done)
-    per_row = _hypotheses_per_row(options, names)
+    per_row = _hypotheses_per_row(use)
 
     actors = _actor_count(args)
     batch_rows = max(1, PASSES_PER_BATCH * settings.batching.max_batch_pairs // per_row)
     texts = [str(text) for text in sample[column].tolist()[: min(MAX_SAMPLE_ROWS, batch_rows)]]
-    load_seconds, pace = _warm_up(actor_settings, options, texts)
+    load_seconds, pace = _warm_up(actor_settings, use, texts)
     estimate = (load_seconds + pending_rows / (pace * actors)) if pending_rows else 0.0
     plan = Plan(
         rows,
@@ -368,9 +389,8 @@ def run(
             done,
             folder,
             kind,
-            names,
             column,
-            options,
+            use,
             actor_settings,
             actors,
             batch_rows,
@@ -398,9 +418,8 @@ def _score_parts(
     done: set[int],
     folder: OutputFolder,
     kind: str,
-    names: Sequence[str],
     column: str,
-    options: ClassifyOptions,
+    use: LabelSetUse,
     settings: Settings,
     actors: int,
     batch_rows: int,
@@ -429,8 +448,8 @@ def _score_parts(
         BatchScorer,
         fn_constructor_kwargs={
             "settings": settings,
-            "options": options,
-            "names": list(names),
+            "use": use,
+            "names": list(use.labels),
             "column": column,
             "lang": args.lang,
             "gpu": args.gpus_per_actor > 0,
@@ -453,7 +472,7 @@ def _score_parts(
                     continue
                 table = pd.concat(waiting.pop(int(part))).sort_values(ROW_COLUMN)
                 table = table.drop(columns=[ROW_COLUMN]).reset_index(drop=True)
-                folder.write_part(int(part), _part_bytes(table, kind, len(names)))
+                folder.write_part(int(part), _part_bytes(table, kind))
                 summary["rows"] += len(table)
                 summary["failures"] += int(table[table.columns[-1]].notna().sum())
                 summary["written"] += 1

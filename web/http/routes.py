@@ -22,11 +22,11 @@ from core.config import Settings
 from core.errors import InputError, ModelBusy, ModelNotReady
 from core.exploration import batch_jobs
 from core.inference.service import ModelState
-from core.labels import apply
 from web import resources
 from web.http import label_sets_api as label_sets
 from web.http import lite_page as lite
 from web.http import login_cookie
+from web.http import tuned_sets_api as tuned_sets
 from web.http.access import access_control_on, protected
 from web.http.replies import (
     Handler,
@@ -119,62 +119,54 @@ async def api_classify(request: Request, settings: Settings) -> Response:
     body = await parsed_body(request, ClassifyBody, lang)
     if isinstance(body, Response):
         return body
-    saved = None
     if body.label_set is not None:
-        try:
-            saved = await run_in_threadpool(resources.get_store().get, body.label_set)
-        except InputError as exc:
-            return error_reply(503, exc.key, exc.message(lang))
-        if saved is None:
-            text = message("error.unknown_label_set", lang, name=body.label_set)
-            return error_reply(404, "error.unknown_label_set", text)
-    # A set saved from an experiment keeps its wordings (`旅行=旅行|観光`): they apply.
-    options = apply.options_for(
-        saved,
-        body.labels,
-        body.hypothesis_template,
-        body.multi_label,
-        body.wordings,
-        body.calibration,
-    )
-    request.state.label_count = len(options.labels)
+        # A saved set: its version's thresholds, wordings, calibration and adapter apply.
+        return await tuned_sets.classify_by_label_set(request, body, lang)
+    labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
+    labels = labels or []
+    request.state.label_count = len(labels)
     service = resources.get_service()
-    many = isinstance(body.text, list)
+    args = (labels, template, bool(body.multi_label))
     try:
-        if body.explain:
-            if not options.plain:
+        if wordings or body.calibration != "none":
+            if body.explain:
                 text = message("error.explain_with_options", lang)
                 return error_reply(400, "error.explain_with_options", text)
-            if many:
+            texts = body.text if isinstance(body.text, list) else [body.text]
+            if isinstance(body.text, list) and len(texts) > settings.limits.max_texts:
+                raise InputError(
+                    "error.too_many_texts", count=len(texts), limit=settings.limits.max_texts
+                )
+            results = await run_in_threadpool(
+                resources.classify_with_options,
+                texts,
+                labels,
+                template,
+                bool(body.multi_label),
+                wordings,
+                body.calibration,
+            )
+            answers = [dump(ClassifyResponse.of(result)) for result in results]
+            return JSONResponse(answers if isinstance(body.text, list) else answers[0])
+        if isinstance(body.text, list):
+            if body.explain:
                 text = message("error.explain_one_text", lang)
                 return error_reply(400, "error.explain_one_text", text)
+            results = await run_in_threadpool(service.classify_many, body.text, *args)
+            return JSONResponse([dump(ClassifyResponse.of(result)) for result in results])
+        if body.explain:
             explanation = await run_in_threadpool(
-                service.explain,
-                body.text,
-                options.labels,
-                options.template,
-                options.multi_label,
-                body.explain_label,
+                service.explain, body.text, *args, body.explain_label
             )
             return JSONResponse(dump(ClassifyResponse.of(explanation.result, explanation)))
-        texts = body.text if many else [body.text]
-        if many and len(texts) > settings.limits.max_texts:
-            raise InputError(
-                "error.too_many_texts", count=len(texts), limit=settings.limits.max_texts
-            )
-        try:
-            results = await run_in_threadpool(apply.classify_texts, service, options, texts)
-        except InputError as exc:
-            # One text is not an item of a list: its error names no position.
-            raise exc if many else InputError(exc.key, **exc.params) from None
+        result = await run_in_threadpool(service.classify, body.text, *args)
     except InputError as exc:
         return error_reply(400, exc.key, exc.message(lang))
     except ModelNotReady:
         return not_ready(lang)
     except ModelBusy:
         return busy(lang)
-    answers = [dump(ClassifyResponse.of(result)) for result in results]
-    return JSONResponse(answers if many else answers[0])
+    return JSONResponse(dump(ClassifyResponse.of(result)))
 
 
 @answering_500

@@ -91,18 +91,18 @@ def test_html_in_text_and_labels_comes_back_as_json_strings(open_client):
 def test_a_crash_inside_one_request_is_a_500_and_others_go_on(
     open_client, ready_service, monkeypatch
 ):
-    real = ready_service.score
+    real = ready_service.classify
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(ready_service, "score", broken)
+    monkeypatch.setattr(ready_service, "classify", broken)
     response = _post(open_client, GOOD)
     assert response.status_code == 500
     assert response.json()["code"] == "error.internal"
     assert "boom" not in response.json()["error"]
     assert response.headers["x-request-id"] in response.json()["error"]
-    monkeypatch.setattr(ready_service, "score", real)
+    monkeypatch.setattr(ready_service, "classify", real)
     assert _post(open_client, GOOD).status_code == 200
 
 
