@@ -13,6 +13,8 @@ import ray
 from core.bulk.__main__ import main
 from core.bulk.job import BulkArgs, run
 from core.errors import InputError
+from core.exploration.thresholds import Thresholds
+from core.labels.measurements import Measurement
 from core.labels.store import SavedSet
 from tests.web.http.conftest import client_for
 from web import resources
@@ -26,6 +28,8 @@ DOINGS = ["で寺を巡った", "でラーメンを食べた", "の祭りで踊�
 # Saved from an experiment: 旅行 scores the best of two wordings.
 SAVED_LABELS = ("旅行=旅行|観光", "料理", "踊り")
 TEMPLATE = "この文は{}の話です。"
+# Measured for the saved version: below this top score the answer is "none of these".
+MIN_TOP_SCORE = 0.45
 
 
 def _corpus(rows: int) -> pd.DataFrame:
@@ -50,7 +54,12 @@ def local_ray():
 @pytest.fixture(scope="module")
 def saved_set(ready_service) -> str:
     name = f"bulk-{uuid.uuid4().hex[:8]}"
-    resources.get_store().save(SavedSet(name, SAVED_LABELS, TEMPLATE))
+    saved = resources.get_store().save(SavedSet(name, SAVED_LABELS, TEMPLATE))
+    thresholds = Thresholds(multi_label=False, min_top_score=MIN_TOP_SCORE)
+    measured = Measurement(
+        rows=45, rows_hash="h", multi_label=False, metrics={}, thresholds=thresholds
+    )
+    resources.get_measurements().put(name, saved.version, measured)
     return name
 
 
@@ -72,7 +81,7 @@ def classified(local_ray, ready_service, saved_set, corpus_csv, tmp_path_factory
 
 def test_every_input_column_is_kept_in_order_then_the_results(classified):
     _, table = classified
-    results = ["top_label", "旅行", "料理", "踊り", "error"]
+    results = ["top_label", "旅行", "料理", "踊り", "abstained", "error"]
     assert list(table.columns) == ["id", "本文", "score", *results]
     assert table["id"].tolist() == list(range(ROWS))
     expected = _corpus(ROWS)
@@ -82,6 +91,8 @@ def test_every_input_column_is_kept_in_order_then_the_results(classified):
 
 def test_every_rows_scores_equal_the_apis_for_the_saved_set(classified, ready_service, saved_set):
     _, table = classified
+    # The set's thresholds apply: some rows abstain, others not (else the check below is idle).
+    assert 0 < table["abstained"].sum() < table["abstained"].count()
     good = table[table["error"].isna()]
     client = client_for(ready_service.settings)
     for start in range(0, len(good), 64):
@@ -90,6 +101,7 @@ def test_every_rows_scores_equal_the_apis_for_the_saved_set(classified, ready_se
         answers = client.post(CLASSIFY_PATH, json=body).json()
         for (_, row), answer in zip(chunk.iterrows(), answers, strict=True):
             assert row["top_label"] == answer["labels"][0]
+            assert row["abstained"] == answer["abstained"]
             for label, score in zip(answer["labels"], answer["scores"], strict=True):
                 assert row[label] == pytest.approx(score, abs=1e-6)
 
