@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from core.bulk.parts import OutputFolder, arguments_hash, open_folder
-from core.bulk.scoring import ROW_COLUMN, BatchScorer, classify_rows
+from core.bulk.scoring import ROW_COLUMN, BatchScorer, cell_text, classify_rows
 from core.config import Settings, available_cpus
 from core.errors import InputError
 from core.exploration import batch_files, experiments
@@ -101,7 +101,7 @@ class Plan:
 @dataclass(frozen=True)
 class Summary:
     rows: int  # rows classified by this run
-    pairs: int
+    pairs: int  # of the rows classified
     failures: int  # rows written with an error instead of scores
     parts_written: int
     parts_skipped: int
@@ -346,17 +346,19 @@ def run(
     folder = OutputFolder.at(args.output, kind)
     manifest = _manifest(args, use, settings, column, rows)
     previous = folder.manifest()
-    restart = previous is not None and previous["arguments_hash"] != manifest["arguments_hash"]
-    if restart and not args.restart:
+    other_run = previous is not None and previous["arguments_hash"] != manifest["arguments_hash"]
+    if other_run and not args.restart:
         raise InputError("bulk.other_run", output=args.output, changed=_changed(previous, manifest))
     sizes = _part_sizes(rows, args.part_rows)
-    done = set() if (args.restart or restart) else folder.done_parts() & set(range(len(sizes)))
+    done = set() if args.restart else folder.done_parts() & set(range(len(sizes)))
     pending_rows = sum(size for part, size in enumerate(sizes) if part not in done)
     per_row = _hypotheses_per_row(use)
 
     actors = _actor_count(args)
     batch_rows = max(1, PASSES_PER_BATCH * settings.batching.max_batch_pairs // per_row)
-    texts = [str(text) for text in sample[column].tolist()[: min(MAX_SAMPLE_ROWS, batch_rows)]]
+    texts = [
+        cell_text(text) for text in sample[column].tolist()[: min(MAX_SAMPLE_ROWS, batch_rows)]
+    ]
     load_seconds, pace = _warm_up(actor_settings, use, texts)
     estimate = (load_seconds + pending_rows / (pace * actors)) if pending_rows else 0.0
     plan = Plan(
@@ -399,7 +401,7 @@ def run(
         )
     result = Summary(
         summary["rows"],
-        summary["rows"] * per_row,
+        (summary["rows"] - summary["failures"]) * per_row,
         summary["failures"],
         summary["written"],
         len(done),

@@ -27,7 +27,7 @@ ABSTAINED_COLUMN = "abstained"
 MODEL_LOAD_SECONDS = 600.0
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as the text to classify: a missing cell is empty (and so refused, not guessed)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
@@ -73,7 +73,7 @@ def score_frame(
     batch_files.results_table lays them out: one schema for every batch, even one whose rows
     all failed."""
     rows = frame.pop(ROW_COLUMN) if ROW_COLUMN in frame.columns else None
-    texts = [_text(value) for value in frame[column].tolist()]
+    texts = [cell_text(value) for value in frame[column].tolist()]
     results, decisions, errors = classify_rows(service, use, texts)
     reasons = [None if error is None else error.message(lang) for error in errors]
     table = results_table(frame, results, names, errors=reasons)
