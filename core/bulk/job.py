@@ -324,8 +324,9 @@ def run(
     settings = settings or Settings.from_env()
     use = resolve_use(args, settings)
     kind = _format(args.output, args.output_format, OUTPUT_FORMATS)
-    actor_settings = replace(
-        settings, model=replace(settings.model, num_threads=max(1, args.cpus_per_actor))
+    threads = {"num_threads": max(1, args.cpus_per_actor)}
+    actor_settings = settings.model_copy(
+        update={"model": settings.model.model_copy(update=threads)}
     )
     _init_ray(args)
     context = ray.data.DataContext.get_current()

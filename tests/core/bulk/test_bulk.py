@@ -18,7 +18,7 @@ from core.labels.measurements import Measurement
 from core.labels.store import SavedSet
 from tests.web.http.conftest import client_for
 from web import resources
-from web.http.routes import CLASSIFY_PATH
+from web.http.classify import CLASSIFY_PATH
 
 ROWS = 500
 PART_ROWS = 100
