@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.auth import signing_key
+from core.storage import database_url
 
 DEFAULT_MODEL_ID = "Formzu/bert-base-japanese-jsnli"
 DEFAULT_TEMPLATE = "この例は{}です。"
@@ -185,7 +186,8 @@ class StoreSettings:
 
     @property
     def url(self) -> str:
-        """DATABASE_URL, or an SQLite file under DATA_DIR."""
+        """DATABASE_URL (or the URL built from DATABASE_SECRET), else an SQLite file under
+        DATA_DIR."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{Path(self.data_dir).resolve() / SQLITE_FILE}"
@@ -276,7 +278,7 @@ class Settings:
             ),
             store=StoreSettings(
                 data_dir=env.get("DATA_DIR") or DEFAULT_DATA_DIR,
-                database_url=env.get("DATABASE_URL") or None,
+                database_url=database_url(env),
             ),
             auth=AuthSettings(
                 app_password=env.get("APP_PASSWORD") or None,

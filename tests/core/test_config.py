@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -118,3 +119,10 @@ def test_batches_default_smaller_with_int8_unless_set():
         Settings.from_env({"QUANTIZE": "int8", "MAX_BATCH_PAIRS": "48"}).batching.max_batch_pairs
         == 48
     )
+
+
+def test_a_platform_secret_gives_the_store_its_url_and_stays_out_of_repr():
+    secret = {"username": "zs", "password": "db-secret", "host": "db.internal", "dbname": "zs"}
+    settings = Settings.from_env({"DATABASE_SECRET": json.dumps(secret)})
+    assert settings.store.url == "postgresql+psycopg://zs:db-secret@db.internal:5432/zs"
+    assert "db-secret" not in repr(settings)

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from core.config import Settings
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.labels.store import SavedSet
 from web import resources
 from web.http.replies import answering_500, error_reply, parsed_body, request_lang
@@ -47,7 +47,7 @@ def _reply(saved: SavedSet, status: int = 200) -> JSONResponse:
     )
 
 
-def _store_error(error: InputError, lang: str) -> JSONResponse:
+def _store_error(error: InputError | StoreUnavailable, lang: str) -> JSONResponse:
     status = {"store.unreachable": 503, "store.changed_elsewhere": 412, "store.name_taken": 412}
     return error_reply(status.get(error.key, 400), error.key, error.message(lang))
 
@@ -69,7 +69,7 @@ async def list_label_sets(request: Request, settings: Settings) -> Response:
     lang = request_lang(request)
     try:
         saved = await run_in_threadpool(lambda: resources.get_store().list())
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         return _store_error(error, lang)
     return JSONResponse(dump(LabelSetList(label_sets=[LabelSetResponse.of(s) for s in saved])))
 
@@ -84,7 +84,7 @@ async def get_label_set(request: Request, settings: Settings) -> Response:
     name = request.path_params["name"]
     try:
         saved = await _current(name)
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         return _store_error(error, lang)
     if saved is None:
         return _not_found(name, lang)
@@ -117,7 +117,7 @@ async def put_label_set(request: Request, settings: Settings) -> Response:
         version = current.version if current is not None else 0
         wanted = SavedSet(name, tuple(body.labels), template, body.notes, version)
         saved = await run_in_threadpool(store.save, wanted)
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         return _store_error(error, lang)
     return _reply(saved, status=201 if current is None else 200)
 
@@ -139,6 +139,6 @@ async def delete_label_set(request: Request, settings: Settings) -> Response:
             return _precondition_failed(name, lang)
         store = resources.get_store()
         await run_in_threadpool(store.delete, name, current.version)
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         return _store_error(error, lang)
     return Response(status_code=204)

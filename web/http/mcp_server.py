@@ -20,7 +20,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.config import Settings
-from core.errors import InputError, ModelBusy, ModelNotReady
+from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from web import resources
 from web.http.access import authorized, refusal
 from web.text import header_lang, message
@@ -49,7 +49,10 @@ def _classify(
     multi_label: bool,
 ) -> dict[str, Any]:
     if label_set:
-        saved = resources.get_store().get(label_set)
+        try:
+            saved = resources.get_store().get(label_set)
+        except StoreUnavailable as error:
+            raise _Refused(error.message("en")) from None
         if saved is None:
             raise _Refused(message("error.unknown_label_set", "en", name=label_set))
         labels = labels or list(saved.labels)
@@ -113,7 +116,7 @@ def build_mcp() -> MCPServer:
     async def list_label_sets() -> list[dict[str, Any]]:
         try:
             saved = await run_in_threadpool(lambda: resources.get_store().list())
-        except InputError as error:
+        except StoreUnavailable as error:
             raise _Refused(error.message("en")) from None
         return [
             {

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core.config import Settings
-from core.errors import InputError, ModelBusy, ModelNotReady
+from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.exploration import batch_jobs
 from core.inference.service import ModelState
 from web import resources
@@ -121,8 +121,8 @@ async def api_classify(request: Request, settings: Settings) -> Response:
     labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
     if body.label_set is not None:
         try:
-            saved = await run_in_threadpool(resources.get_store().get, body.label_set)
-        except InputError as exc:
+            saved = await run_in_threadpool(lambda: resources.get_store().get(body.label_set))
+        except StoreUnavailable as exc:
             return error_reply(503, exc.key, exc.message(lang))
         if saved is None:
             text = message("error.unknown_label_set", lang, name=body.label_set)

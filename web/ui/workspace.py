@@ -18,7 +18,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.workspaces.document import export_document, parse_document
 from core.workspaces.merge import merge
 from web import resources
@@ -83,7 +83,7 @@ def open_workspace() -> None:
         else:
             created = store.create(snapshot(), login.account())
             _adopt(created.id, created.version, created.data)
-    except InputError:
+    except StoreUnavailable:
         session[_UNSAVED] = True
 
 
@@ -98,8 +98,8 @@ def save_workspace() -> None:
     saved = session.get(_SAVED)
     if data == saved:
         return
-    store = resources.get_workspaces()
     try:
+        store = resources.get_workspaces()
         try:
             written = store.save(session[_ID], data, session[_VERSION])
         except InputError as error:
@@ -116,7 +116,7 @@ def save_workspace() -> None:
             st.rerun()  # the page showed this window's state alone: show the merged one
         session[_VERSION], session[_SAVED] = written.version, data
         session.pop(_UNSAVED, None)
-    except InputError:
+    except (InputError, StoreUnavailable):
         session[_UNSAVED] = True
 
 
@@ -131,7 +131,7 @@ def _import() -> None:
         if sets is not None and not sets:
             raise InputError("workspace.bad_field", field=state.LABEL_SETS_KEY)
         created = resources.get_workspaces().create(data, login.account())
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
         return
     for key in state.KEPT_KEYS:
@@ -166,7 +166,7 @@ def _recent_links() -> None:
         return
     try:
         recent = resources.get_workspaces().recent(owner)
-    except InputError:
+    except StoreUnavailable:
         return  # the notice already says the store is down
     st.caption(t("workspace.recent"))
     for item in recent:
