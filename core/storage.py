@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -151,6 +152,8 @@ def _alembic_config(connection: Connection):
 def _run_migrations(connection: Connection) -> None:
     from alembic import command
 
+    # Alembic says each step at INFO; a start with nothing to do should say nothing.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     command.upgrade(_alembic_config(connection), "head")
 
 
@@ -161,6 +164,7 @@ def new_migration(url: str, message: str) -> None:
 
     # The stores put their tables on `metadata` when imported.
     import core.exploration.batch_jobs
+    import core.labels.measurements
     import core.labels.store
     import core.workspaces.store  # noqa: F401
 

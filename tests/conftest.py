@@ -27,6 +27,7 @@ MARKER_FIXTURES = {
     "postgres_url": "postgres",
     "alb_like": "nginx",
     "app_runner_like": "nginx",
+    "deployment": "nginx",
 }
 
 

@@ -24,6 +24,8 @@ from core.inference.explain import Explanation
 from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
+from core.labels import serving
+from core.labels.measurements import MeasurementStore
 from core.labels.store import LabelSetStore
 from core.storage import Database
 from core.workspaces.store import WorkspaceStore
@@ -67,6 +69,26 @@ def get_database() -> Database:
 def get_store() -> LabelSetStore:
     """Saved label sets, in the process's database."""
     return LabelSetStore(get_database(), get_settings())
+
+
+def get_measurements() -> MeasurementStore:
+    """What was measured about saved set versions, and their adapters (the same database)."""
+    return MeasurementStore(get_database())
+
+
+def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:
+    """A saved set by name as it is served now (see core.labels.serving.resolve)."""
+    return serving.resolve(get_store(), get_measurements(), name, **given)  # type: ignore[arg-type]
+
+
+def classify_label_set(
+    name: str, texts: Sequence[object], bulk: bool = False, **given: object
+) -> serving.LabelSetAnswer:
+    """Texts scored by a saved set's name: its wordings, calibration, adapter and thresholds
+    (core.labels.serving.classify_label_set, the one entry point)."""
+    return serving.classify_label_set(
+        get_service(), get_store(), get_measurements(), name, texts, bulk, **given
+    )
 
 
 def get_workspaces() -> WorkspaceStore:
@@ -199,13 +221,7 @@ def classify_present(
     return results
 
 
-def labels_and_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
-    """Label names, and the wordings of those written `旅行=旅行|観光` (as experiments save)."""
-    if not any(experiments.NAME_SEPARATOR in entry for entry in entries):
-        return list(entries), {}
-    parsed = experiments.parse_wordings(entries)
-    wordings = {e.label: list(e.wordings) for e in parsed if e.wordings != (e.label,)}
-    return [e.label for e in parsed], wordings
+labels_and_wordings = serving.split_wordings
 
 
 def classify_inputs(inputs) -> ClassificationResult:

@@ -27,7 +27,9 @@ from sqlalchemy import (
     make_url,
 )
 
-import core.exploration.batch_jobs  # noqa: F401  (its table is part of the metadata)
+# Every store's tables are part of the metadata the migrations must match.
+import core.exploration.batch_jobs
+import core.labels.measurements  # noqa: F401
 from core.errors import StoreUnavailable
 from core.labels.store import LabelSetStore
 from core.storage import MIGRATIONS, Database, database_url, engine_for, metadata
@@ -72,9 +74,9 @@ def test_a_fresh_database_gets_every_table_as_the_code_describes_it(store_url, o
 
 
 def _pre_migration_tables(with_later_columns: bool) -> MetaData:
-    """The tables as releases before migrations made them (create_all): the last one's, or an
-    older one's, before label_sets had tombstones and workspaces owners (ALTER TABLE added
-    those)."""
+    """The tables as releases before migrations made them (create_all): the last one's (with
+    measurements, without adapters: one made on first use, the other not yet), or an older
+    one's, before label_sets had tombstones and workspaces owners (ALTER TABLE added those)."""
     old = MetaData()
     later = [
         Column("deleted", Boolean, nullable=False, default=False, server_default=false()),
@@ -101,6 +103,15 @@ def _pre_migration_tables(with_later_columns: bool) -> MetaData:
         Column("updated_at", DateTime(timezone=True), nullable=False),
         *(owner if with_later_columns else []),
     )
+    if with_later_columns:  # the last release also kept measurements per set version
+        Table(
+            "label_set_measurements",
+            old,
+            Column("name", String(100), primary_key=True),
+            Column("version", Integer, primary_key=True),
+            Column("measured", Text, nullable=False),
+            Column("created_at", DateTime(timezone=True), nullable=False),
+        )
     return old
 
 
