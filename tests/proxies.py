@@ -22,7 +22,7 @@ from bench.live_server import free_port
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 START_TIMEOUT_SECONDS = 10
 
-_COMMON = """
+_CONFIG = """
 worker_processes 1;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log warn;
@@ -35,14 +35,16 @@ http {{
   uwsgi_temp_path {tmp}/uwsgi;
   scgi_temp_path {tmp}/scgi;
   map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+{routing}
   server {{
     listen 127.0.0.1:{port};
     location / {{
-      proxy_pass http://127.0.0.1:{upstream};
+      proxy_pass http://{target};
       proxy_http_version 1.1;
       proxy_set_header Host $host;
       proxy_read_timeout 120s;
 {upgrade}
+{headers}
     }}
   }}
 }}
@@ -55,43 +57,18 @@ DROP_UPGRADE = """      proxy_set_header Upgrade "";
 
 
 # The ALB's duration-based stickiness, as nginx: its cookie (AWSALB) names the task; a browser
-# without one is given a task (half each) and the cookie, renewed on every answer, as the ALB does.
-# X-Task says which task answered, for the tests.
-_STICKY = """
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-  access_log {tmp}/access.log;
-  client_body_temp_path {tmp}/body;
-  proxy_temp_path {tmp}/proxy;
-  fastcgi_temp_path {tmp}/fastcgi;
-  uwsgi_temp_path {tmp}/uwsgi;
-  scgi_temp_path {tmp}/scgi;
-  map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
-{upstreams}
+# without one is given a task (an equal share each) and the cookie, renewed on every answer, as
+# the ALB does. X-Task says which task answered, for the tests.
+_STICKY_ROUTING = """{upstreams}
   split_clients "${{remote_port}}${{msec}}" $new_task {{
 {split}
   }}
   map $cookie_{cookie} $task {{
     default $new_task;
 {known}
-  }}
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{
-      proxy_pass http://task_$task;
-      proxy_http_version 1.1;
-      proxy_set_header Host $host;
-      proxy_read_timeout 120s;
-{upgrade}
-      add_header Set-Cookie "{cookie}=$task; Path=/" always;
-      add_header X-Task $task always;
-    }}
-  }}
-}}
-"""
+  }}"""
+_STICKY_HEADERS = """      add_header Set-Cookie "{cookie}=$task; Path=/" always;
+      add_header X-Task $task always;"""
 STICKY_COOKIE = "AWSALB"
 
 
@@ -127,11 +104,13 @@ def _running(tmp_dir: Path, config: str, port: int) -> Iterator[str]:
 def nginx_proxy(tmp_dir: Path, upstream_port: int, websockets: bool) -> Iterator[str]:
     tmp_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    config = _COMMON.format(
+    config = _CONFIG.format(
         tmp=tmp_dir,
         port=port,
-        upstream=upstream_port,
+        routing="",
+        target=f"127.0.0.1:{upstream_port}",
         upgrade=FORWARD_UPGRADE if websockets else DROP_UPGRADE,
+        headers="",
     )
     with _running(tmp_dir, config, port) as url:
         yield url
@@ -145,9 +124,7 @@ def sticky_proxy(tmp_dir: Path, tasks: dict[str, int]) -> Iterator[str]:
     port = free_port()
     names = sorted(tasks)
     share = 100 / len(names)
-    config = _STICKY.format(
-        tmp=tmp_dir,
-        port=port,
+    routing = _STICKY_ROUTING.format(
         cookie=STICKY_COOKIE,
         upstreams="\n".join(
             f"  upstream task_{name} {{ server 127.0.0.1:{tasks[name]}; }}" for name in names
@@ -155,7 +132,14 @@ def sticky_proxy(tmp_dir: Path, tasks: dict[str, int]) -> Iterator[str]:
         split="\n".join(f"    {share:.1f}% {name};" for name in names[:-1])
         + f"\n    * {names[-1]};",
         known="\n".join(f"    {name} {name};" for name in names),
+    )
+    config = _CONFIG.format(
+        tmp=tmp_dir,
+        port=port,
+        routing=routing,
+        target="task_$task",
         upgrade=FORWARD_UPGRADE,
+        headers=_STICKY_HEADERS.format(cookie=STICKY_COOKIE),
     )
     with _running(tmp_dir, config, port) as url:
         yield url
