@@ -88,6 +88,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "sidebar too. Starting a new one deletes nothing.",
     ),
     "workspace.start_new": ("新しいワークスペースを始める", "Start a new workspace"),
+    "workspace.over_limit": (
+        "作業内容は上限を超えているため保存されていません。{detail} 上限内に戻ると自動で保存します。",
+        "Your work is past a size limit and is not being saved. {detail} "
+        "Saving resumes by itself once it is back within the limit.",
+    ),
     "workspace.header": ("ワークスペース", "Workspace"),
     "workspace.caption": (
         "作業内容は自動で保存されます。この画面の URL を開けば、別のブラウザでも続きから作業できます。",

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from core.config import Settings
-from core.errors import InputError
+from core.errors import Conflict, InputError
 from core.inference.request import check_plain_text, check_template, clean_labels
 from core.storage import Database, metadata
 
@@ -119,10 +119,10 @@ class LabelSetStore:
                 .values(version=label_sets.c.version + 1, **values)
             ).rowcount
             if changed != 1:
-                raise InputError("store.changed_elsewhere", name=saved.name)
+                raise Conflict("store.changed_elsewhere", name=saved.name)
         stored = self._get(conn, saved.name)
         if stored is None:  # deleted between the save and this read
-            raise InputError("store.changed_elsewhere", name=saved.name)
+            raise Conflict("store.changed_elsewhere", name=saved.name)
         return stored
 
     @staticmethod
@@ -138,7 +138,7 @@ class LabelSetStore:
         try:
             conn.execute(insert(label_sets).values(name=name, version=1, **values))
         except IntegrityError:
-            raise InputError("store.name_taken", name=name) from None
+            raise Conflict("store.name_taken", name=name) from None
 
     @staticmethod
     def _delete(conn, name: str, version: int) -> None:
@@ -149,7 +149,7 @@ class LabelSetStore:
             .values(deleted=True, version=label_sets.c.version + 1)
         ).rowcount
         if changed != 1:
-            raise InputError("store.changed_elsewhere", name=name)
+            raise Conflict("store.changed_elsewhere", name=name)
 
     def list(self) -> list[SavedSet]:
         """The live sets by name (tombstones left out)."""
