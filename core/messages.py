@@ -298,6 +298,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "仮説テンプレートが長すぎます ({length} 文字)。{limit} 文字以内にしてください。",
         "The hypothesis template is too long ({length} characters). Keep it within {limit}.",
     ),
+    "bulk.unknown_label_set": (
+        "保存されたラベルセット「{name}」がありません。ラベル画面か GET /api/label-sets で名前を確かめてください。",
+        "There is no saved label set named “{name}”. Check the name on the Labels page or with "
+        "GET /api/label-sets.",
+    ),
+    "bulk.no_labels": (
+        "ラベルがありません。--label-set か --labels を指定してください。",
+        "No labels: give --label-set or --labels.",
+    ),
+    "bulk.batch_calibration": (
+        "バッチ較正は一緒に送られたテキストに左右されるため一括分類では使えません。"
+        "content_free か none を指定してください。",
+        "Batch calibration depends on which texts are sent together, so the bulk command cannot "
+        "reproduce it: use content_free or none.",
+    ),
+    "bulk.bad_format": (
+        "形式「{name}」は読み書きできません。{choices} のどれかを指定してください。",
+        "Cannot read or write “{name}”: use one of {choices}.",
+    ),
+    "bulk.no_column": (
+        "列「{column}」が入力にありません。列: {columns}",
+        "The input has no column “{column}”. Its columns: {columns}",
+    ),
+    "bulk.empty_input": (
+        "入力に行がありません: {path}",
+        "The input has no rows: {path}",
+    ),
+    "bulk.other_run": (
+        "{output} には別の引数で始めた結果があります ({changed} が違います)。同じ引数で再開するか、"
+        "--restart で最初からやり直すか、別の出力先を指定してください。",
+        "{output} holds parts of a run with other arguments ({changed} differ). Rerun with the "
+        "same arguments to go on, add --restart to start over, or pick another output.",
+    ),
 }
 
 

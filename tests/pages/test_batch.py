@@ -165,3 +165,22 @@ def test_a_running_job_shows_its_progress_and_can_be_stopped_from_any_page_visit
     assert job.status == batch_jobs.JobStatus.STOPPED
     assert job.done < len(ROWS)
     assert app.button(key="batch_go_on")
+
+
+def test_past_its_row_limit_the_page_gives_the_bulk_command_for_the_set_on_screen(app):
+    import shlex
+
+    from core.bulk.__main__ import parser
+    from core.labels.defaults import DEFAULT_LABELS
+
+    goto(app, "pages/batch.py")
+    csv_bytes = pd.DataFrame({"id": [1, 2], "本文": ROWS[:2]}).to_csv(index=False).encode()
+    _upload(app, "チケット 2026.csv", csv_bytes)
+    command = shlex.split(app.code[0].value)
+    assert command[:4] == ["python", "-m", "core.bulk", "classify"]
+    args = parser().parse_args(command[3:])
+    assert args.input == "チケット 2026.csv"
+    assert args.labels.split(",") == list(DEFAULT_LABELS)
+    assert args.template == "この例は{}です。"
+    assert args.column == "本文"
+    assert not args.multi_label
