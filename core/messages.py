@@ -46,6 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラベルとテンプレートを合わせた仮説文がモデルの上限 ({limit} トークン) を超えます。短くしてください。",
         "A label with its template exceeds the model's limit ({limit} tokens). Shorten it.",
     ),
+    "error.too_much_work": (
+        "計算量が多すぎます (テキストとラベルの組 {pairs} 個、{tokens} トークン、上限 {limit} トークン)。ラベルを減らすか、テキストを短くするか、分けて実行してください。",
+        "Too much work ({pairs} text-label pairs, {tokens} tokens; the limit is {limit}). Use fewer labels, a shorter text, or split the work.",
+    ),
     "error.label_exists": (
         "ラベル「{label}」はすでにあります。",
         "The label “{label}” already exists.",
@@ -64,6 +68,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The request is malformed: {detail}",
     ),
     "store.name_empty": ("名前を入力してください。", "Enter a name."),
+    "store.name_slash": (
+        "名前に「/」は使えません (API の URL からその名前に届かないため)。",
+        "A name cannot hold “/” (the API's URLs could not reach it).",
+    ),
+    "store.name_not_normal": (
+        "名前「{name}」は「{normal}」と書いてください。全角・半角の違いや前後・連続の空白は区別されません。",
+        "Write the name “{name}” as “{normal}”: width variants and leading, trailing or repeated spaces are not told apart.",
+    ),
     "error.explain_label": (
         "説明するラベル「{label}」は候補にありません。候補のラベルから選んでください。",
         "The label to explain, “{label}”, is not among the candidates. Pick one of them.",
@@ -72,6 +84,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.too_many_texts": (
         "テキストが多すぎます ({count} 件、{limit} 件まで)。分けて送ってください。",
         "Too many texts ({count}; at most {limit}). Send them in parts.",
+    ),
+    "error.bad_unicode": (
+        "文字コードが壊れた文字 (対になっていないサロゲート {char}) が含まれています。"
+        "UTF-8 の正しい文字だけを送ってください。",
+        "The input holds a broken character (an unpaired surrogate, {char}). "
+        "Send valid UTF-8 text only.",
     ),
     "error.control_chars": (
         "{field} に制御文字 (改行以外の見えない文字) が含まれています。取り除いてください。",
@@ -127,6 +145,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ワークスペースのファイルを JSON として読めません。書き出したファイルをそのまま選んでください。",
         "The workspace file is not readable JSON. Choose the file exactly as it was exported.",
     ),
+    "workspace.too_many_examples": (
+        "例文が多すぎます ({count} 件、{limit} 件まで)。多くのテキストは「ファイル一括」で分類してください。",
+        "Too many examples ({count}; at most {limit}). Classify many texts with Batch files.",
+    ),
+    "workspace.too_many_label_sets": (
+        "ラベルセットが多すぎます ({count} 個、{limit} 個まで)。使わないセットを削除してください。",
+        "Too many label sets ({count}; at most {limit}). Delete the sets you no longer use.",
+    ),
+    "workspace.set_too_large": (
+        "ラベルセット「{name}」のラベルが多すぎます ({count} 個、{limit} 個まで)。",
+        "The label set “{name}” has too many labels ({count}; at most {limit}).",
+    ),
+    "workspace.bad_unicode": (
+        "ワークスペースのファイルに壊れた文字 (UTF-8 でない文字や対になっていないサロゲート) があります。"
+        "書き出したファイルをそのまま選んでください。",
+        "The workspace file holds malformed characters (not UTF-8, or a lone surrogate). "
+        "Choose the file exactly as it was exported.",
+    ),
     "workspace.wrong_format": (
         "このファイルはこのアプリのワークスペースではありません。",
         "This file is not a workspace exported from this app.",
@@ -148,8 +184,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Someone else updated “{name}” first. Load it again, then save (nothing was overwritten).",
     ),
     "store.unreachable": (
-        "保存先のデータベースに接続できません ({detail})。DATABASE_URL を確認してください。",
-        "Cannot reach the database for saved sets ({detail}). Check DATABASE_URL.",
+        "保存先のデータベースに接続できません ({detail})。DATABASE_URL (または DATABASE_SECRET) を"
+        "確認してください。",
+        "Cannot reach the database for saved work ({detail}). Check DATABASE_URL (or DATABASE_SECRET).",
     ),
     "share.malformed": (
         "共有リンクが壊れているか、このアプリのものではありません。リンクをもう一度コピーしてください。",
@@ -172,8 +209,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot read {suffix} files. Choose a CSV (.csv) or Excel (.xlsx) file.",
     ),
     "batch.not_text": (
-        "CSV として読めません (バイナリか、UTF-8 / Shift_JIS 以外の文字コードです)。",
-        "Cannot read this as CSV (it is binary, or neither UTF-8 nor Shift_JIS).",
+        "CSV として読めません (バイナリか、UTF-8 / Shift_JIS / UTF-16 (BOM 付き) 以外の文字コードです)。",
+        "Cannot read this as CSV (it is binary, or neither UTF-8, Shift_JIS nor UTF-16 with a BOM).",
+    ),
+    "batch.bad_unicode": (
+        "{encoding} のファイルが {position} バイト目で壊れています。{encoding} で保存し直してください。",
+        "The {encoding} file is broken at byte {position}. Save it again as {encoding}.",
+    ),
+    "batch.bad_cell_unicode": (
+        "{row} 行目 {column} 列目に壊れた文字 (対のないサロゲート) があります。直してから読み込んでください。",
+        "Row {row}, column {column} holds a broken character (a lone surrogate). Fix it and load the file again.",
     ),
     "batch.bad_csv": (
         "CSV の形式が正しくありません: {detail}",
@@ -272,6 +317,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.template_too_long": (
         "仮説テンプレートが長すぎます ({length} 文字)。{limit} 文字以内にしてください。",
         "The hypothesis template is too long ({length} characters). Keep it within {limit}.",
+    ),
+    "bulk.unknown_label_set": (
+        "保存されたラベルセット「{name}」がありません。ラベル画面か GET /api/label-sets で名前を確かめてください。",
+        "There is no saved label set named “{name}”. Check the name on the Labels page or with "
+        "GET /api/label-sets.",
+    ),
+    "bulk.no_labels": (
+        "ラベルがありません。--label-set か --labels を指定してください。",
+        "No labels: give --label-set or --labels.",
+    ),
+    "bulk.batch_calibration": (
+        "バッチ較正は一緒に送られたテキストに左右されるため一括分類では使えません。"
+        "content_free か none を指定してください。",
+        "Batch calibration depends on which texts are sent together, so the bulk command cannot "
+        "reproduce it: use content_free or none.",
+    ),
+    "bulk.bad_format": (
+        "形式「{name}」は読み書きできません。{choices} のどれかを指定してください。",
+        "Cannot read or write “{name}”: use one of {choices}.",
+    ),
+    "bulk.no_column": (
+        "列「{column}」が入力にありません。列: {columns}",
+        "The input has no column “{column}”. Its columns: {columns}",
+    ),
+    "bulk.empty_input": (
+        "入力に行がありません: {path}",
+        "The input has no rows: {path}",
+    ),
+    "bulk.other_run": (
+        "{output} には別の引数で始めた結果があります ({changed} が違います)。同じ引数で再開するか、"
+        "--restart で最初からやり直すか、別の出力先を指定してください。",
+        "{output} holds parts of a run with other arguments ({changed} differ). Rerun with the "
+        "same arguments to go on, add --restart to start over, or pick another output.",
     ),
 }
 

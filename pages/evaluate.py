@@ -12,6 +12,7 @@ from core.exploration.evaluation import (
     predict,
 )
 from core.labels.written import label_names
+from web import resources
 from web.ui import state
 from web.ui.components import (
     classify_all,
@@ -42,6 +43,7 @@ st.caption(t("eval.caption"))
 labels = state.current_labels()
 # Results, answers and tables are keyed by the names (`旅行` of `旅行=旅行|観光`).
 names = label_names(labels)
+max_rows = resources.get_settings().limits.max_evaluation_rows
 
 source = st.radio(
     t("eval.source"),
@@ -101,7 +103,7 @@ if rows is not None:
         # A row with a text and no expected label cannot be scored: skipped, and said so.
         st.info(t("eval.skipped", count=len(typed) - len(kept)))
     with explained_refusals():
-        check_example_count(len(kept))
+        check_example_count(len(kept), max_rows)
         require_model()
         found = classify_all([text for text, _ in kept], labels, multi_label, "eval.progress")
         results = [result for result in found if result is not None]

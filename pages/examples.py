@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from core.errors import InputError
 from core.exploration.score_matrix import score_matrix
 from core.labels.written import label_names
 from web.ui import state
@@ -16,7 +17,7 @@ from web.ui.components import (
     run_caption,
     score_table,
 )
-from web.ui.i18n import plain, t
+from web.ui.i18n import error_text, plain, t
 from web.ui.navigation import CLASSIFY_PAGE
 from web.ui.undo import offer_undo, undo_box
 
@@ -28,6 +29,11 @@ def _add(typed: str) -> None:
     if not text:
         state.flash(t("error.empty_example"))
     elif text not in state.examples():
+        try:
+            state.check_room_for_example()
+        except InputError as error:
+            state.flash(error_text(error))
+            return
         state.set_examples([*state.examples(), text])
 
 

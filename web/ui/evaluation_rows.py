@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.errors import InputError
 from web.ui import state
-from web.ui.i18n import t
+from web.ui.i18n import error_text, t
 from web.ui.undo import offer_undo
 
 TEXT_KEY = "eval_row_text_{}"
@@ -51,7 +52,14 @@ def _apply(count: int) -> None:
 
 
 def _add(count: int) -> None:
-    state.set_evaluation_rows([*_typed(count), dict(EMPTY_ROW)])
+    typed = _typed(count)
+    try:
+        state.check_room_for_evaluation_row()
+    except InputError as error:
+        state.set_evaluation_rows(typed)  # what was typed is kept; the row is not added
+        state.flash(error_text(error))
+        return
+    state.set_evaluation_rows([*typed, dict(EMPTY_ROW)])
 
 
 def _restore(rows: list[dict[str, str]]) -> None:
@@ -73,6 +81,7 @@ def rows_editor() -> list[dict[str, str]]:
     rows = state.evaluation_rows()
     _seed(rows)
     count = len(rows)
+    state.show_flash()  # a row refused past the limit
     with st.form("eval_rows_form", enter_to_submit=True):
         for i in range(count):
             with st.container(horizontal=True, vertical_alignment="bottom", wrap=False):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.labels.written import shown_label
 from web.text import DEFAULT_LANGUAGE, LANGUAGES, message
 
@@ -65,7 +65,7 @@ def t(key: str, **params: object) -> str:
     return message(key, lang(), **_plain_params(params))
 
 
-def error_text(error: InputError) -> str:
+def error_text(error: InputError | StoreUnavailable) -> str:
     return message(error.key, lang(), **_plain_params(error.params))
 
 

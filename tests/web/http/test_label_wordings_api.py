@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from web.http.classify import CLASSIFY_PATH
 from web.http.lite_page import LITE_CLASSIFY_PATH
-from web.http.routes import CLASSIFY_PATH
 
 TEXT = "そうだ京都に行こう!"
 WRITTEN = ["旅行=旅行|観光|旅", "料理", "踊り|ダンス"]
