@@ -18,13 +18,15 @@ from pathlib import Path
 
 from core.config import Settings
 from core.errors import InputError
-from core.exploration import batch_jobs, experiments
+from core.exploration import batch_jobs, experiments, tuning_jobs
 from core.exploration.batch_jobs import JobStore
+from core.exploration.tuning_jobs import TuningJob, TuningJobStore, TuningSpec
 from core.inference.explain import Explanation
+from core.inference.model_loading import LoadedModel, load_model
 from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
-from core.labels import serving
+from core.labels import serving, tuned_sets
 from core.labels.measurements import MeasurementStore
 from core.labels.store import LabelSetStore
 from core.workspaces.store import WorkspaceStore
@@ -37,6 +39,7 @@ _workspaces: WorkspaceStore | None = None
 _jobs: JobStore | None = None
 _local_job_store: JobStore | None = None
 _measurements: MeasurementStore | None = None
+_tuning_jobs: TuningJobStore | None = None
 
 
 def get_settings() -> Settings:
@@ -74,6 +77,71 @@ def get_measurements() -> MeasurementStore:
         if _measurements is None:
             _measurements = MeasurementStore(get_settings().store.url)
         return _measurements
+
+
+def get_tuning_jobs() -> TuningJobStore:
+    """The tuning-job store (the same database as saved sets)."""
+    global _tuning_jobs
+    with _lock:
+        if _tuning_jobs is None:
+            _tuning_jobs = TuningJobStore(get_settings().store.url)
+        return _tuning_jobs
+
+
+def _training_copy() -> LoadedModel:
+    """The model as the service loads it, but fp32 and a copy of its own: training changes it."""
+    model = get_settings().model
+    return load_model(model.model_id, model.num_threads, "")
+
+
+def _train(spec: TuningSpec, report, should_stop):
+    # Each step runs between forward passes, behind people classifying (bulk priority).
+    return tuned_sets.train_spec(
+        spec, _training_copy, get_service().run_on_model, report, should_stop
+    )
+
+
+def _attach(spec: TuningSpec, report: dict, adapter: bytes, digest: str) -> bool:
+    try:
+        measurements = get_measurements()
+        tuned_sets.attach(
+            measurements, spec.set_name, spec.set_version, spec, report, adapter, digest
+        )
+    except InputError as error:
+        if error.key == "tuning.not_better":
+            return False
+        raise
+    return True
+
+
+def start_tuning(spec: TuningSpec) -> str:
+    """Start training an adapter for a set on a worker thread; the job's id. InputError
+    `tuning.running` while another is training in this process."""
+    if tuning_jobs.running_here() is not None:
+        raise InputError("tuning.running")
+    store = get_tuning_jobs()
+    job_id = store.create(spec)
+    tuning_jobs.start(store, job_id, _train, _attach)
+    return job_id
+
+
+def find_tuning(job_id: str, light: bool = True) -> TuningJob | None:
+    return get_tuning_jobs().get(job_id, light)
+
+
+def stop_tuning(job_id: str) -> None:
+    get_tuning_jobs().request_stop(job_id)
+
+
+def use_tuned(job_id: str, name: str, version: int):
+    """Keep a finished job's adapter (and its measurement) as set `name` version `version`'s
+    model; InputError `tuning.not_better` when it did not beat zero-shot."""
+    job = get_tuning_jobs().get(job_id)
+    if job is None or job.report is None or job.adapter is None or job.adapter_digest is None:
+        raise InputError("tuning.adapter_missing", name=name)
+    return tuned_sets.attach(
+        get_measurements(), name, version, job.spec, job.report, job.adapter, job.adapter_digest
+    )
 
 
 def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:
@@ -287,17 +355,19 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
     For tests and tools that run the app's code with other settings in the same process.
     """
-    global _settings, _service, _store, _workspaces, _jobs, _measurements
+    global _settings, _service, _store, _workspaces, _jobs, _measurements, _tuning_jobs
     with _lock:
-        previous = (_settings, _service, _store, _workspaces, _jobs, _measurements)
+        previous = (_settings, _service, _store, _workspaces, _jobs, _measurements, _tuning_jobs)
         _settings, _service = settings, service
-        _store, _workspaces, _jobs, _measurements = None, None, None, None
+        _store, _workspaces, _jobs, _measurements, _tuning_jobs = None, None, None, None, None
     try:
         yield
     finally:
         with _lock:
-            ours = (_store, _workspaces, _jobs, _measurements)
-            _settings, _service, _store, _workspaces, _jobs, _measurements = previous
+            ours = (_store, _workspaces, _jobs, _measurements, _tuning_jobs)
+            (_settings, _service, _store, _workspaces, _jobs, _measurements, _tuning_jobs) = (
+                previous
+            )
         for store in ours:
             if store is not None:
                 store.dispose()
@@ -305,11 +375,11 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
 def reset() -> None:
     """Shut down and forget everything: the next use reads the environment and builds anew."""
-    global _settings, _service, _store, _workspaces, _jobs, _measurements
+    global _settings, _service, _store, _workspaces, _jobs, _measurements, _tuning_jobs
     with _lock:
-        service, stores = _service, (_store, _workspaces, _jobs, _measurements)
+        service, stores = _service, (_store, _workspaces, _jobs, _measurements, _tuning_jobs)
         _settings, _service, _store, _workspaces, _jobs = None, None, None, None, None
-        _measurements = None
+        _measurements, _tuning_jobs = None, None
     if service is not None:
         service.shutdown()
     for store in stores:

@@ -159,6 +159,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{method} は使えません (使えるのは {allowed})。",
         "{method} is not allowed here (allowed: {allowed}).",
     ),
+    "error.unknown_tuning_job": (
+        "学習ジョブ {job} が見つかりません。",
+        "There is no tuning job {job}.",
+    ),
     "error.unknown_label_set": (
         "ラベルセット「{name}」はありません。",
         "There is no label set “{name}”.",

@@ -1,10 +1,10 @@
 """What was measured about a saved label set version, and its tuned adapter, in the store.
 
-Two tables of their own, keyed by (set name, version), so a set's row in `label_sets` is left as
-it is: `label_set_measurements` (JSON: rows' count and hash, metrics per label, thresholds,
+Tables of their own, keyed by (set name, version), so a set's row in `label_sets` is left as it
+is: `label_set_measurements` (JSON: rows' count and hash, metrics per label, thresholds,
 calibration, wordings, the tuning report) and `label_set_adapters` (the adapter zip, PEFT's own
-files, with its metadata). Made on first use like every other table here (core/storage.py); a
-migration can take them over as they are.
+files, with its metadata); and `tuning_jobs`, the jobs that train adapters. Made on first use like
+every other table here (core/storage.py); a migration can take them over as they are.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Integer,
@@ -54,6 +55,26 @@ adapters = Table(
     Column("data", LargeBinary, nullable=False),  # zip: PEFT's adapter files + metadata
     Column("details", Text, nullable=False),  # JSON: base model, template, labels, settings…
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+# Tuning jobs (core.exploration.tuning_jobs): progress, then the report and the adapter.
+tuning_jobs = Table(
+    "tuning_jobs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("set_name", String(MAX_NAME_CHARS), nullable=False),
+    Column("spec", Text, nullable=False),  # JSON: TuningSpec (the rows included)
+    Column("status", String(16), nullable=False),
+    Column("done", Integer, nullable=False),  # training steps
+    Column("total", Integer, nullable=False),
+    Column("report", Text, nullable=True),  # JSON: the tuning report, once done
+    Column("adapter", LargeBinary, nullable=True),  # the adapter zip, once done
+    Column("adapter_digest", String(64), nullable=True),
+    Column("attached", Boolean, nullable=False, default=False),
+    Column("error", Text, nullable=True),  # JSON: [key, params]
+    Column("stop_requested", Boolean, nullable=False, default=False),
+    Column("runner", String(32), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 

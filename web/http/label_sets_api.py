@@ -23,6 +23,7 @@ from web.http.schemas import (
     LabelSetResponse,
     dump,
 )
+from web.http.tuned_sets_api import measured_json
 from web.text import message
 
 LABEL_SETS_PATH = "/api/label-sets"
@@ -41,9 +42,11 @@ def _matches(header: str, saved: SavedSet | None) -> bool:
     return "*" in tags or etag(saved) in tags
 
 
-def _reply(saved: SavedSet, status: int = 200) -> JSONResponse:
+def _reply(saved: SavedSet, status: int = 200, measured: dict | None = None) -> JSONResponse:
     return JSONResponse(
-        dump(LabelSetResponse.of(saved)), status_code=status, headers={"ETag": etag(saved)}
+        dump(LabelSetResponse.of(saved, measured)),
+        status_code=status,
+        headers={"ETag": etag(saved)},
     )
 
 
@@ -90,7 +93,12 @@ async def get_label_set(request: Request, settings: Settings) -> Response:
         return _not_found(name, lang)
     if request.headers.get("if-none-match", "").strip() == etag(saved):
         return Response(status_code=304, headers={"ETag": etag(saved)})
-    return _reply(saved)
+    try:
+        # What was measured about this version: thresholds, metrics, its tuned model.
+        measured = await run_in_threadpool(measured_json, saved.name, saved.version)
+    except InputError as error:
+        return _store_error(error, lang)
+    return _reply(saved, measured=measured)
 
 
 @answering_500

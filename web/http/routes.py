@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from core.config import Settings
 from core.errors import InputError, ModelBusy, ModelNotReady
-from core.exploration import batch_jobs
+from core.exploration import batch_jobs, tuning_jobs
 from core.inference.service import ModelState
 from web import resources
 from web.http import label_sets_api as label_sets
@@ -50,8 +50,12 @@ from web.http.schemas import (
     LabelSetList,
     LabelSetResponse,
     LoginGrantBody,
+    MeasurementResponse,
     ModelStatusBody,
     ReadyResponse,
+    ThresholdsBody,
+    TuningBody,
+    TuningJobResponse,
     dump,
     hf_answer,
 )
@@ -323,6 +327,61 @@ def endpoints(settings: Settings) -> list[Endpoint]:
             tag="label sets",
         ),
         Endpoint(
+            label_sets.LABEL_SET_PATH + "/thresholds",
+            "POST",
+            tuned_sets.post_thresholds,
+            "Fit the set's thresholds on rows (multi-label: each label's best-F1 cut; "
+            "single-label: a minimum top score, below it 該当なし / none) for its version",
+            "api",
+            body=ThresholdsBody,
+            responses={200: MeasurementResponse, **_ERRORS, 404: ErrorResponse, 503: ErrorResponse},
+            tag="label sets",
+        ),
+        Endpoint(
+            label_sets.LABEL_SET_PATH + "/tuning",
+            "POST",
+            tuned_sets.post_tuning,
+            "Start tuning the set on rows (a LoRA adapter; kept only if it beats zero-shot on "
+            "held-out rows): a job to poll",
+            "api",
+            body=TuningBody,
+            responses={
+                202: TuningJobResponse,
+                **_ERRORS,
+                404: ErrorResponse,
+                409: ErrorResponse,
+                503: ErrorResponse,
+            },
+            tag="label sets",
+        ),
+        Endpoint(
+            label_sets.LABEL_SET_PATH + "/tuning/{job}",
+            "GET",
+            tuned_sets.get_tuning,
+            "A tuning job's progress, then zero-shot and tuned on held-out rows",
+            "api",
+            responses={200: TuningJobResponse, 401: ErrorResponse, 404: ErrorResponse},
+            tag="label sets",
+        ),
+        Endpoint(
+            label_sets.LABEL_SET_PATH + "/tuning/{job}",
+            "DELETE",
+            tuned_sets.delete_tuning,
+            "Stop a tuning job after its current step",
+            "api",
+            responses={202: TuningJobResponse, 401: ErrorResponse, 404: ErrorResponse},
+            tag="label sets",
+        ),
+        Endpoint(
+            label_sets.LABEL_SET_PATH + "/adapter",
+            "GET",
+            tuned_sets.get_adapter,
+            "The set's tuned adapter, PEFT's own format zipped (use it with transformers + peft)",
+            "api",
+            responses={200: tuned_sets.ADAPTER_MEDIA, 401: ErrorResponse, 404: ErrorResponse},
+            tag="label sets",
+        ),
+        Endpoint(
             lite.DEFAULTS_PATH,
             "GET",
             lite.defaults,
@@ -482,4 +541,5 @@ async def lifespan(app: object) -> AsyncIterator[None]:
         yield
     # Batch jobs end their chunk and are left "interrupted": a restarted task goes on with them.
     await run_in_threadpool(batch_jobs.shutdown, JOB_SHUTDOWN_WAIT_SECONDS)
+    await run_in_threadpool(tuning_jobs.shutdown, JOB_SHUTDOWN_WAIT_SECONDS)
     resources.get_service().shutdown()

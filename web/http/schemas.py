@@ -80,6 +80,68 @@ class LabelSetBody(BaseModel):
     notes: StrictStr = ""
 
 
+class RowBody(BaseModel):
+    """A text with its expected labels (該当なし / "none", or none at all: fits no label)."""
+
+    text: StrictStr
+    expected: list[StrictStr] = Field(default_factory=list)
+
+
+class ThresholdsBody(BaseModel):
+    """`POST /api/label-sets/{name}/thresholds`: rows to fit the set's thresholds on."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    rows: list[RowBody] = Field(min_length=1)
+    multi_label: StrictBool = False
+
+
+class TuningBody(BaseModel):
+    """`POST /api/label-sets/{name}/tuning`: rows to tune the set on, and bounds."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    rows: list[RowBody] = Field(min_length=1)
+    multi_label: StrictBool = False
+    epochs: int = Field(default=10, ge=1, le=50)
+    learning_rate: float = Field(default=1e-3, gt=0, le=0.1)
+    max_seconds: float = Field(default=600, gt=0, le=3600)
+    seed: int = 0
+
+
+class MeasurementResponse(BaseModel):
+    """What was measured about a set version: rows (count, SHA-256), metrics per label at its
+    thresholds, thresholds, calibration, wordings, tuning report, adapter digest."""
+
+    model_config = ConfigDict(extra="allow")
+
+    rows: int
+    rows_hash: str
+    multi_label: bool
+    metrics: dict[str, Any]
+    thresholds: dict[str, Any] | None = None
+    calibration: str = "none"
+    wordings: dict[str, list[str]] = Field(default_factory=dict)
+    tuning: dict[str, Any] | None = None
+    adapter_digest: str | None = None
+    measured_at: str = ""
+
+
+class TuningJobResponse(BaseModel):
+    """A tuning job: its progress, then zero-shot and tuned on held-out rows."""
+
+    id: str
+    label_set: str
+    version: int
+    status: str = Field(description="running, done, stopped, failed or interrupted")
+    done: int = Field(description="training steps done")
+    total: int
+    seconds_left: float | None = None
+    report: dict[str, Any] | None = None
+    attached: bool = Field(description="Kept as the set version's model (beat zero-shot)")
+    error: str | None = None
+
+
 class LoginGrantBody(BaseModel):
     """`POST /auth/session`: the grant the login page handed the browser after a right password."""
 
@@ -95,10 +157,14 @@ class LabelSetResponse(BaseModel):
     notes: str
     version: int
     updated_at: str | None = Field(description="ISO 8601, UTC")
+    measurement: MeasurementResponse | None = Field(
+        default=None, description="What was measured about this version (GET of one set)"
+    )
 
     @classmethod
-    def of(cls, saved: SavedSet) -> LabelSetResponse:
+    def of(cls, saved: SavedSet, measured: dict[str, Any] | None = None) -> LabelSetResponse:
         return cls(
+            measurement=MeasurementResponse(**measured) if measured else None,
             name=saved.name,
             labels=list(saved.labels),
             hypothesis_template=saved.template,
