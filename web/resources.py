@@ -20,6 +20,7 @@ from core.config import Settings
 from core.errors import InputError
 from core.exploration import batch_jobs, experiments, tuning_jobs
 from core.exploration.batch_jobs import JobStore
+from core.exploration.thresholds import Decision, decide
 from core.exploration.tuning_jobs import TuningJob, TuningJobStore, TuningSpec
 from core.inference.explain import Explanation
 from core.inference.model_loading import LoadedModel, load_model
@@ -142,6 +143,21 @@ def use_tuned(job_id: str, name: str, version: int):
     return tuned_sets.attach(
         get_measurements(), name, version, job.spec, job.report, job.adapter, job.adapter_digest
     )
+
+
+def saved_set_decision(result: ClassificationResult, name: str, version: int) -> Decision | None:
+    """What the saved set `name` (as read at `version`) makes of a result on the pages: its
+    fitted thresholds applied when the result is of its labels and mode; else None."""
+    if not version:
+        return None
+    measured = get_measurements().get(name, version)
+    if measured is None or measured.thresholds is None:
+        return None
+    thresholds = measured.thresholds
+    labels = {item.label for item in thresholds.per_label}
+    if thresholds.multi_label != result.multi_label or set(result.labels) != labels:
+        return None
+    return decide(result.labels, result.scores, thresholds)
 
 
 def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:

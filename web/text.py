@@ -128,6 +128,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "classify.submit": ("分類する", "Classify"),
     "classify.results": ("結果", "Results"),
+    "classify.none": (
+        "該当なし: どのラベルも保存済みセット「{name}」(v{version}) のしきい値 ({threshold}) に"
+        "届きませんでした。",
+        "None of these: no label reached the threshold ({threshold}) of saved set “{name}” "
+        "(v{version}).",
+    ),
+    "classify.thresholds_applied": (
+        "保存済みセット「{name}」(v{version}) のしきい値を適用: {predicted}",
+        "Thresholds of saved set “{name}” (v{version}) applied: {predicted}",
+    ),
     "classify.running": ("分類しています…", "Classifying…"),
     "classify.truncated": (
         "テキストが長すぎるため、モデルが読める長さ ({max_tokens} トークン) に切り詰めました。",

@@ -134,6 +134,25 @@ def result_heading(result: ClassificationResult) -> None:
     st.caption(t("run.caption", labels=labels, template=result.hypothesis_template, mode=mode))
 
 
+def saved_set_verdict(result: ClassificationResult) -> None:
+    """When the current set is a saved one with fitted thresholds: 該当なし (none of these) if
+    no label reached them, else the labels that did. Silent when the store is away."""
+    name = state.current_set_name()
+    version = state.saved_version(name)
+    try:
+        decision = resources.saved_set_decision(result, name, version)
+    except InputError:
+        return
+    if decision is None:
+        return
+    threshold = f"{decision.threshold:.3f}"
+    if decision.abstained:
+        st.warning(t("classify.none", name=name, version=version, threshold=threshold))
+        return
+    predicted = "、".join(label for label in result.labels if label in decision.predicted)
+    st.caption(t("classify.thresholds_applied", name=name, version=version, predicted=predicted))
+
+
 def ranked_result(result: ClassificationResult) -> None:
     """A ranked horizontal bar chart plus a table, best label on top."""
     frame = result_frame(result)
