@@ -20,7 +20,7 @@ from core.config import Settings
 from core.errors import InputError
 from core.exploration import batch_jobs, experiments, tuning_jobs
 from core.exploration.batch_jobs import JobStore
-from core.exploration.thresholds import Decision, decide
+from core.exploration.thresholds import NONE_LABEL, Decision, decide
 from core.exploration.tuning_jobs import TuningJob, TuningJobStore, TuningSpec
 from core.inference.explain import Explanation
 from core.inference.model_loading import LoadedModel, load_model
@@ -228,23 +228,37 @@ def find_job(job_id: str, light: bool = False) -> batch_jobs.BatchJob | None:
 
 
 def _score_rows(
-    texts: Sequence[str], labels: Sequence[str], template: str, multi_label: bool
+    texts: Sequence[str],
+    labels: Sequence[str],
+    template: str,
+    multi_label: bool,
+    set_name: str = "",
+    set_version: int = 0,
 ) -> list[batch_jobs.ScoredRow | None]:
-    """One chunk of a batch job: empty rows stay empty, the others scored together."""
+    """One chunk of a batch job: empty rows stay empty, the others scored together; with a
+    saved set's thresholds, a row no label reaches has 該当なし as its top label."""
     results = classify_present([(text, template) for text in texts], labels, multi_label)
-    return [
-        None
-        if result is None
-        else batch_jobs.ScoredRow(
-            result.top_label, dict(zip(result.labels, result.scores, strict=True))
+    rows: list[batch_jobs.ScoredRow | None] = []
+    for result in results:
+        if result is None:
+            rows.append(None)
+            continue
+        decision = saved_set_decision(result, set_name, set_version) if set_version else None
+        top = NONE_LABEL if decision is not None and decision.abstained else result.top_label
+        rows.append(
+            batch_jobs.ScoredRow(top, dict(zip(result.labels, result.scores, strict=True)))
         )
-        for result in results
-    ]
+    return rows
 
 
 def _job_scorer(spec: batch_jobs.JobSpec) -> batch_jobs.Score:
     return partial(
-        _score_rows, labels=spec.labels, template=spec.template, multi_label=spec.multi_label
+        _score_rows,
+        labels=spec.labels,
+        template=spec.template,
+        multi_label=spec.multi_label,
+        set_name=spec.set_name,
+        set_version=spec.set_version,
     )
 
 
