@@ -1,4 +1,4 @@
-"""Batch files with a saved set that carries fitted thresholds: a row no label reaches is 該当なし."""
+"""Batch files with a saved set carrying fitted thresholds: a row no label reaches is 該当なし."""
 
 from __future__ import annotations
 
