@@ -107,3 +107,34 @@ def test_the_adapter_is_peft_files_with_what_it_was_trained_from(tiny_model_dir)
     assert metadata["labels"] == LABELS and metadata["template"] == "この例は{}です。"
     assert metadata["settings"]["epochs"] == 1 and len(metadata["rows_hash"]) == 64
     assert len(adapter.data) < 1_000_000
+
+
+def test_the_documented_snippet_scores_a_tuned_set_as_the_app_does(
+    tiny_model_dir, settings, tmp_path, monkeypatch, capsys
+):
+    import hashlib
+    import re
+
+    from core.inference.adapters import AdapterRef
+    from core.inference.service import ClassifierService
+    from tests.adapter_fixtures import random_adapter
+    from tests.conftest import ROOT, loaded
+
+    data = random_adapter(tiny_model_dir)
+    (tmp_path / "adapter.zip").write_bytes(data)
+    doc = (ROOT / "docs" / "exploring.md").read_text(encoding="utf-8")
+    snippet = re.search(r"<!-- adapter-snippet -->\n```python\n(.*?)```", doc, re.S).group(1)
+    snippet = snippet.replace('"Formzu/bert-base-japanese-jsnli"', repr(str(tiny_model_dir)))
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, "docs/exploring.md", "exec"), {})
+    printed = capsys.readouterr().out
+    scores = dict(eval(printed.strip().splitlines()[-1]))
+    with loaded(ClassifierService(settings)) as service:
+        app = service.classify(
+            "日銀が金利を引き上げた",
+            ["政治", "経済", "スポーツ"],
+            "これは{}の記事です。",
+            adapter=AdapterRef(hashlib.sha256(data).hexdigest(), lambda: data),
+        )
+    for label, score in zip(app.labels, app.scores, strict=True):
+        assert scores[label] == pytest.approx(score, abs=1e-5)
