@@ -115,9 +115,9 @@ def test_the_documented_snippet_scores_a_tuned_set_as_the_app_does(
     import hashlib
     import re
 
+    from bench.model_builder import random_adapter
     from core.inference.adapters import AdapterRef
     from core.inference.service import ClassifierService
-    from tests.adapter_fixtures import random_adapter
     from tests.conftest import ROOT, loaded
 
     data = random_adapter(tiny_model_dir)

@@ -7,11 +7,11 @@ import hashlib
 
 import pytest
 
+from bench.model_builder import random_adapter
 from core.errors import InputError
 from core.inference.adapters import AdapterRef, load_adapter
 from core.inference.model_loading import load_model
 from core.inference.service import ClassifierService
-from tests.adapter_fixtures import random_adapter
 from tests.conftest import loaded
 
 LABELS = ["旅行", "料理", "踊り"]

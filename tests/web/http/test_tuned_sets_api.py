@@ -10,10 +10,10 @@ import zipfile
 
 import pytest
 
+from bench.model_builder import random_adapter
 from core.exploration.thresholds import Thresholds
 from core.inference.adapters import AdapterRef
 from core.labels.measurements import Measurement
-from tests.adapter_fixtures import random_adapter
 from web import resources
 from web.http.label_sets_api import LABEL_SETS_PATH
 from web.http.routes import CLASSIFY_PATH

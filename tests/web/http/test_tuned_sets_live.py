@@ -9,12 +9,12 @@ import httpx
 import pytest
 
 from bench.live_server import READY_TIMEOUT_SECONDS, live_server
+from bench.model_builder import random_adapter
 from core.exploration.thresholds import Thresholds
 from core.inference.adapters import AdapterRef
 from core.inference.service import ClassifierService
 from core.labels.measurements import Measurement, MeasurementStore
 from core.labels.store import LabelSetStore, SavedSet
-from tests.adapter_fixtures import random_adapter
 from tests.conftest import loaded
 
 LABELS = ("旅行", "料理", "踊り")
