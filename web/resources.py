@@ -245,9 +245,7 @@ def _score_rows(
             continue
         decision = saved_set_decision(result, set_name, set_version) if set_version else None
         top = NONE_LABEL if decision is not None and decision.abstained else result.top_label
-        rows.append(
-            batch_jobs.ScoredRow(top, dict(zip(result.labels, result.scores, strict=True)))
-        )
+        rows.append(batch_jobs.ScoredRow(top, dict(zip(result.labels, result.scores, strict=True))))
     return rows
 
 

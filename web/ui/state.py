@@ -24,6 +24,7 @@ _FLASH = "flash"
 _SHARED_APPLIED = "shared_link_applied"
 _SAVED_VERSIONS = "saved_set_versions"
 _BATCH_JOB = "batch_job"
+_TUNING_JOB = "tuning_job"
 _CLASSIFYING = "classifying"
 _SCROLL_TO_RESULT = "scroll_to_result"
 
@@ -143,6 +144,7 @@ KEPT_TYPES: dict[str, type] = {
     _EVAL_ROWS: list,
     _RUNS: list,
     _BATCH_JOB: str,
+    _TUNING_JOB: str,
 }
 KEPT_KEYS = tuple(KEPT_TYPES)
 LABEL_SETS_KEY, EXAMPLES_KEY = _LABEL_SETS, _EXAMPLES
@@ -299,6 +301,15 @@ def batch_job() -> str:
 
 def set_batch_job(job_id: str) -> None:
     st.session_state[_BATCH_JOB] = job_id
+
+
+def tuning_job() -> str:
+    """The tuning job this workspace started last ("" for none): shown again on return."""
+    return st.session_state.get(_TUNING_JOB, "")
+
+
+def set_tuning_job(job_id: str) -> None:
+    st.session_state[_TUNING_JOB] = job_id
 
 
 def saved_version(name: str) -> int:
