@@ -23,7 +23,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.errors import InputError
-from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS, STALE_SECONDS, JobStatus
+from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS, STALE_SECONDS, JobStatus, _aware
 from core.exploration.tuning import TuningSettings, TuningStopped
 from core.labels.measurements import metadata, tuning_jobs
 from core.storage import open_engine, unreachable, within_deadline
@@ -89,10 +89,6 @@ class TuningJob:
             return None
         spent = ((now or datetime.now(UTC)) - self.started_at).total_seconds()
         return spent / self.done * (self.total - self.done)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class TuningJobStore:

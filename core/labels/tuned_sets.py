@@ -9,10 +9,11 @@ from typing import Any
 
 from core.errors import InputError
 from core.exploration import thresholds as thresholds_
-from core.exploration.tuning import Step, rows_hash, tune
+from core.exploration.tuning import Step, TuningSettings, rows_hash, tune
 from core.exploration.tuning_jobs import TuningSpec
 from core.inference.model_loading import LoadedModel
 from core.labels.measurements import Measurement, MeasurementStore
+from core.labels.serving import LabelSetUse
 
 
 def train_spec(
@@ -83,7 +84,23 @@ def attach(
     return measurements.put(name, version, measurement_of(spec, report, digest))
 
 
-def spec_rows(
-    texts: Sequence[str], expected: Sequence[frozenset[str]]
-) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    return tuple(texts), tuple(tuple(sorted(cells)) for cells in expected)
+def tuning_spec(
+    use: LabelSetUse,
+    texts: Sequence[str],
+    expected: Sequence[frozenset[str]],
+    settings: TuningSettings,
+    attach: bool = False,
+) -> TuningSpec:
+    """What a job tunes: the set as served (`use`), the rows, how; `attach`: keep the adapter
+    with the version read when it beats zero-shot."""
+    return TuningSpec(
+        set_name=use.saved.name,
+        set_version=use.saved.version,
+        labels=use.labels,
+        template=use.template,
+        multi_label=use.multi_label,
+        texts=tuple(texts),
+        expected=tuple(tuple(sorted(cells)) for cells in expected),
+        settings=settings.checked(),
+        attach=attach,
+    )

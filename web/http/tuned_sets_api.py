@@ -16,10 +16,10 @@ from core.config import Settings
 from core.errors import InputError, ModelBusy, ModelNotReady
 from core.exploration.thresholds import decide
 from core.exploration.tuning import TuningSettings
-from core.exploration.tuning_jobs import TuningJob, TuningSpec
+from core.exploration.tuning_jobs import TuningJob
 from core.labels import serving
 from core.labels.serving import LabelSetUse, UnknownLabelSet, classify_with_use
-from core.labels.tuned_sets import spec_rows
+from core.labels.tuned_sets import tuning_spec
 from web import resources
 from web.http.replies import answering_500, busy, error_reply, not_ready, parsed_body, request_lang
 from web.http.schemas import (
@@ -135,19 +135,8 @@ def start_tuning(name: str, body: TuningBody) -> TuningJob:
         learning_rate=body.learning_rate,
         max_seconds=body.max_seconds,
         seed=body.seed,
-    ).checked()
-    rows_texts, rows_expected = spec_rows(texts, expected)
-    spec = TuningSpec(
-        set_name=name,
-        set_version=use.saved.version,
-        labels=use.labels,
-        template=use.template,
-        multi_label=use.multi_label,
-        texts=rows_texts,
-        expected=rows_expected,
-        settings=settings,
-        attach=True,
     )
+    spec = tuning_spec(use, texts, expected, settings, attach=True)
     job_id = resources.start_tuning(spec)
     job = resources.find_tuning(job_id)
     assert job is not None

@@ -13,8 +13,8 @@ from core.errors import InputError
 from core.exploration.batch_jobs import JobStatus
 from core.exploration.evaluation import parse_expected
 from core.exploration.tuning import TuningSettings
-from core.exploration.tuning_jobs import TuningJob, TuningSpec
-from core.labels.tuned_sets import spec_rows
+from core.exploration.tuning_jobs import TuningJob
+from core.labels.tuned_sets import tuning_spec
 from web import resources
 from web.ui import state
 from web.ui.components import explained_refusals, require_model
@@ -57,17 +57,8 @@ def _fit(name: str, multi_label: bool, rows: Sequence[dict[str, str]]) -> None:
 
 def _start(name: str, multi_label: bool, epochs: int, rows: Sequence[dict[str, str]]) -> None:
     use = resources.resolve_label_set(name, multi_label=multi_label)
-    texts, expected = spec_rows(*_rows(rows))
-    spec = TuningSpec(
-        set_name=name,
-        set_version=use.saved.version,
-        labels=use.labels,
-        template=use.template,
-        multi_label=use.multi_label,
-        texts=texts,
-        expected=expected,
-        settings=TuningSettings(epochs=epochs).checked(),
-    )
+    texts, expected = _rows(rows)
+    spec = tuning_spec(use, texts, expected, TuningSettings(epochs=epochs))
     state.set_tuning_job(resources.start_tuning(spec))
 
 
