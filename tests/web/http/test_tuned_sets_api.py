@@ -102,3 +102,31 @@ def test_tuning_routes_are_in_the_openapi_document(open_client):
     assert "post" in paths[LABEL_SETS_PATH + "/{name}/tuning"]
     assert {"get", "delete"} <= set(paths[LABEL_SETS_PATH + "/{name}/tuning/{job}"])
     assert "post" in paths[LABEL_SETS_PATH + "/{name}/thresholds"]
+
+
+def test_a_tuning_job_started_over_http_is_polled_to_its_report(open_client, name):
+    from core.exploration import tuning_jobs
+
+    rows = [
+        {"text": f"{opening}{label}の話です。", "expected": [label]}
+        for opening in ("今日は", "昨日は", "友達と")
+        for label in LABELS
+    ]
+    started = open_client.post(f"{LABEL_SETS_PATH}/{name}/tuning", json={"rows": rows, "epochs": 1})
+    assert started.status_code == 202, started.text
+    job = started.json()
+    assert (job["label_set"], job["version"], job["status"]) == (name, 1, "running")
+    assert tuning_jobs.wait(job["id"], timeout=120)
+    done = open_client.get(f"{LABEL_SETS_PATH}/{name}/tuning/{job['id']}").json()
+    assert done["status"] == "done" and done["done"] == done["total"] > 0
+    report = done["report"]
+    assert report["held_out_rows"] == len(rows) and report["method"] == "k-fold"
+    assert {"zero_shot", "tuned", "thresholds"} <= set(report)
+    assert done["attached"] == report["beats_zero_shot"]
+    shown = open_client.get(f"{LABEL_SETS_PATH}/{name}").json().get("measurement")
+    assert (shown is not None and shown["adapter_digest"] is not None) == done["attached"]
+
+
+def test_an_unknown_tuning_job_is_404(open_client, name):
+    missing = open_client.get(f"{LABEL_SETS_PATH}/{name}/tuning/nope")
+    assert missing.status_code == 404 and missing.json()["code"] == "error.unknown_tuning_job"
