@@ -79,7 +79,7 @@ def test_int8_model_refuses_a_tuned_set(tiny_model_dir, adapters):
     model = load_model(str(tiny_model_dir), quantize="int8")
     with pytest.raises(InputError) as refused:
         load_adapter(model, "d" * 64, adapters[0])
-    assert refused.value.key == "tuning.needs_fp32"
+    assert refused.value.key == "tuning.needs_full_precision"
 
 
 def test_an_adapter_of_another_model_is_refused(tiny_model_dir, adapters):
