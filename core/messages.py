@@ -73,6 +73,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "テキストが多すぎます ({count} 件、{limit} 件まで)。分けて送ってください。",
         "Too many texts ({count}; at most {limit}). Send them in parts.",
     ),
+    "error.bad_unicode": (
+        "文字コードが壊れた文字 (対になっていないサロゲート {char}) が含まれています。"
+        "UTF-8 の正しい文字だけを送ってください。",
+        "The input holds a broken character (an unpaired surrogate, {char}). "
+        "Send valid UTF-8 text only.",
+    ),
     "error.control_chars": (
         "{field} に制御文字 (改行以外の見えない文字) が含まれています。取り除いてください。",
         "{field} holds a control character (an invisible character other than a line break). Remove it.",
@@ -126,6 +132,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "workspace.not_json": (
         "ワークスペースのファイルを JSON として読めません。書き出したファイルをそのまま選んでください。",
         "The workspace file is not readable JSON. Choose the file exactly as it was exported.",
+    ),
+    "workspace.too_many_examples": (
+        "例文が多すぎます ({count} 件、{limit} 件まで)。多くのテキストは「ファイル一括」で分類してください。",
+        "Too many examples ({count}; at most {limit}). Classify many texts with Batch files.",
+    ),
+    "workspace.too_many_label_sets": (
+        "ラベルセットが多すぎます ({count} 個、{limit} 個まで)。使わないセットを削除してください。",
+        "Too many label sets ({count}; at most {limit}). Delete the sets you no longer use.",
+    ),
+    "workspace.set_too_large": (
+        "ラベルセット「{name}」のラベルが多すぎます ({count} 個、{limit} 個まで)。",
+        "The label set “{name}” has too many labels ({count}; at most {limit}).",
+    ),
+    "workspace.bad_unicode": (
+        "ワークスペースのファイルに壊れた文字 (UTF-8 でない文字や対になっていないサロゲート) があります。"
+        "書き出したファイルをそのまま選んでください。",
+        "The workspace file holds malformed characters (not UTF-8, or a lone surrogate). "
+        "Choose the file exactly as it was exported.",
     ),
     "workspace.wrong_format": (
         "このファイルはこのアプリのワークスペースではありません。",

@@ -76,6 +76,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The store cannot be reached: your work is not being saved. Classifying still works; "
         "saving resumes by itself when the store is back.",
     ),
+    "workspace.over_limit": (
+        "作業内容は上限を超えているため保存されていません。{detail} 上限内に戻ると自動で保存します。",
+        "Your work is past a size limit and is not being saved. {detail} "
+        "Saving resumes by itself once it is back within the limit.",
+    ),
     "workspace.header": ("ワークスペース", "Workspace"),
     "workspace.caption": (
         "作業内容は自動で保存されます。この画面の URL を開けば、別のブラウザでも続きから作業できます。",

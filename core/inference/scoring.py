@@ -133,28 +133,6 @@ def classify(
     return rank(loaded, request, scores, multi_label, encoded.truncated, started)
 
 
-def classify_many(
-    loaded: LoadedModel,
-    requests: list[ClassificationRequest],
-    run_forward: Callable[[list[Features]], Any] | None = None,
-) -> list[ClassificationResult]:
-    """Several requests in one go: every pair of every text handed over at once (the batcher
-    sorts them by length), then each text's rows scored as `classify` would score them alone."""
-    started = time.perf_counter()
-    encoded = [encode(loaded, request) for request in requests]
-    features = [pair for item in encoded for pair in item.features]
-    logits = forward(loaded, features) if run_forward is None else run_forward(features)
-    results = []
-    start = 0
-    for request, item in zip(requests, encoded, strict=True):
-        rows = logits[start : start + len(item.features)]
-        start += len(item.features)
-        multi_label = effective_multi_label(request)
-        scores = postprocess(loaded, rows, multi_label)
-        results.append(rank(loaded, request, scores, multi_label, item.truncated, started))
-    return results
-
-
 def rank(
     loaded: LoadedModel,
     request: ClassificationRequest,

@@ -117,7 +117,7 @@ def test_a_stopped_job_keeps_its_rows_and_goes_on_from_there(app, monkeypatch):
         rows = real(texts, **kwargs)
         if not first_done:
             first_done.append(True)
-            resources.stop_batch_job(app.session_state["batch_job"])
+            resources.stop_batch_job(app.session_state["workspace"].batch_job)
         return rows
 
     monkeypatch.setattr(resources, "_score_rows", score_then_stop)
@@ -158,7 +158,7 @@ def test_a_running_job_shows_its_progress_and_can_be_stopped_from_any_page_visit
     assert app.get("progress")
     app.button(key="batch_stop").click().run()
     go_on.set()
-    job_id = app.session_state["batch_job"]
+    job_id = app.session_state["workspace"].batch_job
     assert batch_jobs.wait(job_id, timeout=60)
     app.run()
     job = resources.find_job(job_id)

@@ -1,19 +1,19 @@
 """Saved label sets served with what was measured about them, over HTTP: `/api/classify` by
-`label_set` (thresholds, wordings, calibration and tuned adapter applied; the version named),
-thresholds fitted and tuning jobs started from rows in the request, the adapter downloaded.
-
-The logic lives in plain functions the handlers call, so another HTTP framework can take the
-handlers over as they are.
-"""
+`label_set` (thresholds, wordings, calibration and tuned adapter applied; the version named).
+The classify router (web/http/classify.py) calls `answer_by_label_set`; errors are answered by
+the app's exception handlers (web/http/errors.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from core.config import Settings
-from core.errors import InputError, ModelBusy, ModelNotReady
+from core.errors import InputError
 from core.exploration.thresholds import decide
 from core.exploration.tuning import TuningSettings
 from core.exploration.tuning_jobs import TuningJob
@@ -21,15 +21,16 @@ from core.labels import serving
 from core.labels.serving import LabelSetUse, UnknownLabelSet, classify_with_use
 from core.labels.tuned_sets import tuning_spec
 from web import resources
-from web.http.replies import answering_500, busy, error_reply, not_ready, parsed_body, request_lang
+from web.http.access import access_dependencies
+from web.http.body_limit import LimitedRoute
+from web.http.errors import Refusal, refusals, request_lang
 from web.http.schemas import (
-    ClassifyBody,
     ClassifyResponse,
     LabelSetUsed,
+    MeasurementResponse,
     ThresholdsBody,
     TuningBody,
     TuningJobResponse,
-    dump,
 )
 from web.text import message
 
@@ -43,29 +44,25 @@ def used(use: LabelSetUse) -> LabelSetUsed:
     )
 
 
-def unknown_set(name: str, lang: str) -> JSONResponse:
-    text = message("error.unknown_label_set", lang, name=name)
-    return error_reply(404, "error.unknown_label_set", text)
-
-
-def answer_by_label_set(body: ClassifyBody, lang: str) -> tuple[int, object]:
-    """(status, JSON) for a classify body naming `label_set`; raises InputError, ModelBusy,
-    ModelNotReady for the caller to answer as every classify does. Blocking: run it off the
-    event loop."""
-    use = resources.resolve_label_set(
-        body.label_set,
-        labels=body.labels or None,
-        template=body.hypothesis_template,
-        multi_label=body.multi_label,
-        wordings=body.wordings,
-        calibration=None if body.calibration == "none" else body.calibration,
-    )
+def answer_by_label_set(body: Any) -> ClassifyResponse | list[ClassifyResponse]:
+    """The answer to a classify body naming `label_set`. Raises Refusal (404 unknown set, 400
+    explain with options), InputError, ModelBusy, ModelNotReady, StoreUnavailable. Blocking:
+    run it off the event loop."""
+    try:
+        use = resources.resolve_label_set(
+            body.label_set,
+            labels=body.labels or None,
+            template=body.hypothesis_template,
+            multi_label=body.multi_label,
+            wordings=body.wordings,
+            calibration=None if body.calibration == "none" else body.calibration,
+        )
+    except UnknownLabelSet as missing:
+        raise Refusal(404, "error.unknown_label_set", name=missing.name) from None
     texts = body.text if isinstance(body.text, list) else [body.text]
     if body.explain:
-        if isinstance(body.text, list):
-            return 400, ("error.explain_one_text", message("error.explain_one_text", lang))
         if use.wordings or use.calibration != "none":
-            return 400, ("error.explain_with_options", message("error.explain_with_options", lang))
+            raise Refusal(400, "error.explain_with_options")
         explanation = resources.get_service().explain(
             body.text,
             use.labels,
@@ -77,38 +74,26 @@ def answer_by_label_set(body: ClassifyBody, lang: str) -> tuple[int, object]:
         result = explanation.result
         thresholds = use.thresholds
         decision = decide(result.labels, result.scores, thresholds) if thresholds else None
-        return 200, dump(ClassifyResponse.of(result, explanation, decision, used(use)))
+        return ClassifyResponse.of(result, explanation, decision, used(use))
     answer = classify_with_use(resources.get_service(), use, texts)
-    bodies = [
-        dump(ClassifyResponse.of(result, None, decision, used(use)))
+    answers = [
+        ClassifyResponse.of(result, None, decision, used(use))
         for result, decision in zip(answer.results, answer.decisions, strict=True)
     ]
-    return 200, bodies if isinstance(body.text, list) else bodies[0]
-
-
-async def classify_by_label_set(request: Request, body: ClassifyBody, lang: str) -> Response:
-    """The thin handler: run `answer_by_label_set`, map errors to statuses."""
-    try:
-        status, payload = await run_in_threadpool(answer_by_label_set, body, lang)
-    except UnknownLabelSet as missing:
-        return unknown_set(missing.name, lang)
-    except InputError as exc:
-        code = 503 if exc.key == "store.unreachable" else 400
-        return error_reply(code, exc.key, exc.message(lang))
-    except ModelNotReady:
-        return not_ready(lang)
-    except ModelBusy:
-        return busy(lang)
-    if status != 200:
-        key, text = payload  # type: ignore[misc]
-        return error_reply(status, key, text)
-    return JSONResponse(payload)
+    return answers if isinstance(body.text, list) else answers[0]
 
 
 def measured_json(name: str, version: int) -> dict | None:
     """A set version's measurement as JSON, or None. Blocking."""
     measured = resources.get_measurements().get(name, version)
     return measured.to_json() if measured is not None else None
+
+
+def _use(name: str, multi_label: bool | None = None) -> LabelSetUse:
+    try:
+        return resources.resolve_label_set(name, multi_label=multi_label)
+    except UnknownLabelSet:
+        raise Refusal(404, "error.unknown_label_set", name=name) from None
 
 
 def _rows(body: ThresholdsBody | TuningBody) -> tuple[list[str], list[frozenset[str]]]:
@@ -118,17 +103,16 @@ def _rows(body: ThresholdsBody | TuningBody) -> tuple[list[str], list[frozenset[
 def fit_thresholds(name: str, body: ThresholdsBody) -> dict:
     """Fit a saved set's thresholds on the body's rows (scored as the set is served: its
     adapter too) and keep them with its current version; the measurement as JSON."""
-    use = resources.resolve_label_set(name, multi_label=body.multi_label)
+    use = _use(name, body.multi_label)
     texts, expected = _rows(body)
     measured = serving.measure(resources.get_service(), use, texts, expected)
-    kept = resources.get_measurements().put(name, use.saved.version, measured)
-    return kept.to_json()
+    return resources.get_measurements().put(name, use.saved.version, measured).to_json()
 
 
 def start_tuning(name: str, body: TuningBody) -> TuningJob:
     """Start tuning a saved set on the body's rows; kept as the set version's model when it
-    beats zero-shot on held-out rows."""
-    use = resources.resolve_label_set(name, multi_label=body.multi_label)
+    beats zero-shot on held-out rows. Refusal 409 while another job trains here."""
+    use = _use(name, body.multi_label)
     texts, expected = _rows(body)
     settings = TuningSettings(
         epochs=body.epochs,
@@ -137,125 +121,118 @@ def start_tuning(name: str, body: TuningBody) -> TuningJob:
         seed=body.seed,
     )
     spec = tuning_spec(use, texts, expected, settings, attach=True)
-    job_id = resources.start_tuning(spec)
+    try:
+        job_id = resources.start_tuning(spec)
+    except InputError as error:
+        if error.key == "tuning.running":
+            raise Refusal(409, "tuning.running") from None
+        raise
     job = resources.find_tuning(job_id)
     assert job is not None
     return job
 
 
-def job_body(job: TuningJob, lang: str) -> dict:
-    error = None
-    if job.error is not None:
-        error = message(job.error[0], lang, **job.error[1])
+def job_body(job: TuningJob, lang: str) -> TuningJobResponse:
+    error = message(job.error[0], lang, **job.error[1]) if job.error is not None else None
     left = job.seconds_left()
-    return dump(
-        TuningJobResponse(
-            id=job.id,
-            label_set=job.spec.set_name,
-            version=job.spec.set_version,
-            status=job.status.value,
-            done=job.done,
-            total=job.total,
-            seconds_left=round(left, 1) if left is not None else None,
-            report=job.report,
-            attached=job.attached,
-            error=error,
-        )
+    return TuningJobResponse(
+        id=job.id,
+        label_set=job.spec.set_name,
+        version=job.spec.set_version,
+        status=job.status.value,
+        done=job.done,
+        total=job.total,
+        seconds_left=round(left, 1) if left is not None else None,
+        report=job.report,
+        attached=job.attached,
+        error=error,
     )
 
 
-async def _answer(lang: str, work, *args) -> Response:
-    """Run blocking `work(*args)` and map core's errors to statuses: (status, JSON) back."""
-    try:
-        status, payload = await run_in_threadpool(work, *args)
-    except UnknownLabelSet as missing:
-        return unknown_set(missing.name, lang)
-    except InputError as exc:
-        code = {"store.unreachable": 503, "tuning.running": 409}.get(exc.key, 400)
-        return error_reply(code, exc.key, exc.message(lang))
-    except ModelNotReady:
-        return not_ready(lang)
-    except ModelBusy:
-        return busy(lang)
-    if isinstance(payload, Response):
-        return payload
-    return JSONResponse(payload, status_code=status)
-
-
-@answering_500
-async def post_thresholds(request: Request, settings: Settings) -> Response:
-    lang = request_lang(request)
-    body = await parsed_body(request, ThresholdsBody, lang)
-    if isinstance(body, Response):
-        return body
-    name = request.path_params["name"]
-    return await _answer(lang, lambda: (200, fit_thresholds(name, body)))
-
-
-@answering_500
-async def post_tuning(request: Request, settings: Settings) -> Response:
-    lang = request_lang(request)
-    body = await parsed_body(request, TuningBody, lang)
-    if isinstance(body, Response):
-        return body
-    name = request.path_params["name"]
-    return await _answer(lang, lambda: (202, job_body(start_tuning(name, body), lang)))
-
-
-def _job_of(name: str, job_id: str, lang: str) -> TuningJob | Response:
+def find_job(name: str, job_id: str) -> TuningJob:
     job = resources.find_tuning(job_id)
     if job is None or job.spec.set_name != name:
-        text = message("error.unknown_tuning_job", lang, job=job_id)
-        return error_reply(404, "error.unknown_tuning_job", text)
+        raise Refusal(404, "error.unknown_tuning_job", job=job_id)
     return job
-
-
-@answering_500
-async def get_tuning(request: Request, settings: Settings) -> Response:
-    lang = request_lang(request)
-    name, job_id = request.path_params["name"], request.path_params["job"]
-
-    def work():
-        job = _job_of(name, job_id, lang)
-        return 200, job if isinstance(job, Response) else job_body(job, lang)
-
-    return await _answer(lang, work)
-
-
-@answering_500
-async def delete_tuning(request: Request, settings: Settings) -> Response:
-    """Stop a running job after its current step."""
-    lang = request_lang(request)
-    name, job_id = request.path_params["name"], request.path_params["job"]
-
-    def work():
-        job = _job_of(name, job_id, lang)
-        if isinstance(job, Response):
-            return 404, job
-        resources.stop_tuning(job_id)
-        return 202, job_body(job, lang)
-
-    return await _answer(lang, work)
 
 
 ADAPTER_MEDIA = "application/zip"
 
 
-@answering_500
-async def get_adapter(request: Request, settings: Settings) -> Response:
+def adapter_download(name: str) -> Response:
     """The set's tuned adapter in PEFT's own format (adapter_config.json and
     adapter_model.safetensors, with zeroshot_tuning.json), zipped."""
-    lang = request_lang(request)
-    name = request.path_params["name"]
+    use = _use(name)
+    stored = resources.get_measurements().get_adapter(name, use.saved.version)
+    if stored is None or use.adapter is None:
+        raise Refusal(404, "tuning.adapter_missing", name=name)
+    headers = {"Content-Disposition": f'attachment; filename="adapter-v{use.saved.version}.zip"'}
+    return Response(stored.data, media_type=ADAPTER_MEDIA, headers=headers)
 
-    def work():
-        use = resources.resolve_label_set(name)
-        stored = resources.get_measurements().get_adapter(name, use.saved.version)
-        if stored is None or use.adapter is None:
-            text = message("tuning.adapter_missing", lang, name=name)
-            return 404, error_reply(404, "tuning.adapter_missing", text)
-        filename = f"adapter-v{use.saved.version}.zip"
-        headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-        return 200, Response(stored.data, media_type=ADAPTER_MEDIA, headers=headers)
 
-    return await _answer(lang, work)
+def tuning_router(settings: Settings) -> APIRouter:
+    """Thresholds and tuning of a saved set from rows in the request, the job, the adapter."""
+    router = APIRouter(
+        route_class=LimitedRoute, tags=["label sets"], dependencies=access_dependencies(settings)
+    )
+    path = "/api/label-sets/{name}"
+
+    @router.post(
+        path + "/thresholds",
+        summary="Fit the set's thresholds on rows (multi-label: each label's best-F1 cut; "
+        "single-label: a minimum top score, below it 該当なし / none) for its version",
+        response_model=MeasurementResponse,
+        responses=refusals(404, 503),
+        operation_id="fit_thresholds",
+    )
+    async def post_thresholds(name: str, body: ThresholdsBody) -> Any:
+        return await run_in_threadpool(fit_thresholds, name, body)
+
+    @router.post(
+        path + "/tuning",
+        status_code=202,
+        summary="Start tuning the set on rows (a LoRA adapter, kept only if it beats zero-shot "
+        "on held-out rows): a job to poll",
+        response_model=TuningJobResponse,
+        responses=refusals(404, 409, 503),
+        operation_id="start_tuning",
+    )
+    async def post_tuning(name: str, body: TuningBody, request: Request) -> Any:
+        job = await run_in_threadpool(start_tuning, name, body)
+        return job_body(job, request_lang(request))
+
+    @router.get(
+        path + "/tuning/{job}",
+        summary="A tuning job's progress, then zero-shot and tuned on held-out rows",
+        response_model=TuningJobResponse,
+        responses=refusals(404, 503),
+        operation_id="get_tuning",
+    )
+    async def get_tuning(name: str, job: str, request: Request) -> Any:
+        found = await run_in_threadpool(find_job, name, job)
+        return job_body(found, request_lang(request))
+
+    @router.delete(
+        path + "/tuning/{job}",
+        status_code=202,
+        summary="Stop a tuning job after its current step",
+        response_model=TuningJobResponse,
+        responses=refusals(404, 503),
+        operation_id="stop_tuning",
+    )
+    async def delete_tuning(name: str, job: str, request: Request) -> Any:
+        found = await run_in_threadpool(find_job, name, job)
+        await run_in_threadpool(resources.stop_tuning, found.id)
+        return job_body(found, request_lang(request))
+
+    @router.get(
+        path + "/adapter",
+        summary="The set's tuned adapter, PEFT's own format zipped (transformers + peft)",
+        response_class=Response,
+        responses={200: {"content": {ADAPTER_MEDIA: {}}}, **refusals(404, 503)},
+        operation_id="get_adapter",
+    )
+    async def get_adapter(name: str) -> Response:
+        return await run_in_threadpool(adapter_download, name)
+
+    return router

@@ -15,8 +15,9 @@ from core.exploration.thresholds import Thresholds
 from core.inference.adapters import AdapterRef
 from core.labels.measurements import Measurement
 from web import resources
-from web.http.label_sets_api import LABEL_SETS_PATH
-from web.http.routes import CLASSIFY_PATH
+from web.http.label_sets import LABEL_SETS_PATH
+
+CLASSIFY_PATH = "/api/classify"
 
 LABELS = ["旅行", "料理", "踊り"]
 TEXT = "そうだ京都に行こう!"
