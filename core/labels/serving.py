@@ -183,7 +183,7 @@ def measure(
     from core.exploration.thresholds import fit, metrics_at
     from core.exploration.tuning import rows_hash
 
-    check_example_count(len(texts))
+    check_example_count(len(texts), service.settings.limits.max_evaluation_rows)
     unknown = sorted(set().union(*map(expected_of, expected), frozenset()) - set(use.labels))
     if unknown:
         raise InputError("eval.unknown_label", labels="、".join(unknown))

@@ -3,7 +3,7 @@ web/http/bodies.py). Core knows nothing of these."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -161,7 +161,11 @@ class ExplanationBody(BaseModel):
 class ThresholdBody(BaseModel):
     """The threshold that decided: a label's cut (multi-label) or the set's minimum top score."""
 
-    label: str | None = Field(description="The label whose cut decided; null: minimum top score")
+    kind: Literal["label_cut", "min_top_score"] = Field(
+        description="label_cut: a label's cut (multi-label); min_top_score: the set's minimum "
+        "top score (single-label)"
+    )
+    label: str | None = Field(default=None, description="The label whose cut decided")
     value: float
 
 
@@ -210,7 +214,11 @@ class ClassifyResponse(BaseModel):
         used: LabelSetUsed | None = None,
     ) -> ClassifyResponse:
         if decision is not None:
-            threshold = ThresholdBody(label=decision.threshold_label, value=decision.threshold)
+            threshold = ThresholdBody(
+                kind="min_top_score" if decision.threshold_label is None else "label_cut",
+                label=decision.threshold_label,
+                value=decision.threshold,
+            )
             ordered = [label for label in result.labels if label in decision.predicted]
         return cls(
             abstained=decision.abstained if decision is not None else None,
