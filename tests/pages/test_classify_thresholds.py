@@ -15,8 +15,8 @@ LABELS = ("旅行", "料理", "踊り")
 def _as_saved_set(app, thresholds: Thresholds) -> str:
     """Make the session's current set a saved one (version 1) measured with `thresholds`."""
     name = f"しきい値-{uuid.uuid4().hex[:8]}"
-    app.session_state["label_sets"] = {name: list(LABELS)}
-    app.session_state["current_label_set"] = name
+    app.session_state["workspace"].label_sets = {name: list(LABELS)}
+    app.session_state["workspace"].current_label_set = name
     app.session_state["saved_set_versions"] = {name: 1}
     measured = Measurement(3, "h" * 64, thresholds.multi_label, {}, thresholds)
     resources.get_measurements().put(name, 1, measured)

@@ -9,6 +9,7 @@ import uuid
 from core.exploration import tuning_jobs
 from core.exploration.batch_jobs import JobStatus
 from core.labels.store import SavedSet
+from core.workspaces.model import EvaluationRow
 from tests.pages.conftest import as_shown, goto
 from web import resources
 
@@ -27,7 +28,7 @@ def _saved_set() -> str:
 
 
 def _page(app, name):
-    app.session_state["evaluation_rows"] = ROWS
+    app.session_state["workspace"].evaluation_rows = [EvaluationRow.model_validate(r) for r in ROWS]
     goto(app, "pages/experiments.py")
     app.selectbox(key="tune_set").set_value(name).run()
     return app
