@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -179,3 +182,44 @@ def guarded_server(tiny_model_dir, tmp_path_factory):
     with live_server(tmp_path_factory.mktemp("guarded"), **env) as server:
         server.wait_until("/readyz", 200, SERVER_READY_SECONDS)
         yield server
+
+
+@dataclass
+class HeldModel:
+    """A service's micro-batcher with its worker held inside one pass (see `held_model`)."""
+
+    ran: list[int]  # pair count of every pass the worker ran, the holding one first
+    queued: threading.Semaphore  # released each time a piece of work enters the queue
+
+
+@contextmanager
+def held_model(service) -> Iterator[HeldModel]:
+    """Hold `service`'s model inside a one-pair pass until the block ends, so work sent meanwhile
+    waits in the queue: a test sees what leaves the queue, with no sleeps."""
+    batcher = service._batcher
+    release, running = threading.Event(), threading.Event()
+    real_run, put = batcher._run_batch, batcher._put
+    held = HeldModel([], threading.Semaphore(0))
+
+    def run(features):
+        held.ran.append(len(features))
+        running.set()
+        release.wait()
+        return real_run(features)
+
+    def noting_put(*args):
+        put(*args)
+        held.queued.release()
+
+    batcher._run_batch = run
+    blocker = threading.Thread(target=service.classify, args=("先に走る文です。", ["旅行"]))
+    blocker.start()
+    assert running.wait(60)
+    batcher._put = noting_put
+    try:
+        yield held
+    finally:
+        batcher._put = put
+        release.set()
+        blocker.join()
+        batcher._run_batch = real_run

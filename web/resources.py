@@ -23,6 +23,7 @@ from core.exploration.batch_jobs import JobStore
 from core.exploration.thresholds import NONE_LABEL, Decision, decide
 from core.exploration.tuning_jobs import TuningJob, TuningJobStore, TuningSpec
 from core.inference.explain import Explanation
+from core.inference.microbatch import Cancellation
 from core.inference.model_loading import LoadedModel, load_model
 from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
@@ -31,6 +32,7 @@ from core.labels import serving, tuned_sets
 from core.labels.measurements import MeasurementStore
 from core.labels.store import LabelSetStore
 from core.workspaces.store import WorkspaceStore
+from web.session_work import session_share, stopping_when_cancelled
 
 _lock = threading.RLock()
 _settings: Settings | None = None
@@ -229,6 +231,8 @@ def find_job(job_id: str, light: bool = False) -> batch_jobs.BatchJob | None:
 
 def _score_rows(
     texts: Sequence[str],
+    cancel: Cancellation,
+    client: str,
     labels: Sequence[str],
     template: str,
     multi_label: bool,
@@ -237,7 +241,8 @@ def _score_rows(
 ) -> list[batch_jobs.ScoredRow | None]:
     """One chunk of a batch job: empty rows stay empty, the others scored together; with a
     saved set's thresholds, a row no label reaches has 該当なし as its top label."""
-    results = classify_present([(text, template) for text in texts], labels, multi_label)
+    items = [(text, template) for text in texts]
+    results = classify_present(items, labels, multi_label, client=client, cancel=cancel)
     rows: list[batch_jobs.ScoredRow | None] = []
     for result in results:
         if result is None:
@@ -274,6 +279,7 @@ def start_batch_job(spec: batch_jobs.JobSpec, table) -> str:
 
 def stop_batch_job(job_id: str) -> None:
     _job_and_store(job_id, light=True)[1].request_stop(job_id)
+    batch_jobs.cancel_here(job_id)
 
 
 def go_on_with_batch_job(job: batch_jobs.BatchJob) -> None:
@@ -283,32 +289,56 @@ def go_on_with_batch_job(job: batch_jobs.BatchJob) -> None:
     batch_jobs.start(jobs, job.id, _job_scorer(job.spec))
 
 
+def _share(client: object, cancel: Cancellation | None) -> dict:
+    """The caller's client and cancellation: as given, or, in a page, its browser session's."""
+    if client is None and cancel is None:
+        client, cancel = session_share()
+    return {"client": client, "cancel": cancel}
+
+
 def classify(
     text: str, labels: Sequence[str], template: str | None, multi_label: bool
 ) -> ClassificationResult:
     """Classify with the shared service (pairs seen before come from its pair cache)."""
-    return get_service().classify(text, labels, template, multi_label)
+    with stopping_when_cancelled():
+        return get_service().classify(text, labels, template, multi_label, **_share(None, None))
 
 
 def explain(result: ClassificationResult, label: str | None) -> Explanation:
     """Word-level evidence for `label` in a result: its own text, labels, template and mode."""
-    return get_service().explain(
-        result.text, result.labels, result.hypothesis_template, result.multi_label, label
-    )
+    with stopping_when_cancelled():
+        return get_service().explain(
+            result.text,
+            result.labels,
+            result.hypothesis_template,
+            result.multi_label,
+            label,
+            **_share(None, None),
+        )
 
 
 def classify_together(
-    items: Sequence[tuple[str, str | None]], labels: Sequence[str], multi_label: bool
+    items: Sequence[tuple[str, str | None]],
+    labels: Sequence[str],
+    multi_label: bool,
+    client: object = None,
+    cancel: Cancellation | None = None,
 ) -> list[ClassificationResult]:
     """(text, template) items against one label set, in order; all their new pairs go to the
-    model in one hand-over, as bulk work. A bad item raises InputError naming its position."""
+    model in one hand-over, as bulk work. A bad item raises InputError naming its position.
+    `client` and `cancel`: see ClassifierService.score."""
     requests = build_requests(items, labels, get_settings(), multi_label)
     # Pages' many-text work: it waits behind people classifying one text.
-    return get_service().score(requests, bulk=True)
+    with stopping_when_cancelled():
+        return get_service().score(requests, bulk=True, **_share(client, cancel))
 
 
 def classify_present(
-    items: Sequence[tuple[str, str | None]], labels: Sequence[str], multi_label: bool
+    items: Sequence[tuple[str, str | None]],
+    labels: Sequence[str],
+    multi_label: bool,
+    client: object = None,
+    cancel: Cancellation | None = None,
 ) -> list[ClassificationResult | None]:
     """As classify_together, but an empty text gives None (an empty row stays empty instead of
     failing the whole run); a bad item raises InputError naming its position in `items`."""
@@ -317,7 +347,8 @@ def classify_present(
     if not wanted:
         return results
     try:
-        scored = classify_together([items[i] for i in wanted], labels, multi_label)
+        present = [items[i] for i in wanted]
+        scored = classify_together(present, labels, multi_label, client, cancel)
     except InputError as error:
         raise error.at(wanted[error.index or 0]) from None
     for i, result in zip(wanted, scored, strict=True):
@@ -370,7 +401,8 @@ def classify_with_options(
     def classify(batch, batch_template, hypotheses, batch_multi):
         items = [(text, batch_template) for text in batch]
         requests = build_requests(items, hypotheses, settings, batch_multi)
-        return get_service().score(requests, bulk=bulk)
+        with stopping_when_cancelled():
+            return get_service().score(requests, bulk=bulk, **_share(None, None))
 
     return experiments.classify_with_options(
         texts, names, template, multi_label, wordings, calibration, classify

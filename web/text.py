@@ -149,8 +149,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The text was too long and was cut to what the model reads ({max_tokens} tokens).",
     ),
     "classify.dropped": (
-        "重複したラベルを除きました: {labels}",
-        "Duplicate labels were dropped: {labels}",
+        "重複したラベル (全角・半角や空白の違いだけのものを含む) を除きました: {labels}",
+        "Duplicate labels (including ones differing only in width or spacing) were dropped: {labels}",
     ),
     "classify.elapsed": ("{ms:.0f} ミリ秒 ・ モデル {model}", "{ms:.0f} ms · model {model}"),
     "classify.from_cache": ("キャッシュから", "from the cache"),
@@ -449,6 +449,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Up to {rows} rows. Classifying goes on on the server while you leave the page. Download the results, with every label's score, as CSV or Excel.",
     ),
     "batch.column": ("テキストの列", "Text column"),
+    "batch.bulk_title": (
+        "{rows} 行を超えるファイルは一括コマンドで",
+        "More than {rows} rows: the bulk command",
+    ),
+    "batch.bulk_hint": (
+        "このページは {rows} 行までです。それより大きいファイル (数百万行でも) は、今のラベルセットのままこのコマンドで分類できます (ノート PC でも Ray クラスターでも、同じスコア)。詳しくは docs/bulk.md。",
+        "This page takes up to {rows} rows. A larger file (millions of rows) is classified with the label set on screen by this command, on a laptop or a Ray cluster, with the same scores. See docs/bulk.md.",
+    ),
     "batch.preview": ("プレビュー", "Preview"),
     "batch.run": ("すべての行を分類", "Classify every row"),
     "batch.top_label": ("最上位ラベル", "Top label"),

@@ -33,8 +33,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.errors import InputError, ModelBusy, ModelNotReady
+from core.errors import Cancelled, InputError, ModelBusy, ModelNotReady
 from core.exploration.batch_files import texts_of
+from core.inference.microbatch import Cancellation
 from core.storage import open_engine, unreachable, within_deadline
 
 # URL-safe and unguessable, like workspace ids: the id is the only key to a job's rows.
@@ -273,7 +274,11 @@ def _alive(job_id: str, runner: str, updated_at: datetime) -> bool:
     return (datetime.now(UTC) - updated_at).total_seconds() < STALE_SECONDS
 
 
-Score = Callable[[list[str]], list[ScoredRow | None]]
+# Rows' texts → their scores; the Cancellation is set when the job is stopped in this process,
+# and the job's id names its client (its fair share of the model).
+Score = Callable[[list[str], Cancellation, str], list[ScoredRow | None]]
+# This process's running jobs' cancellations: a stop drops the chunk waiting for the model.
+_cancels: dict[str, Cancellation] = {}
 
 
 def run(store: JobStore, job_id: str, score: Score) -> None:
@@ -286,6 +291,7 @@ def run(store: JobStore, job_id: str, score: Score) -> None:
     rows = list(job.rows)
     per_chunk = max(1, JOB_CHUNK_PAIRS // max(1, len(job.spec.labels)))
     done = job.done
+    cancel = _cancels[job_id] = Cancellation()
     try:
         while done < job.total:
             current = store.get(job_id, light=True)
@@ -297,7 +303,10 @@ def run(store: JobStore, job_id: str, score: Score) -> None:
                 return
             end = min(job.total, done + per_chunk)
             try:
-                rows[done:end] = score(texts[done:end])
+                rows[done:end] = score(texts[done:end], cancel, job_id)
+            except Cancelled:
+                store.finish(job_id, JobStatus.STOPPED)
+                return
             except InputError as error:
                 if error.index is not None:  # one row was bad: say which, as the file counts
                     error = InputError(error.key, **error.params, row=done + error.index + 1)
@@ -318,6 +327,16 @@ def run(store: JobStore, job_id: str, score: Score) -> None:
     except Exception as exc:  # a bug must end the job visibly, not leave it "running"
         error = InputError("batch.job_failed", detail=type(exc).__name__)
         store.finish(job_id, JobStatus.FAILED, error)
+    finally:
+        _cancels.pop(job_id, None)
+
+
+def cancel_here(job_id: str) -> None:
+    """Drop the chunk this process's runner of the job has waiting for the model, at once (the
+    stop recorded in the store ends the job; this spares the wait for the chunk)."""
+    cancel = _cancels.get(job_id)
+    if cancel is not None:
+        cancel.cancel()
 
 
 def start(store: JobStore, job_id: str, score: Score) -> None:

@@ -89,11 +89,14 @@ def infer(loaded: LoadedModel, encodings: Any, adapter_names: list[str] | None =
     batch: `__base__` rows are the plain model's, exactly)."""
     import torch
 
+    device = getattr(loaded.model, "device", None)
+    if device is not None and device.type != "cpu":  # a GPU actor of the bulk command
+        encodings = encodings.to(device)
     with torch.inference_mode():
         if loaded.peft_model is None:
-            return loaded.model(**encodings).logits.float()
+            return loaded.model(**encodings).logits.float().cpu()
         names = adapter_names or [BASE_ADAPTER] * len(encodings["input_ids"])
-        return loaded.peft_model(**encodings, adapter_names=names).logits.float()
+        return loaded.peft_model(**encodings, adapter_names=names).logits.float().cpu()
 
 
 def postprocess(loaded: LoadedModel, logits: Any, multi_label: bool) -> list[float]:

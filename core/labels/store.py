@@ -31,7 +31,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.config import Settings
 from core.errors import Conflict, InputError
-from core.inference.request import check_plain_text, check_template, clean_labels
+from core.inference.request import (
+    check_plain_text,
+    check_template,
+    clean_labels,
+    normalize_label,
+)
 from core.storage import open_engine, unreachable, within_deadline
 
 # Names show in a select box and in share links; longer ones only hurt both.
@@ -74,12 +79,28 @@ def _row_to_set(row) -> SavedSet:
     )
 
 
-def _checked(saved: SavedSet, settings: Settings) -> SavedSet:
-    name = check_plain_text(saved.name.strip(), "store.name")
-    if not name:
+def check_name(name: str) -> str:
+    """`name` unchanged if it obeys the one rule for set names, else InputError saying which part.
+
+    The rule: no control characters; no `/` (a route's `{name}` never matches one, so the set
+    could not be reached over HTTP); already in the labels' normal form (`normalize_label`: NFKC,
+    no leading, trailing or repeated spaces), so no look-alike can sit beside a set's real name
+    and a name sent in a URL is stored as sent, never silently trimmed."""
+    check_plain_text(name, "store.name")
+    if not name.strip():
         raise InputError("store.name_empty")
     if len(name) > MAX_NAME_CHARS:
         raise InputError("store.name_too_long", limit=MAX_NAME_CHARS)
+    if "/" in name:
+        raise InputError("store.name_slash")
+    normal = normalize_label(name)
+    if name != normal:
+        raise InputError("store.name_not_normal", name=name, normal=normal)
+    return name
+
+
+def _checked(saved: SavedSet, settings: Settings) -> SavedSet:
+    name = check_name(saved.name)
     # The same limits as a request to the API: a saved set must be usable as one.
     labels, _ = clean_labels(saved.labels, settings)
     notes = check_plain_text(saved.notes, "store.notes", allow_newlines=True)

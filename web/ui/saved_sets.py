@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import InputError
+from core.inference.request import normalize_label
 from core.labels.store import SavedSet
 from web.resources import get_store
 from web.ui import state
@@ -12,7 +13,9 @@ from web.ui.i18n import error_text, plain, t
 
 
 def _save_to_store() -> None:
-    name = st.session_state["store_name"].strip()
+    # What a person types is put in the names' normal form (width, spaces) before the store
+    # checks it: the flash names the set as saved.
+    name = normalize_label(st.session_state["store_name"])
     saved = SavedSet(
         name=name,
         labels=tuple(state.current_labels()),
