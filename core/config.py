@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from core.auth import signing_key
+from core.storage import database_url
 
 DEFAULT_MODEL_ID = "Formzu/bert-base-japanese-jsnli"
 DEFAULT_TEMPLATE = "この例は{}です。"
@@ -238,7 +239,8 @@ class StoreSettings(_Group):
 
     @property
     def url(self) -> str:
-        """DATABASE_URL, or an SQLite file under DATA_DIR."""
+        """DATABASE_URL (or the URL built from DATABASE_SECRET), else an SQLite file under
+        DATA_DIR."""
         if self.database_url is not None:
             return self.database_url.get_secret_value()
         return f"sqlite:///{Path(self.data_dir).resolve() / SQLITE_FILE}"
@@ -337,6 +339,13 @@ class Settings(_Group):
         """The settings from `env` (default: os.environ). Raises SettingsError naming every
         variable whose value is bad."""
         environ = os.environ if env is None else env
+        try:
+            # A platform's JSON secret (Copilot's Aurora addon, ECS) stands for DATABASE_URL.
+            built = database_url(environ)
+        except ValueError as exc:
+            raise SettingsError(f"Bad settings in the environment:\n  {exc}") from None
+        if built is not None and not environ.get("DATABASE_URL"):
+            environ = {**environ, "DATABASE_URL": built}
         try:
             return cls(_build_sources=((_Environment(cls, environ),), {}))
         except ValidationError as exc:

@@ -184,8 +184,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Someone else updated “{name}” first. Load it again, then save (nothing was overwritten).",
     ),
     "store.unreachable": (
-        "保存先のデータベースに接続できません ({detail})。DATABASE_URL を確認してください。",
-        "Cannot reach the database for saved sets ({detail}). Check DATABASE_URL.",
+        "保存先のデータベースに接続できません ({detail})。DATABASE_URL (または DATABASE_SECRET) を"
+        "確認してください。",
+        "Cannot reach the database for saved work ({detail}). Check DATABASE_URL (or DATABASE_SECRET).",
     ),
     "share.malformed": (
         "共有リンクが壊れているか、このアプリのものではありません。リンクをもう一度コピーしてください。",

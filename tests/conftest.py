@@ -30,6 +30,7 @@ MARKER_FIXTURES = {
     "postgres_url": "postgres",
     "alb_like": "nginx",
     "app_runner_like": "nginx",
+    "deployment": "nginx",
 }
 
 
@@ -73,19 +74,37 @@ def loaded(service):
         service.shutdown()
 
 
-def empty_store_url(request, tmp_path: Path, table: str) -> str:
+def empty_store_url(request, tmp_path: Path) -> str:
     """A database URL for a store test parametrized "sqlite" / "postgresql": a fresh SQLite file,
-    or the run's one PostgreSQL server with `table` dropped, so each test starts from nothing."""
+    or the run's one PostgreSQL server emptied (every table, the migrations' record too), so
+    each test starts from nothing."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / f'{table}.db'}"
+        return f"sqlite:///{tmp_path / 'data' / 'zeroshot.db'}"
     from sqlalchemy import create_engine, text
 
     url = request.getfixturevalue("postgres_url")
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.begin() as conn:
-        conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def open_database():
+    """Opens `Database(url)`s for a test, each disposed after it."""
+    from core.storage import Database
+
+    opened = []
+
+    def open_one(url: str) -> Database:
+        opened.append(Database(url))
+        return opened[-1]
+
+    yield open_one
+    for database in opened:
+        database.dispose()
 
 
 # Store tests run on both databases; PostgreSQL ones carry the mark.

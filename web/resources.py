@@ -1,4 +1,4 @@
-"""Process-wide resources: the settings, the model service and the saved-set store.
+"""Process-wide resources: the settings, the model service, the database and its stores.
 
 Owned here, in plain module state, not in Streamlit's caches: a browser's `clear_cache` message
 clears those, and a cached service would then be built again beside the old one, with a second
@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 
 from core.config import Settings
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.exploration import batch_jobs, experiments, tuning_jobs
 from core.exploration.batch_jobs import JobStore
 from core.exploration.thresholds import NONE_LABEL, Decision, decide
@@ -31,18 +31,15 @@ from core.inference.service import ClassifierService
 from core.labels import serving, tuned_sets
 from core.labels.measurements import MeasurementStore
 from core.labels.store import LabelSetStore
+from core.storage import Database
 from core.workspaces.store import WorkspaceStore
 from web.session_work import session_share, stopping_when_cancelled
 
 _lock = threading.RLock()
 _settings: Settings | None = None
 _service: ClassifierService | None = None
-_store: LabelSetStore | None = None
-_workspaces: WorkspaceStore | None = None
-_jobs: JobStore | None = None
+_database: Database | None = None
 _local_job_store: JobStore | None = None
-_measurements: MeasurementStore | None = None
-_tuning_jobs: TuningJobStore | None = None
 
 
 def get_settings() -> Settings:
@@ -63,32 +60,30 @@ def get_service() -> ClassifierService:
         return _service
 
 
-def get_store() -> LabelSetStore:
-    """The saved-set store of this process; a failed connection is not kept, so it is retried."""
-    global _store
+def get_database() -> Database:
+    """The one database of this process (one engine and pool), migrated when first opened,
+    shared by every store. A failed open raises StoreUnavailable and is not kept: the next
+    call tries again."""
+    global _database
     with _lock:
-        if _store is None:
-            settings = get_settings()
-            _store = LabelSetStore(settings.store.url, settings)
-        return _store
+        if _database is None:
+            _database = Database(get_settings().store.url)
+        return _database
+
+
+def get_store() -> LabelSetStore:
+    """Saved label sets, in the process's database."""
+    return LabelSetStore(get_database(), get_settings())
 
 
 def get_measurements() -> MeasurementStore:
     """What was measured about saved set versions, and their adapters (the same database)."""
-    global _measurements
-    with _lock:
-        if _measurements is None:
-            _measurements = MeasurementStore(get_settings().store.url)
-        return _measurements
+    return MeasurementStore(get_database())
 
 
 def get_tuning_jobs() -> TuningJobStore:
     """The tuning-job store (the same database as saved sets)."""
-    global _tuning_jobs
-    with _lock:
-        if _tuning_jobs is None:
-            _tuning_jobs = TuningJobStore(get_settings().store.url)
-        return _tuning_jobs
+    return TuningJobStore(get_database())
 
 
 def _training_copy() -> LoadedModel:
@@ -178,12 +173,8 @@ def classify_label_set(
 
 
 def get_workspaces() -> WorkspaceStore:
-    """The workspace store of this process (the same database as saved sets); retried on failure."""
-    global _workspaces
-    with _lock:
-        if _workspaces is None:
-            _workspaces = WorkspaceStore(get_settings().store.url)
-        return _workspaces
+    """Workspaces, in the process's database."""
+    return WorkspaceStore(get_database())
 
 
 def _local_jobs() -> JobStore:
@@ -191,22 +182,18 @@ def _local_jobs() -> JobStore:
     with _lock:
         if _local_job_store is None:
             local = Path(tempfile.gettempdir()) / f"zeroshot-jobs-{os.getpid()}.sqlite"
-            _local_job_store = JobStore(f"sqlite:///{local}")
+            _local_job_store = JobStore(Database(f"sqlite:///{local}"))
         return _local_job_store
 
 
 def get_jobs() -> tuple[JobStore, bool]:
     """The batch-job store and whether it is the app's database. While that is unreachable,
     a file of this process's own: jobs then survive leaving the page, not a move to another
-    task. A failed connection is not kept, so the database is tried again next time."""
-    global _jobs
-    with _lock:
-        if _jobs is None:
-            try:
-                _jobs = JobStore(get_settings().store.url)
-            except InputError:
-                return _local_jobs(), False
-        return _jobs, True
+    task. The database is tried again next time."""
+    try:
+        return JobStore(get_database()), True
+    except StoreUnavailable:
+        return _local_jobs(), False
 
 
 def _job_and_store(job_id: str, light: bool = False) -> tuple[batch_jobs.BatchJob | None, JobStore]:
@@ -216,7 +203,7 @@ def _job_and_store(job_id: str, light: bool = False) -> tuple[batch_jobs.BatchJo
             continue
         try:
             job = store.get(job_id, light)
-        except InputError:  # the database is away: this process's own file may have it
+        except StoreUnavailable:  # the database is away: this process's own file may have it
             continue
         if job is not None:
             return job, store
@@ -270,7 +257,7 @@ def start_batch_job(spec: batch_jobs.JobSpec, table) -> str:
     try:
         jobs, _ = get_jobs()
         job = jobs.create(spec, table)
-    except InputError:  # the database went away since it was opened
+    except StoreUnavailable:  # the database went away since it was opened
         jobs = _local_jobs()
         job = jobs.create(spec, table)
     batch_jobs.start(jobs, job.id, _job_scorer(spec))
@@ -415,33 +402,27 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
     For tests and tools that run the app's code with other settings in the same process.
     """
-    global _settings, _service, _store, _workspaces, _jobs, _measurements, _tuning_jobs
+    global _settings, _service, _database
     with _lock:
-        previous = (_settings, _service, _store, _workspaces, _jobs, _measurements, _tuning_jobs)
-        _settings, _service = settings, service
-        _store, _workspaces, _jobs, _measurements, _tuning_jobs = None, None, None, None, None
+        previous = (_settings, _service, _database)
+        _settings, _service, _database = settings, service, None
     try:
         yield
     finally:
         with _lock:
-            ours = (_store, _workspaces, _jobs, _measurements, _tuning_jobs)
-            (_settings, _service, _store, _workspaces, _jobs, _measurements, _tuning_jobs) = (
-                previous
-            )
-        for store in ours:
-            if store is not None:
-                store.dispose()
+            ours = _database
+            _settings, _service, _database = previous
+        if ours is not None:
+            ours.dispose()
 
 
 def reset() -> None:
     """Shut down and forget everything: the next use reads the environment and builds anew."""
-    global _settings, _service, _store, _workspaces, _jobs, _measurements, _tuning_jobs
+    global _settings, _service, _database
     with _lock:
-        service, stores = _service, (_store, _workspaces, _jobs, _measurements, _tuning_jobs)
-        _settings, _service, _store, _workspaces, _jobs = None, None, None, None, None
-        _measurements, _tuning_jobs = None, None
+        service, database = _service, _database
+        _settings, _service, _database = None, None, None
     if service is not None:
         service.shutdown()
-    for store in stores:
-        if store is not None:
-            store.dispose()
+    if database is not None:
+        database.dispose()

@@ -23,7 +23,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -31,12 +30,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from core.errors import Cancelled, InputError, ModelBusy, ModelNotReady
+from core.errors import Cancelled, InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.exploration.batch_files import texts_of
 from core.inference.microbatch import Cancellation
-from core.storage import open_engine, unreachable, within_deadline
+from core.storage import Database, metadata
 
 # URL-safe and unguessable, like workspace ids: the id is the only key to a job's rows.
 ID_BYTES = 16
@@ -108,7 +106,6 @@ class BatchJob:
         return spent / self.done * (self.total - self.done)
 
 
-metadata = MetaData()
 batch_jobs = Table(
     "batch_jobs",
     metadata,
@@ -142,24 +139,18 @@ def _rows_from(text: str) -> list[ScoredRow | None]:
 
 
 class JobStore:
-    """Jobs in one table; every method is one short transaction with a deadline."""
+    """Jobs in one table of a database; every method is one short transaction with its
+    deadline. A database failure raises StoreUnavailable."""
 
-    def __init__(self, url: str) -> None:
-        self._engine = open_engine(url, metadata, "batch_jobs", {})
-
-    def dispose(self) -> None:
-        self._engine.dispose()
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     def _execute(self, statement, fetch: bool = False):
-        def call():
-            try:
-                with self._engine.begin() as conn:
-                    result = conn.execute(statement)
-                    return result.first() if fetch else result.rowcount
-            except SQLAlchemyError as exc:
-                raise unreachable(exc) from None
+        def call(conn):
+            result = conn.execute(statement)
+            return result.first() if fetch else result.rowcount
 
-        return within_deadline(call)
+        return self._db.write(call)
 
     def create(self, spec: JobSpec, table: pd.DataFrame) -> BatchJob:
         """A new running job over `table` (as read from the file), nothing done yet."""
@@ -321,7 +312,7 @@ def run(store: JobStore, job_id: str, score: Score) -> None:
             done = end
             store.record(job_id, done, rows)
         store.finish(job_id, JobStatus.DONE)
-    except InputError:
+    except StoreUnavailable:
         # The store itself failed: the job shows as interrupted once its heartbeat is stale.
         return
     except Exception as exc:  # a bug must end the job visibly, not leave it "running"

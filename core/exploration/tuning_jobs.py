@@ -1,5 +1,5 @@
 """Tuning jobs: a label set's adapter trained on a worker thread, its progress and result in the
-store (core.labels.measurements' `tuning_jobs` table), like batch jobs.
+store (the `tuning_jobs` table, made by the migration 0003), like batch jobs.
 
 A job outlives the page (or HTTP client) that started it: found by id, it shows its progress,
 time left, then its report and adapter. One runs at a time in a process (training takes the
@@ -19,18 +19,50 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS, STALE_SECONDS, JobStatus, _aware
 from core.exploration.tuning import TuningSettings, TuningStopped
-from core.labels.measurements import metadata, tuning_jobs
-from core.storage import open_engine, unreachable, within_deadline
+from core.labels.store import MAX_NAME_CHARS
+from core.storage import Database, metadata
 
 # Progress is written (and a stop looked for) at most this often: a step can take milliseconds.
 RECORD_SECONDS = 1.0
 PROCESS_TOKEN = secrets.token_hex(8)
+
+# Progress, then the report and the adapter.
+tuning_jobs = Table(
+    "tuning_jobs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("set_name", String(MAX_NAME_CHARS), nullable=False),
+    Column("spec", Text, nullable=False),  # JSON: TuningSpec (the rows included)
+    Column("status", String(16), nullable=False),
+    Column("done", Integer, nullable=False),  # training steps
+    Column("total", Integer, nullable=False),
+    Column("report", Text, nullable=True),  # JSON: the tuning report, once done
+    Column("adapter", LargeBinary, nullable=True),  # the adapter zip, once done
+    Column("adapter_digest", String(64), nullable=True),
+    Column("attached", Boolean, nullable=False, default=False),
+    Column("error", Text, nullable=True),  # JSON: [key, params]
+    Column("stop_requested", Boolean, nullable=False, default=False),
+    Column("runner", String(32), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
 
 
 @dataclass(frozen=True)
@@ -92,24 +124,18 @@ class TuningJob:
 
 
 class TuningJobStore:
-    """Tuning jobs in one table; every method one short transaction with a deadline."""
+    """Tuning jobs in one table of the process's database; every method is one short
+    transaction with its deadline. A database failure raises StoreUnavailable."""
 
-    def __init__(self, url: str) -> None:
-        self._engine = open_engine(url, metadata, "tuning_jobs", {})
-
-    def dispose(self) -> None:
-        self._engine.dispose()
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     def _execute(self, statement, fetch: bool = False):
-        def call():
-            try:
-                with self._engine.begin() as conn:
-                    result = conn.execute(statement)
-                    return result.first() if fetch else result.rowcount
-            except SQLAlchemyError as exc:
-                raise unreachable(exc) from None
+        def call(conn):
+            result = conn.execute(statement)
+            return result.first() if fetch else result.rowcount
 
-        return within_deadline(call)
+        return self._db.write(call)
 
     def create(self, spec: TuningSpec) -> str:
         now = datetime.now(UTC)
@@ -236,9 +262,9 @@ def run(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> Non
     except TuningStopped:
         interrupted = _shutting_down.is_set() and not stop[0]
         store.finish(job_id, JobStatus.INTERRUPTED if interrupted else JobStatus.STOPPED)
+    except StoreUnavailable:
+        return  # the store itself failed: shown as interrupted once its heartbeat is stale
     except InputError as error:
-        if error.key == "store.unreachable":
-            return  # shown as interrupted once its heartbeat is stale
         store.finish(job_id, JobStatus.FAILED, error)
     except Exception as exc:  # a bug must end the job visibly, not leave it "running"
         store.finish(job_id, JobStatus.FAILED, InputError("tuning.job_failed", detail=repr(exc)))

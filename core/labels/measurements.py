@@ -1,10 +1,10 @@
 """What was measured about a saved label set version, and its tuned adapter, in the store.
 
-Tables of their own, keyed by (set name, version), so a set's row in `label_sets` is left as it
-is: `label_set_measurements` (JSON: rows' count and hash, metrics per label, thresholds,
+Two tables of their own, keyed by (set name, version), so a set's row in `label_sets` is left as
+it is: `label_set_measurements` (JSON: rows' count and hash, metrics per label, thresholds,
 calibration, wordings, the tuning report) and `label_set_adapters` (the adapter zip, PEFT's own
-files, with its metadata); and `tuning_jobs`, the jobs that train adapters. Made on first use like
-every other table here (core/storage.py); a migration can take them over as they are.
+files, with its metadata). Made by the migration 0002 (core/migrations/), which takes over
+tables an earlier release made as they are.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Column,
     DateTime,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
@@ -28,16 +26,14 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from core.exploration.thresholds import Thresholds
 from core.labels.store import MAX_NAME_CHARS
-from core.storage import open_engine, unreachable, within_deadline
+from core.storage import Database, metadata
 
 # The adapter of a BERT-base set at rank 8 is a few MB; past this a set's zip is refused.
 MAX_ADAPTER_BYTES = 64 * 1024 * 1024
 
-metadata = MetaData()
 measurements = Table(
     "label_set_measurements",
     metadata,
@@ -55,26 +51,6 @@ adapters = Table(
     Column("data", LargeBinary, nullable=False),  # zip: PEFT's adapter files + metadata
     Column("details", Text, nullable=False),  # JSON: base model, template, labels, settings…
     Column("created_at", DateTime(timezone=True), nullable=False),
-)
-# Tuning jobs (core.exploration.tuning_jobs): progress, then the report and the adapter.
-tuning_jobs = Table(
-    "tuning_jobs",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("set_name", String(MAX_NAME_CHARS), nullable=False),
-    Column("spec", Text, nullable=False),  # JSON: TuningSpec (the rows included)
-    Column("status", String(16), nullable=False),
-    Column("done", Integer, nullable=False),  # training steps
-    Column("total", Integer, nullable=False),
-    Column("report", Text, nullable=True),  # JSON: the tuning report, once done
-    Column("adapter", LargeBinary, nullable=True),  # the adapter zip, once done
-    Column("adapter_digest", String(64), nullable=True),
-    Column("attached", Boolean, nullable=False, default=False),
-    Column("error", Text, nullable=True),  # JSON: [key, params]
-    Column("stop_requested", Boolean, nullable=False, default=False),
-    Column("runner", String(32), nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -137,23 +113,11 @@ class StoredAdapter:
 
 
 class MeasurementStore:
-    """Measurements and adapters per (set name, version); short transactions with a deadline."""
+    """Measurements and adapters per (set name, version) in the process's database; short
+    transactions with its deadline. A database failure raises StoreUnavailable."""
 
-    def __init__(self, url: str) -> None:
-        self._engine = open_engine(url, metadata, "label_set_measurements", {})
-
-    def dispose(self) -> None:
-        self._engine.dispose()
-
-    def _run(self, work):
-        def call():
-            try:
-                with self._engine.begin() as conn:
-                    return work(conn)
-            except SQLAlchemyError as exc:
-                raise unreachable(exc) from None
-
-        return within_deadline(call)
+    def __init__(self, database: Database) -> None:
+        self._run = database.write
 
     def put(self, name: str, version: int, measured: Measurement) -> Measurement:
         """Keep `measured` for the set version (replacing what was there); returns it as kept."""

@@ -8,6 +8,7 @@ MCP is the official SDK's app on its own route, and whatever no route claims goe
 405 with `Allow`, before Streamlit is asked.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -18,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.config import Settings
-from core.exploration import batch_jobs
+from core.exploration import batch_jobs, tuning_jobs
 from web import resources
 from web.http.access import AccessRefused, access_refused
 from web.http.classify import classify_router
@@ -68,8 +69,13 @@ async def lifespan(app: object) -> AsyncIterator[None]:
     resources.get_service().start_loading()
     async with running_mcp():
         yield
-    # Batch jobs end their chunk and are left "interrupted": a restarted task goes on with them.
-    await run_in_threadpool(batch_jobs.shutdown, JOB_SHUTDOWN_WAIT_SECONDS)
+    # Batch jobs end their chunk and are left "interrupted": a restarted task goes on with them;
+    # a tuning job ends its step, left "interrupted" too (started again from the start). Both
+    # at once, so the wait stays within the stop timeout.
+    await asyncio.gather(
+        run_in_threadpool(batch_jobs.shutdown, JOB_SHUTDOWN_WAIT_SECONDS),
+        run_in_threadpool(tuning_jobs.shutdown, JOB_SHUTDOWN_WAIT_SECONDS),
+    )
     resources.get_service().shutdown()
 
 

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.errors import InputError, ModelBusy, ModelNotReady
+from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.exploration.evaluation import NO_LABEL
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelState
@@ -86,11 +86,14 @@ def require_model() -> None:
 
 @contextmanager
 def explained_refusals() -> Iterator[None]:
-    """Show bad input, or a model that is not ready, as a message; the page goes on below."""
+    """Show bad input, a model that is not ready, or a store that is away, as a message; the
+    page goes on below."""
     try:
         yield
     except InputError as error:
         st.error(error_text(error))
+    except StoreUnavailable as error:
+        st.warning(error_text(error))
     except ModelNotReady:
         st.error(t("model.not_ready"))
     except ModelBusy:
@@ -141,7 +144,7 @@ def saved_set_verdict(result: ClassificationResult) -> None:
     version = state.saved_version(name)
     try:
         decision = resources.saved_set_decision(result, name, version)
-    except InputError:
+    except StoreUnavailable:
         return
     if decision is None:
         return

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.exploration.batch_jobs import JobStatus
 from core.exploration.evaluation import parse_expected
 from core.exploration.tuning import TuningSettings
@@ -64,7 +64,11 @@ def _start(name: str, multi_label: bool, epochs: int, rows: Sequence[dict[str, s
 
 @st.fragment(run_every=PROGRESS_POLL_SECONDS)
 def _progress(job_id: str) -> None:
-    job = resources.find_tuning(job_id)
+    try:
+        job = resources.find_tuning(job_id)
+    except StoreUnavailable as error:  # asked again at the next poll
+        st.warning(error_text(error))
+        return
     if job is None or job.status != JobStatus.RUNNING:
         st.rerun()
         return
@@ -74,8 +78,9 @@ def _progress(job_id: str) -> None:
         text += " · " + t("run.time_left", seconds=math.ceil(left))
     st.progress(job.done / max(1, job.total), text=text)
     if st.button(t("tune.stop"), key="tune_stop"):
-        resources.stop_tuning(job_id)
-        st.rerun(scope="fragment")
+        with explained_refusals():
+            resources.stop_tuning(job_id)
+            st.rerun(scope="fragment")
 
 
 def _use(job: TuningJob) -> None:
@@ -85,7 +90,7 @@ def _use(job: TuningJob) -> None:
         if current is None:
             raise InputError("error.unknown_label_set", name=name)
         resources.use_tuned(job.id, name, current.version)
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
         return
     state.remember_saved_version(name, current.version)
@@ -119,7 +124,7 @@ def tuning_panel(rows: Sequence[dict[str, str]]) -> None:
     st.caption(t("tune.caption", count=len(rows)))
     try:
         saved = [s.name for s in resources.get_store().list()]
-    except InputError as error:
+    except StoreUnavailable as error:
         st.warning(error_text(error))
         return
     if not saved:
@@ -142,7 +147,7 @@ def tuning_panel(rows: Sequence[dict[str, str]]) -> None:
         return
     try:
         job = resources.find_tuning(job_id)
-    except InputError as error:
+    except StoreUnavailable as error:
         st.warning(error_text(error))
         return
     if job is None:

@@ -21,14 +21,12 @@ SPEC = JobSpec("texts.csv", "abc", "text", ("旅行", "料理"), "これは{}の
 
 @pytest.fixture(params=STORE_BACKENDS)
 def store_url(request, tmp_path):
-    return empty_store_url(request, tmp_path, "batch_jobs")
+    return empty_store_url(request, tmp_path)
 
 
 @pytest.fixture
-def store(store_url):
-    store = JobStore(store_url)
-    yield store
-    store.dispose()
+def store(store_url, open_database):
+    return JobStore(open_database(store_url))
 
 
 def fake_scores(texts: list[str], *_) -> list[ScoredRow | None]:

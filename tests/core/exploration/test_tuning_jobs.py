@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.exploration import tuning_jobs
 from core.exploration.batch_jobs import JobStatus
 from core.exploration.tuning import TuningSettings, TuningStopped
@@ -27,10 +27,8 @@ SPEC = TuningSpec(
 
 
 @pytest.fixture
-def store(tmp_path):
-    jobs = TuningJobStore(f"sqlite:///{tmp_path / 'jobs.db'}")
-    yield jobs
-    jobs.dispose()
+def store(tmp_path, open_database):
+    return TuningJobStore(open_database(f"sqlite:///{tmp_path / 'jobs.db'}"))
 
 
 def _trainer(steps: int, beats: bool):
@@ -90,3 +88,13 @@ def test_one_job_trains_at_a_time_in_a_process(store):
         release.set()
         assert tuning_jobs.wait(first, 30)
     assert store.get(first).status == JobStatus.DONE and not store.get(first).attached
+
+
+def test_a_store_outage_while_training_leaves_the_job_interrupted_not_failed(store):
+    def train(spec, report, should_stop):
+        raise StoreUnavailable("store.unreachable", detail="OperationalError")
+
+    job_id = store.create(SPEC)
+    tuning_jobs.run(store, job_id, train, lambda *a: True)
+    job = store.get(job_id)
+    assert (job.status, job.error) == (JobStatus.INTERRUPTED, None)
