@@ -80,15 +80,14 @@ def test_tuned_only_beats_zero_shot_when_better_on_held_out_rows():
     assert not _report(3, 1).beats_zero_shot
 
 
-def test_a_tuned_set_worse_than_zero_shot_is_not_kept(tmp_path):
-    store = MeasurementStore(f"sqlite:///{tmp_path / 'm.db'}")
+def test_a_tuned_set_worse_than_zero_shot_is_not_kept(tmp_path, open_database):
+    store = MeasurementStore(open_database(f"sqlite:///{tmp_path / 'm.db'}"))
     spec = TuningSpec("s", 1, tuple(LABELS), "この例は{}です。", False, (), (), TuningSettings())
     report = {**_report(3, 1).to_json(), "rows": 3, "rows_hash": "h"}
     with pytest.raises(InputError) as refused:
         attach(store, "s", 1, spec, report, b"zip", "d" * 64)
     assert refused.value.key == "tuning.not_better"
     assert store.get_adapter("s", 1) is None and store.get("s", 1) is None
-    store.dispose()
 
 
 def test_the_adapter_is_peft_files_with_what_it_was_trained_from(tiny_model_dir):

@@ -21,16 +21,18 @@ LABELS = ("旅行", "料理", "踊り")
 TEXT = "そうだ京都に行こう!"
 
 
-def test_a_fresh_process_serves_the_tuned_set_by_name(tiny_model_dir, settings, tmp_path):
+def test_a_fresh_process_serves_the_tuned_set_by_name(
+    tiny_model_dir, settings, tmp_path, open_database
+):
     url = f"sqlite:///{tmp_path / 'store.db'}"
     data = random_adapter(tiny_model_dir)
     digest = hashlib.sha256(data).hexdigest()
-    saved = LabelSetStore(url).save(SavedSet("tuned", LABELS, "この例は{}です。"))
-    measurements = MeasurementStore(url)
+    database = open_database(url)
+    saved = LabelSetStore(database).save(SavedSet("tuned", LABELS, "この例は{}です。"))
+    measurements = MeasurementStore(database)
     measurements.put_adapter("tuned", saved.version, digest, data, {})
     measured = Measurement(6, "h" * 64, False, {}, Thresholds(False), adapter_digest=digest)
     measurements.put("tuned", saved.version, measured)
-    measurements.dispose()
     with loaded(ClassifierService(settings)) as service:
         here = service.classify(TEXT, LABELS, adapter=AdapterRef(digest, lambda: data))
     env = {"MODEL_ID": str(tiny_model_dir), "DATABASE_URL": url}
