@@ -92,11 +92,14 @@ def _training_copy() -> LoadedModel:
     return load_model(model.model_id, model.num_threads, "")
 
 
+# The model's client for training steps: steps take turns with batch jobs' passes.
+_TRAINING_CLIENT = object()
+
+
 def _train(spec: TuningSpec, report, should_stop):
     # Each step runs between forward passes, behind people classifying (bulk priority).
-    return tuned_sets.train_spec(
-        spec, _training_copy, get_service().run_on_model, report, should_stop
-    )
+    run_step = partial(get_service().run_on_model, client=_TRAINING_CLIENT)
+    return tuned_sets.train_spec(spec, _training_copy, run_step, report, should_stop)
 
 
 def _attach(spec: TuningSpec, report: dict, adapter: bytes, digest: str) -> bool:
