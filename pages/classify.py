@@ -11,6 +11,7 @@ from web.ui.components import (
     ranked_result,
     require_model,
     result_heading,
+    saved_set_verdict,
     scroll_to,
 )
 from web.ui.explanation import explain_toggle, explanation_view
@@ -62,6 +63,7 @@ if scroll:
 if result is not None:
     st.subheader(t("classify.results"), anchor=RESULT_ANCHOR)
     result_heading(result)
+    saved_set_verdict(result)
     ranked_result(result)
     if explain_toggle():
         explanation_view(result)
