@@ -368,7 +368,7 @@ def classifying() -> bool:
 
 
 def done_classifying() -> None:
-    """The result is in: the next run shows it, scrolled into view, with the button back."""
+    """The result is in: it is shown scrolled into view, with the button back."""
     st.session_state[_CLASSIFYING] = False
     st.session_state[_SCROLL_TO_RESULT] = True
 

@@ -69,7 +69,8 @@ def open_workspace() -> None:
     wanted = st.query_params.get(PARAM)
     current = session.get(_ID)
     if current and wanted in (None, current):
-        st.query_params[PARAM] = current  # a page switch may have dropped it from the URL
+        if wanted is None:  # a page switch dropped it from the URL (setting it sends a message)
+            st.query_params[PARAM] = current
         if session.get(_UNSAVED):
             save_workspace()  # the store may be back: then the notice below is already gone
         return
