@@ -307,7 +307,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Puts the labels, template, mode and text in the URL; opening it restores them.",
     ),
     "share.make": ("共有リンクを作る", "Make a share link"),
-    "share.restored": ("共有リンクの内容を読み込みました。", "Loaded the shared link."),
+    "share.restored": (
+        "共有リンクの内容を読み込みました(ラベルセット「{name}」)。",
+        "Loaded the shared link (label set “{name}”).",
+    ),
     "nav.compare": ("テンプレート比較", "Compare templates"),
     "nav.batch": ("ファイル一括", "Batch files"),
     "nav.evaluate": ("評価", "Evaluate"),

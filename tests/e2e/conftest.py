@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from bench.live_server import CHROMIUM, CHROMIUM_ARGS, READY_TIMEOUT_SECONDS, live_server
 from tests.conftest import ROOT
@@ -13,6 +13,9 @@ from tests.conftest import ROOT
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # Streamlit renders after its WebSocket connects; a cold first render on CI can take a while.
 UI_TIMEOUT_MS = 60_000
+# Assertions wait as long as actions do: on a busy 2-core box a page's first draw, or a run after
+# a click, can take longer than Playwright's 5 s default.
+expect.set_options(timeout=UI_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")

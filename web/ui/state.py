@@ -5,6 +5,7 @@ Pages never reach into st.session_state by raw key for shared things; they call 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import streamlit as st
@@ -21,7 +22,9 @@ _EXAMPLES = "examples"
 _EXAMPLE_RESULTS = "example_results"
 _LAST_RESULT = "last_result"
 _FLASH = "flash"
-_SHARED_APPLIED = "shared_link_applied"
+# Digests of the share links this workspace has taken in (the last few): each is applied once.
+_SHARED_APPLIED = "shared_links_applied"
+SHARED_LINKS_KEPT = 50
 _SAVED_VERSIONS = "saved_set_versions"
 _BATCH_JOB = "batch_job"
 _CLASSIFYING = "classifying"
@@ -70,6 +73,20 @@ def set_current_labels(labels: list[str]) -> None:
 
 def put_set(name: str, labels: list[str]) -> None:
     label_sets()[name] = list(labels)
+
+
+def adopt_set(name: str, labels: list[str]) -> str:
+    """Take in a set from elsewhere (a share link, an experiment) without overwriting one of
+    the user's: the set of that name when it holds these very labels, else a new set under the
+    first free name `name (2)`, `name (3)`, … that is not one of those same labels already.
+    The name it is kept under."""
+    sets, wanted = label_sets(), list(labels)
+    candidate, number = name, 1
+    while candidate in sets and sets[candidate] != wanted:
+        number += 1
+        candidate = f"{name} ({number})"
+    sets[candidate] = wanted
+    return candidate
 
 
 def delete_set(name: str) -> None:
@@ -143,6 +160,7 @@ KEPT_TYPES: dict[str, type] = {
     _EVAL_ROWS: list,
     _RUNS: list,
     _BATCH_JOB: str,
+    _SHARED_APPLIED: list,
 }
 KEPT_KEYS = tuple(KEPT_TYPES)
 LABEL_SETS_KEY, EXAMPLES_KEY = _LABEL_SETS, _EXAMPLES
@@ -330,20 +348,24 @@ def classify_inputs() -> SharedState:
     )
 
 
-def apply_shared(shared: SharedState, fallback_name: str, link: str) -> bool:
-    """Restore a share link's state once per session and link; True if it was applied now."""
-    if st.session_state.get(_SHARED_APPLIED) == link:
-        return False
-    name = shared.set_name or fallback_name
-    put_set(name, list(shared.labels))
+def apply_shared(shared: SharedState, fallback_name: str, link: str) -> str | None:
+    """Take a share link's state into the workspace once: its labels as a set (never over one
+    of the user's own, see adopt_set), made current, and its text, template and mode. The
+    name of the set it is under when applied now; None when this workspace has applied this
+    link before (a reload, a bookmark, the browser's history), so later edits stay."""
+    digest = hashlib.sha256(link.encode()).hexdigest()[:32]
+    applied = list(st.session_state.get(_SHARED_APPLIED, []))
+    if digest in applied:
+        return None
+    name = adopt_set(shared.set_name or fallback_name, list(shared.labels))
     select_set(name)
     set_text(shared.text)
     set_template(shared.template)
     set_multi_label(shared.multi_label)
     set_unchecked(set())
     set_custom_labels("")
-    st.session_state[_SHARED_APPLIED] = link
-    return True
+    st.session_state[_SHARED_APPLIED] = [*applied, digest][-SHARED_LINKS_KEPT:]
+    return name
 
 
 def send_to_classify(value: str) -> None:

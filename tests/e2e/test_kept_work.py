@@ -1,0 +1,36 @@
+"""What a teammate made stays made: reloads, share links and page changes keep it (issue 20)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from core.labels.share_links import SharedState, query_string
+from tests.e2e.conftest import screenshot
+from tests.e2e.test_browser import _classify, _wait_until_idle
+
+RESULT_QUOTE = '[data-testid="stMain"] blockquote'
+
+
+def _checkbox(page, label: str):
+    return page.locator('[data-testid="stCheckbox"]').filter(has_text=re.compile(f"^{label}$"))
+
+
+def test_a_share_link_is_taken_in_once_and_a_reload_keeps_the_edits(page, app_server):
+    shared = SharedState(
+        ("温泉", "料理"), "これは{}の話です。", False, "箱根で一泊します。", "共有"
+    )
+    page.goto(f"{app_server.url}/?{query_string(shared)}")
+    text = page.get_by_role("textbox", name="テキスト", exact=True)
+    expect(text).to_have_value("箱根で一泊します。")
+    expect(page).not_to_have_url(re.compile(r"[?&]s="))
+    _checkbox(page, "料理").click()
+    _classify(page, "自分で書き直した文です。")
+    expect(page.locator(RESULT_QUOTE)).to_contain_text("自分で書き直した文です。")
+    _wait_until_idle(page)
+    page.reload()
+    expect(text).to_have_value("自分で書き直した文です。")
+    expect(page.get_by_role("checkbox", name="料理")).not_to_be_checked()
+    expect(page.get_by_role("checkbox", name="温泉")).to_be_checked()
+    screenshot(page, "share-link-reloaded")
