@@ -34,3 +34,16 @@ def test_a_share_link_is_taken_in_once_and_a_reload_keeps_the_edits(page, app_se
     expect(page.get_by_role("checkbox", name="料理")).not_to_be_checked()
     expect(page.get_by_role("checkbox", name="温泉")).to_be_checked()
     screenshot(page, "share-link-reloaded")
+
+
+def test_making_a_share_link_keeps_its_box_open_with_the_link(page, app_server):
+    page.goto(app_server.url + "/")
+    _classify(page, "そうだ京都に行こう!")
+    expect(page.locator(RESULT_QUOTE)).to_contain_text("そうだ京都に行こう!")
+    page.get_by_text("共有リンク", exact=True).click()
+    page.get_by_role("button", name="共有リンクを作る").click()
+    link = page.locator('[data-testid="stCode"]')
+    expect(link).to_contain_text("?s=")
+    expect(link).to_be_visible()
+    link.scroll_into_view_if_needed()
+    screenshot(page, "share-link-made")

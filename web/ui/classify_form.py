@@ -136,7 +136,11 @@ def classify_form() -> ClassifyForm:
         )
         st.toggle(t("classify.multi_label"), key=MULTI_KEY)
         st.text_input(t("classify.template"), key=TEMPLATE_KEY, help=t("classify.template_help"))
-        with st.expander(t("classify.options"), expanded=bool(state.wordings().strip())):
+        with st.expander(
+            t("classify.options"),
+            expanded=bool(state.wordings().strip()),
+            key="classify_options_box",
+        ):
             st.text_area(
                 t("classify.wordings"),
                 key=WORDINGS_KEY,

@@ -55,7 +55,7 @@ def model_status_banner() -> bool:
     if status.state == ModelState.ERROR:
         model_id = resources.get_settings().model.model_id
         st.error(t("model.error_hint", model=model_id))
-        with st.expander(t("model.error_details")):
+        with st.expander(t("model.error_details"), key="model_error_box"):
             st.code(status.error or "", language=None, wrap_lines=True)
         if st.button(t("model.retry"), key="model_retry"):
             service.start_loading()

@@ -41,7 +41,9 @@ def _base_url() -> str:
 
 
 def share_box() -> None:
-    with st.expander(t("share.header")):
+    # Keyed: an expander's identity is otherwise its position, and the scroll script drawn with
+    # a new result shifts it, so the browser would take it for a new, closed box.
+    with st.expander(t("share.header"), key="share_box"):
         st.caption(t("share.caption"))
         if st.button(t("share.make"), key="share_make"):
             try:

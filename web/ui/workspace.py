@@ -146,7 +146,7 @@ def _import() -> None:
 def workspace_box() -> None:
     """In the sidebar: the workspace's link, its export and an import."""
     drawn = snapshot()
-    with st.sidebar.expander(t("workspace.header")):
+    with st.sidebar.expander(t("workspace.header"), key="workspace_box"):
         st.caption(t("workspace.caption"))
         st.download_button(
             t("workspace.export"),
