@@ -47,3 +47,52 @@ def test_making_a_share_link_keeps_its_box_open_with_the_link(page, app_server):
     expect(link).to_be_visible()
     link.scroll_into_view_if_needed()
     screenshot(page, "share-link-made")
+
+
+def test_a_reload_keeps_the_last_result_and_a_text_typed_but_not_sent(page, app_server):
+    page.goto(app_server.url + "/")
+    _classify(page, "そうだ京都に行こう!")
+    expect(page.locator(RESULT_QUOTE)).to_contain_text("そうだ京都に行こう!")
+    _wait_until_idle(page)
+    text = page.get_by_role("textbox", name="テキスト", exact=True)
+    text.fill("まだ送っていない文")
+    page.reload()
+    expect(text).to_have_value("まだ送っていない文")
+    expect(page.locator(RESULT_QUOTE)).to_contain_text("そうだ京都に行こう!")
+    expect(page.locator('[data-testid="stTable"] tbody tr')).to_have_count(3)
+    # Sent now: the next reload shows what the server has, not an old draft.
+    page.get_by_role("button", name="分類する").click()
+    expect(page.locator(RESULT_QUOTE)).to_contain_text("まだ送っていない文")
+    _wait_until_idle(page)
+    page.reload()
+    expect(text).to_have_value("まだ送っていない文")
+    screenshot(page, "classify-reloaded")
+
+
+def test_a_reload_keeps_comparisons(page, app_server):
+    page.goto(app_server.url + "/")
+    page.get_by_role("link", name="テンプレート比較", exact=True).click()
+    page.get_by_role("textbox", name="テキスト", exact=True).fill("箱根で温泉に入った。")
+    page.get_by_role("button", name="比較する").click()
+    table = page.locator('[data-testid="stDataFrame"]')
+    expect(table).to_be_visible()
+    _wait_until_idle(page)
+    page.reload()
+    expect(table).to_be_visible()
+    expect(page.get_by_role("textbox", name="テキスト", exact=True)).to_have_value(
+        "箱根で温泉に入った。"
+    )
+    screenshot(page, "compare-reloaded")
+
+
+def test_a_text_typed_but_not_sent_survives_another_widgets_run(page, app_server):
+    page.goto(app_server.url + "/")
+    _classify(page, "そうだ京都に行こう!")
+    expect(page.locator(RESULT_QUOTE)).to_contain_text("そうだ京都に行こう!")
+    _wait_until_idle(page)
+    text = page.get_by_role("textbox", name="テキスト", exact=True)
+    text.fill("まだ送っていない文")
+    page.get_by_text("根拠を表示", exact=False).click()  # a toggle outside the form: a run
+    expect(page.locator(".explain-text")).to_be_visible()
+    _wait_until_idle(page)
+    expect(text).to_have_value("まだ送っていない文")

@@ -83,17 +83,16 @@ def _keep_submitted() -> None:
 
 
 def _seed(labels: list[str]) -> None:
-    session = st.session_state
-    session[TEXT_KEY] = state.text()
-    session[TEMPLATE_KEY] = state.template()
-    session[MULTI_KEY] = state.multi_label()
-    session[CUSTOM_KEY] = state.custom_labels()
-    session[WORDINGS_KEY] = state.wordings()
+    state.seed_widget(TEXT_KEY, state.text())
+    state.seed_widget(TEMPLATE_KEY, state.template())
+    state.seed_widget(MULTI_KEY, state.multi_label())
+    state.seed_widget(CUSTOM_KEY, state.custom_labels())
+    state.seed_widget(WORDINGS_KEY, state.wordings())
     # Shown by name, in the session's language: a language switch redraws it in the new one.
     names = {value: name for name, value in _calibration_by_name().items()}
-    session[CALIBRATION_KEY] = names.get(state.calibration(), names["none"])
+    state.seed_widget(CALIBRATION_KEY, names.get(state.calibration(), names["none"]))
     for i, label in enumerate(labels):
-        session[checkbox_key(i, label)] = state.label_checked(label)
+        state.seed_widget(checkbox_key(i, label), state.label_checked(label))
 
 
 def _submit_button(slot, busy: bool) -> None:

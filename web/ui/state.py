@@ -5,11 +5,14 @@ Pages never reach into st.session_state by raw key for shared things; they call 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from dataclasses import dataclass
 
 import streamlit as st
 
+from core.exploration.template_compare import TemplateComparison, TemplateRow
 from core.inference.result import ClassificationResult
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_EXPECTED, DEFAULT_LABELS
 from core.labels.share_links import SharedState
@@ -115,11 +118,55 @@ class ExampleRun:
 
 
 def example_run() -> ExampleRun | None:
-    return st.session_state.get(_EXAMPLE_RESULTS)
+    data = _kept_json(_EXAMPLE_RESULTS)
+    try:
+        return ExampleRun(
+            tuple(data["labels"]), tuple(result_from_data(r) for r in data["results"])
+        )
+    except (TypeError, KeyError, ValueError):  # none yet, or not a run (a hand-edited import)
+        return None
 
 
 def set_example_run(run: ExampleRun | None) -> None:
-    st.session_state[_EXAMPLE_RESULTS] = run
+    _keep_json(
+        _EXAMPLE_RESULTS,
+        None
+        if run is None
+        else {"labels": list(run.labels), "results": [result_data(r) for r in run.results]},
+    )
+
+
+# Results are kept in the workspace as JSON text, so a reload (or another browser) shows them
+# again; a value that is not one (a hand-edited import) reads as no result.
+
+
+def _kept_json(key: str):
+    try:
+        return json.loads(st.session_state.get(key) or "null")
+    except (TypeError, ValueError):
+        return None
+
+
+def _keep_json(key: str, data) -> None:
+    st.session_state[key] = "" if data is None else json.dumps(data, ensure_ascii=False)
+
+
+def result_data(result: ClassificationResult) -> dict:
+    return dataclasses.asdict(result)
+
+
+def result_from_data(data: dict) -> ClassificationResult:
+    """The result `result_data` wrote; TypeError/KeyError/ValueError if it is not one."""
+    if not isinstance(data, dict):
+        raise TypeError("not a result")
+    names = {field.name for field in dataclasses.fields(ClassificationResult)}
+    return ClassificationResult(
+        **{
+            name: tuple(value) if isinstance(value, list) else value
+            for name, value in data.items()
+            if name in names
+        }
+    )
 
 
 # The Classify inputs ------------------------------------------------------------
@@ -134,6 +181,7 @@ _EXPLAIN = "input_explain"
 _WORDINGS = "input_wordings"  # lines like 旅行=旅行|観光|旅
 _CALIBRATION = "input_calibration"
 _COMPARE_TEMPLATES = "compare_template_lines"
+_COMPARE_TEXT = "compare_text_value"
 _EVAL_ROWS = "evaluation_rows"
 _RUNS = "experiment_runs"
 _COMPARE_RESULT = "compare_result"
@@ -161,6 +209,11 @@ KEPT_TYPES: dict[str, type] = {
     _RUNS: list,
     _BATCH_JOB: str,
     _SHARED_APPLIED: list,
+    # Results, each one JSON text: kept and merged whole, never field by field.
+    _LAST_RESULT: str,
+    _COMPARE_TEXT: str,
+    _COMPARE_RESULT: str,
+    _EXAMPLE_RESULTS: str,
 }
 KEPT_KEYS = tuple(KEPT_TYPES)
 LABEL_SETS_KEY, EXAMPLES_KEY = _LABEL_SETS, _EXAMPLES
@@ -268,13 +321,30 @@ def add_experiment_runs(runs: list[dict]) -> None:
     st.session_state[_RUNS] = [*experiment_runs(), *runs]
 
 
-def compare_result():
-    """The last template comparison (core's TemplateComparison), kept across pages, or None."""
-    return st.session_state.get(_COMPARE_RESULT)
+def compare_text() -> str:
+    """Compare's one text (when it compares on a text rather than on the examples)."""
+    return st.session_state.get(_COMPARE_TEXT, "")
 
 
-def set_compare_result(comparison) -> None:
-    st.session_state[_COMPARE_RESULT] = comparison
+def set_compare_text(value: str) -> None:
+    st.session_state[_COMPARE_TEXT] = value
+
+
+def compare_result() -> TemplateComparison | None:
+    """The last template comparison, kept across pages and reloads, or None."""
+    data = _kept_json(_COMPARE_RESULT)
+    try:
+        rows = tuple(
+            TemplateRow(row["text"], row["template"], tuple(row["scores"]), row["top_label"])
+            for row in data["rows"]
+        )
+        return TemplateComparison(tuple(data["labels"]), tuple(data["templates"]), rows)
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+def set_compare_result(comparison: TemplateComparison | None) -> None:
+    _keep_json(_COMPARE_RESULT, None if comparison is None else dataclasses.asdict(comparison))
 
 
 def custom_labels() -> str:
@@ -373,11 +443,15 @@ def send_to_classify(value: str) -> None:
 
 
 def last_result() -> ClassificationResult | None:
-    return st.session_state.get(_LAST_RESULT)
+    """Classify's last result, kept across pages and reloads, or None."""
+    try:
+        return result_from_data(_kept_json(_LAST_RESULT))
+    except (TypeError, KeyError, ValueError):
+        return None
 
 
 def set_last_result(result: ClassificationResult | None) -> None:
-    st.session_state[_LAST_RESULT] = result
+    _keep_json(_LAST_RESULT, None if result is None else result_data(result))
 
 
 def start_classifying() -> None:
@@ -397,6 +471,14 @@ def done_classifying() -> None:
 
 def take_scroll_to_result() -> bool:
     return bool(st.session_state.pop(_SCROLL_TO_RESULT, False))
+
+
+def seed_widget(key: str, value) -> None:
+    """Give a widget the session's value before it is drawn, only when it does not hold it
+    already: setting a widget's key, even to the value it has, makes the browser draw that
+    value over whatever was typed in the box and not yet sent."""
+    if key not in st.session_state or st.session_state[key] != value:
+        st.session_state[key] = value
 
 
 # One-shot messages from callbacks, shown on the next run ----------------------
