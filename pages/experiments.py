@@ -72,9 +72,14 @@ def _save_as_set(run: dict) -> None:
 
 def _use(run: dict) -> None:
     config = run["config"]
-    name = f"{config['label_set']} ({run['id'][-6:]})"
     labels = [label.split(exp.NAME_SEPARATOR)[0] for label in config["labels"]]
-    state.put_set(name, labels)
+    # The set the run was made from when it is unchanged (wordings and all); else the set of
+    # that name when it has these labels (a second click), else a new one beside it, never
+    # over the user's own.
+    if state.label_sets().get(config["label_set"]) == list(config["labels"]):
+        name = config["label_set"]
+    else:
+        name = state.adopt_set(config["label_set"], labels)
     state.select_set(name)
     state.set_template(config["templates"][0])
     state.set_multi_label(config["multi_label"])
@@ -87,31 +92,75 @@ def _use(run: dict) -> None:
     state.flash(t("exp.used", name=name), kind="success")
 
 
+# The grid's widgets: kept in the workspace as chosen (a reload or another page keeps them),
+# each seeded from there before it is drawn and copied back when it changes.
+CHOICE_KEYS = (
+    "exp_sets",
+    "exp_templates",
+    "exp_average",
+    "exp_modes",
+    "exp_threshold",
+    "exp_calibrations",
+)
+
+
+def _keep_choices() -> None:
+    session = st.session_state
+    state.set_experiment_choices({key: session[key] for key in CHOICE_KEYS if key in session})
+
+
+def _seed_choices(sets: dict) -> None:
+    defaults = {
+        "exp_sets": [state.current_set_name()],
+        "exp_templates": state.compare_templates(),
+        "exp_average": True,
+        "exp_modes": [False],
+        "exp_threshold": DEFAULT_THRESHOLD,
+        "exp_calibrations": ["none"],
+    }
+    kept = {**defaults, **state.experiment_choices()}
+    # A set deleted since is no longer offered.
+    kept["exp_sets"] = [name for name in kept["exp_sets"] if name in sets]
+    for key in CHOICE_KEYS:
+        state.seed_widget(key, kept[key])
+
+
+def _seed_save_name(run: dict) -> None:
+    """The save-as box names the opened run's set, until the user types another name for it."""
+    session = st.session_state
+    if session.get("exp_save_name_for") != run["id"] or "exp_save_name" not in session:
+        session["exp_save_name_for"] = run["id"]
+        session["exp_save_name"] = run["config"]["label_set"]
+
+
 st.title(t("exp.header"))
 model_status_banner()
 rows = [r for r in state.evaluation_rows() if r["text"].strip()]
 st.caption(t("exp.caption", count=len(rows)))
 
 sets = state.label_sets()
+_seed_choices(sets)
 chosen_sets = st.multiselect(
-    t("exp.label_sets"), list(sets), default=[state.current_set_name()], key="exp_sets"
+    t("exp.label_sets"), list(sets), key="exp_sets", on_change=_keep_choices
 )
-templates = st.text_area(t("exp.templates"), value=state.compare_templates(), key="exp_templates")
-average = st.checkbox(t("exp.average"), value=True, key="exp_average")
+templates = st.text_area(t("exp.templates"), key="exp_templates", on_change=_keep_choices)
+average = st.checkbox(t("exp.average"), key="exp_average", on_change=_keep_choices)
 modes = st.multiselect(
     t("exp.modes"),
     [False, True],
-    default=[False],
     format_func=lambda m: t("exp.mode_multi") if m else t("exp.mode_single"),
     key="exp_modes",
+    on_change=_keep_choices,
 )
-threshold = st.slider(t("exp.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.05, key="exp_threshold")
+threshold = st.slider(
+    t("exp.threshold"), 0.0, 1.0, step=0.05, key="exp_threshold", on_change=_keep_choices
+)
 calibrations = st.multiselect(
     t("exp.calibrations"),
     list(exp.CALIBRATIONS),
-    default=["none"],
     format_func=lambda c: t(CALIBRATION_KEYS[c]),
     key="exp_calibrations",
+    on_change=_keep_choices,
 )
 st.caption(t("exp.cancel_hint"))
 
@@ -174,7 +223,8 @@ else:
     run = next(r for r in ranked if r["id"] == picked)
     st.button(t("exp.use"), key="exp_use", on_click=_use, args=(run,))
     name_col, save_col = st.columns([3, 2], vertical_alignment="bottom")
-    name_col.text_input(t("exp.save_name"), value=run["config"]["label_set"], key="exp_save_name")
+    _seed_save_name(run)
+    name_col.text_input(t("exp.save_name"), key="exp_save_name")
     save_col.button(t("exp.save"), key="exp_save", on_click=_save_as_set, args=(run,))
     per_label = pd.DataFrame(
         {t("result.label"): list(run["per_label_f1"]), "F1": list(run["per_label_f1"].values())}

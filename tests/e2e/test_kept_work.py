@@ -96,3 +96,15 @@ def test_a_text_typed_but_not_sent_survives_another_widgets_run(page, app_server
     expect(page.locator(".explain-text")).to_be_visible()
     _wait_until_idle(page)
     expect(text).to_have_value("まだ送っていない文")
+
+
+def test_experiments_keep_their_templates_across_a_reload(page, app_server):
+    page.goto(app_server.url + "/")
+    page.get_by_role("link", name="実験", exact=True).click()
+    templates = page.get_by_role("textbox", name=re.compile("^テンプレート"))
+    templates.fill("これは{}の話です。\nこの文は{}について。")
+    templates.blur()  # sends it: a run, and the workspace keeps it
+    _wait_until_idle(page)
+    page.reload()
+    expect(templates).to_have_value("これは{}の話です。\nこの文は{}について。")
+    screenshot(page, "experiments-reloaded")

@@ -182,6 +182,7 @@ _WORDINGS = "input_wordings"  # lines like 旅行=旅行|観光|旅
 _CALIBRATION = "input_calibration"
 _COMPARE_TEMPLATES = "compare_template_lines"
 _COMPARE_TEXT = "compare_text_value"
+_EXPERIMENT_CHOICES = "experiment_choices"
 _EVAL_ROWS = "evaluation_rows"
 _RUNS = "experiment_runs"
 _COMPARE_RESULT = "compare_result"
@@ -214,6 +215,7 @@ KEPT_TYPES: dict[str, type] = {
     _COMPARE_TEXT: str,
     _COMPARE_RESULT: str,
     _EXAMPLE_RESULTS: str,
+    _EXPERIMENT_CHOICES: str,  # JSON text: Experiments' sets, templates, modes, calibrations
 }
 KEPT_KEYS = tuple(KEPT_TYPES)
 LABEL_SETS_KEY, EXAMPLES_KEY = _LABEL_SETS, _EXAMPLES
@@ -319,6 +321,16 @@ def experiment_runs() -> list[dict]:
 
 def add_experiment_runs(runs: list[dict]) -> None:
     st.session_state[_RUNS] = [*experiment_runs(), *runs]
+
+
+def experiment_choices() -> dict:
+    """What Experiments' grid is set to (widget key → value), as last chosen; {} before."""
+    data = _kept_json(_EXPERIMENT_CHOICES)
+    return data if isinstance(data, dict) else {}
+
+
+def set_experiment_choices(choices: dict) -> None:
+    _keep_json(_EXPERIMENT_CHOICES, choices)
 
 
 def compare_text() -> str:
