@@ -433,8 +433,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch.stopping": ("止めています…", "Stopping…"),
     "batch.go_on": ("続きから実行", "Go on"),
     "batch.stopped": (
-        "{done}/{total} 行で止めました。分類済みの行はダウンロードできます。",
-        "Stopped at {done} of {total} rows. The rows done can be downloaded.",
+        "{done}/{total} 行で止めました。分類済みの {done} 行を表示・ダウンロードできます。「続きから実行」で残りを分類します。",
+        "Stopped at {done} of {total} rows. The {done} rows done are shown and can be downloaded; “Go on” classifies the rest.",
     ),
     "batch.interrupted": (
         "{done}/{total} 行で中断されました (サーバーの再起動など)。「続きから実行」で残りを分類します。",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
 from core.labels.share_links import SharedState, query_string
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_browser import _classify, _wait_until_idle
+from tests.e2e.test_browser import _classify, _classify_file, _wait_until_idle
 
 RESULT_QUOTE = '[data-testid="stMain"] blockquote'
 
@@ -108,3 +109,14 @@ def test_experiments_keep_their_templates_across_a_reload(page, app_server):
     page.reload()
     expect(templates).to_have_value("これは{}の話です。\nこの文は{}について。")
     screenshot(page, "experiments-reloaded")
+
+
+def test_both_downloads_work_one_after_the_other_right_after_a_job(page, app_server, tmp_path):
+    page.goto(app_server.url + "/")
+    _classify_file(page, tmp_path, "id,text\n1,そうだ京都に行こう!\n2,週末は温泉へ。\n")
+    expect(page.get_by_text("2 行を分類しました。")).to_be_visible()
+    for name, suffix in (("結果を CSV でダウンロード", ".csv"), ("Excel", ".xlsx")):
+        with page.expect_download() as download:
+            page.get_by_role("button", name=re.compile(name)).click()
+        assert download.value.suggested_filename.endswith(suffix)
+        assert Path(download.value.path()).stat().st_size > 0

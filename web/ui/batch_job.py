@@ -73,15 +73,30 @@ def _progress(job_id: str) -> None:
 
 
 def _results(job: BatchJob) -> None:
+    """The rows classified, as a table and as files: all of them for a finished job, the first
+    `done` (the rows a stopped, interrupted or failed job got to) otherwise, never rows
+    without scores posing as results."""
+    done = job.total if job.status == JobStatus.DONE else job.done
     table = batch.results_table(
-        job.table, job.rows, job.spec.labels, t("batch.top_label"), f" ({t('result.score')})"
+        job.table.iloc[:done],
+        job.rows[:done],
+        job.spec.labels,
+        t("batch.top_label"),
+        f" ({t('result.score')})",
     )
     st.dataframe(table, hide_index=True, key="batch_results")
     # Made when clicked, through this session's own socket: no results file waits in the media
-    # store at an address someone else could fetch.
+    # store at an address someone else could fetch. A click does not rerun the page: each run
+    # gives every deferred download a new address and drops the old ones, so the CSV button's
+    # rerun left the Excel button pointing at a file that was gone ("Deferred file … not found").
     for key, label, write, name, mime in DOWNLOADS:
         st.download_button(
-            t(label), data=lambda write=write: write(table), file_name=name, mime=mime, key=key
+            t(label),
+            data=lambda write=write: write(table),
+            file_name=name,
+            mime=mime,
+            key=key,
+            on_click="ignore",
         )
 
 

@@ -155,6 +155,7 @@ def workspace_box() -> None:
             file_name="zeroshot-workspace.json",
             mime="application/json",
             key="workspace_export",
+            on_click="ignore",  # see web/ui/batch_job.py: a download never reruns the page
         )
         st.file_uploader(t("workspace.import"), type=["json"], key=IMPORT_KEY, on_change=_import)
         _recent_links()
