@@ -38,12 +38,16 @@ class ModelShape:
     max_position_embeddings: int
     vocab_size: int | None  # None: just the tokens the corpus needs
     initializer_range: float
+    dropout: float = 0.1  # BERT's own; 0 for a model a test trains (its steps repeatable)
 
 
 # Small and fast for tests; a wide init so random logits differ across labels.
 TINY = ModelShape(32, 2, 2, 64, 512, None, 0.5)
 # Small, with BERT's own init: for checks whose numbers depend on realistic weight scales (int8).
 SMALL = ModelShape(128, 2, 4, 512, 512, None, 0.02)
+# BERT's own init, no dropout: a model that can learn, for tests of fine-tuning (it learns "the
+# label word is in the text" from ~45 rows in seconds; TINY's wide init cannot).
+LEARNABLE = ModelShape(64, 2, 2, 128, 512, None, 0.02, dropout=0.0)
 # The real model's shape (cl-tohoku BERT-base with its 32768-token vocab).
 BERT_BASE = ModelShape(768, 12, 12, 3072, 512, 32768, 0.02)
 
@@ -84,14 +88,17 @@ def build_vocab(vocab_file: Path, corpus: tuple[str, ...], size: int | None) -> 
     return vocab
 
 
-def build_model(out_dir: Path, shape: ModelShape = TINY, seed: int = 0) -> Path:
-    """Write tokenizer + random-weight BertForSequenceClassification to `out_dir`."""
+def build_model(
+    out_dir: Path, shape: ModelShape = TINY, seed: int = 0, corpus: tuple[str, ...] = ()
+) -> Path:
+    """Write tokenizer + random-weight BertForSequenceClassification to `out_dir`; the vocab
+    covers CORPUS and `corpus`."""
     import torch
     from transformers import BertConfig, BertForSequenceClassification
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    vocab = build_vocab(out_dir / "vocab.txt", CORPUS, shape.vocab_size)
+    vocab = build_vocab(out_dir / "vocab.txt", (*CORPUS, *corpus), shape.vocab_size)
     config = BertConfig(
         vocab_size=len(vocab),
         hidden_size=shape.hidden_size,
@@ -101,6 +108,8 @@ def build_model(out_dir: Path, shape: ModelShape = TINY, seed: int = 0) -> Path:
         max_position_embeddings=shape.max_position_embeddings,
         initializer_range=shape.initializer_range,
         type_vocab_size=2,
+        hidden_dropout_prob=shape.dropout,
+        attention_probs_dropout_prob=shape.dropout,
         id2label=NLI_ID2LABEL,
         label2id={label: i for i, label in NLI_ID2LABEL.items()},
     )

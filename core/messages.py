@@ -233,6 +233,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラベル「{label}…」が長すぎます ({length} 文字)。{limit} 文字以内にしてください。",
         "The label “{label}…” is too long ({length} characters). Keep it within {limit}.",
     ),
+    "tuning.bad_setting": (
+        "学習の設定 {name} は {low} から {high} の範囲にしてください。",
+        "The training setting {name} must be between {low} and {high}.",
+    ),
+    "tuning.too_few_rows": (
+        "ラベル {labels} の正解付きの例が足りません。ラベルごとに {count} 件以上入力してください。",
+        "Too few examples for {labels}: give at least {count} per label.",
+    ),
+    "tuning.needs_fp32": (
+        "学習済みのラベルセットは fp32 のモデルでのみ使えます (QUANTIZE=int8 では使えません)。",
+        "Tuned label sets run on the fp32 model only (not with QUANTIZE=int8).",
+    ),
+    "tuning.other_model": (
+        "このアダプターは別のモデル ({model}) で学習されました。今のモデルは {current} です。",
+        "This adapter was trained on another model ({model}); the current one is {current}.",
+    ),
+    "tuning.adapter_missing": (
+        "ラベルセット「{name}」のアダプターが見つかりません。もう一度学習してください。",
+        "The adapter of label set “{name}” is missing. Tune it again.",
+    ),
+    "tuning.bad_adapter": (
+        "アダプターのファイルが壊れています。",
+        "The adapter file is damaged.",
+    ),
+    "tuning.not_better": (
+        "学習したモデルは検証用の例でゼロショットを上回らなかったため、使えません。",
+        "The tuned model did not beat zero-shot on the held-out examples: it is not offered.",
+    ),
+    "tuning.running": (
+        "このラベルセットはすでに学習中です。終わるか止めるまでお待ちください。",
+        "This label set is being tuned already. Wait for it to finish, or stop it.",
+    ),
+    "tuning.job_failed": (
+        "学習が失敗しました ({detail})。",
+        "Tuning failed ({detail}).",
+    ),
     "error.template_too_long": (
         "仮説テンプレートが長すぎます ({length} 文字)。{limit} 文字以内にしてください。",
         "The hypothesis template is too long ({length} characters). Keep it within {limit}.",

@@ -28,6 +28,8 @@ from core.inference.model_loading import LoadedModel, load_from_settings
 from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
+from core.labels import serving
+from core.labels.measurements import MeasurementStore
 from core.labels.store import LabelSetStore
 from core.workspaces.store import WorkspaceStore
 
@@ -38,6 +40,7 @@ _store: LabelSetStore | None = None
 _workspaces: WorkspaceStore | None = None
 _jobs: JobStore | None = None
 _local_job_store: JobStore | None = None
+_measurements: MeasurementStore | None = None
 
 
 def get_settings() -> Settings:
@@ -92,6 +95,30 @@ def get_store() -> LabelSetStore:
             settings = get_settings()
             _store = LabelSetStore(settings.store.url, settings)
         return _store
+
+
+def get_measurements() -> MeasurementStore:
+    """What was measured about saved set versions, and their adapters (the same database)."""
+    global _measurements
+    with _lock:
+        if _measurements is None:
+            _measurements = MeasurementStore(get_settings().store.url)
+        return _measurements
+
+
+def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:
+    """A saved set by name as it is served now (see core.labels.serving.resolve)."""
+    return serving.resolve(get_store(), get_measurements(), name, **given)  # type: ignore[arg-type]
+
+
+def classify_label_set(
+    name: str, texts: Sequence[object], bulk: bool = False, **given: object
+) -> serving.LabelSetAnswer:
+    """Texts scored by a saved set's name: its wordings, calibration, adapter and thresholds
+    (core.labels.serving.classify_label_set, the one entry point)."""
+    return serving.classify_label_set(
+        get_service(), get_store(), get_measurements(), name, texts, bulk, **given
+    )
 
 
 def get_workspaces() -> WorkspaceStore:
@@ -232,13 +259,7 @@ def classify_present(
     return results
 
 
-def labels_and_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
-    """Label names, and the wordings of those written `旅行=旅行|観光` (as experiments save)."""
-    if not any(experiments.NAME_SEPARATOR in entry for entry in entries):
-        return list(entries), {}
-    parsed = experiments.parse_wordings(entries)
-    wordings = {e.label: list(e.wordings) for e in parsed if e.wordings != (e.label,)}
-    return [e.label for e in parsed], wordings
+labels_and_wordings = serving.split_wordings
 
 
 def classify_inputs(inputs) -> ClassificationResult:
@@ -296,16 +317,17 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
     For tests and tools that run the app's code with other settings in the same process.
     """
-    global _settings, _service, _store, _workspaces, _jobs
+    global _settings, _service, _store, _workspaces, _jobs, _measurements
     with _lock:
-        previous = (_settings, _service, _store, _workspaces, _jobs)
-        _settings, _service, _store, _workspaces, _jobs = settings, service, None, None, None
+        previous = (_settings, _service, _store, _workspaces, _jobs, _measurements)
+        _settings, _service = settings, service
+        _store, _workspaces, _jobs, _measurements = None, None, None, None
     try:
         yield
     finally:
         with _lock:
-            ours = (_store, _workspaces, _jobs)
-            _settings, _service, _store, _workspaces, _jobs = previous
+            ours = (_store, _workspaces, _jobs, _measurements)
+            _settings, _service, _store, _workspaces, _jobs, _measurements = previous
         for store in ours:
             if store is not None:
                 store.dispose()
@@ -313,10 +335,11 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
 def reset() -> None:
     """Shut down and forget everything: the next use reads the environment and builds anew."""
-    global _settings, _service, _store, _workspaces, _jobs
+    global _settings, _service, _store, _workspaces, _jobs, _measurements
     with _lock:
-        service, stores = _service, (_store, _workspaces, _jobs)
+        service, stores = _service, (_store, _workspaces, _jobs, _measurements)
         _settings, _service, _store, _workspaces, _jobs = None, None, None, None, None
+        _measurements = None
     if service is not None:
         service.shutdown()
     for store in stores:

@@ -18,10 +18,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from core.errors import ModelBusy
 
+T = TypeVar("T")
 Features = dict[str, list[int]]
 RunBatch = Callable[[list[Features]], Any]
 
@@ -38,6 +39,8 @@ class _Job:
     done: threading.Event = field(default_factory=threading.Event)
     rows: list[Any] = field(default_factory=list)
     error: BaseException | None = None
+    # Other work on the model run between passes (a training step, loading an adapter).
+    work: Callable[[], Any] | None = None
 
 
 class MicroBatcher:
@@ -106,6 +109,19 @@ class MicroBatcher:
                 raise job.error
         return [row for job in jobs for row in job.rows]
 
+    def call(self, work: Callable[[], T], bulk: bool = False) -> T:
+        """Run `work` on the worker thread between forward passes, never beside one (so it may
+        change the model or train it); its result, or its exception. `bulk` work waits behind
+        interactive requests, as a bulk pass does."""
+        if self._closed:
+            raise RuntimeError("the micro-batcher is shut down")
+        job = _Job([], work=work)
+        self._put(BULK if bulk else INTERACTIVE, job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.rows[0]
+
     def __call__(self, features: list[Features]) -> Any:
         """Logits for `features`, in order, as one tensor (a `run_forward` for scoring)."""
         import torch
@@ -117,6 +133,8 @@ class MicroBatcher:
         first_priority, _, first = self._queue.get()
         if first is None:
             return None
+        if first.work is not None:
+            return [first]
         jobs = [first]
         pairs = len(first.features)
         # Bulk work is taken one pass at a time, so an interactive request waits at most one.
@@ -135,6 +153,7 @@ class MicroBatcher:
             priority, _, job = item
             if (
                 job is None
+                or job.work is not None
                 or (priority == BULK and first_priority == INTERACTIVE)
                 or pairs + len(job.features) > limit
             ):
@@ -166,6 +185,12 @@ class MicroBatcher:
             job.error = exc
 
     def _run(self, jobs: list[_Job]) -> None:
+        if jobs[0].work is not None:
+            try:  # run once, even when it fails (never again alone, as passes are)
+                jobs[0].rows = [jobs[0].work()]
+            except Exception as exc:
+                jobs[0].error = exc
+            return
         items = [
             (job, index, feature) for job in jobs for index, feature in enumerate(job.features)
         ]

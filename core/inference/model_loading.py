@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core.config import Settings
@@ -50,6 +50,10 @@ class LoadedModel:
     use_segment_ids: bool
     max_tokens: int
     quantized: bool = False
+    # Once a tuned set's adapter is loaded: the PEFT model wrapping `model` (which then holds
+    # LoRA layers), and the adapters' names, least recently used first (core.inference.adapters).
+    peft_model: Any = None
+    adapters: list[str] = field(default_factory=list)
 
 
 def model_max_tokens(tokenizer: Any, config: Any) -> int:

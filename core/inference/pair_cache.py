@@ -1,4 +1,5 @@
-"""Logits per (model, quantization, text, hypothesis): a pair seen once is never run again.
+"""Logits per (model, quantization, adapter, text, hypothesis): a pair seen once is never run
+again (a tuned set's pairs are its adapter's own: the adapter's digest is in the key).
 
 Either mode's scores are computed from the same logits (a softmax across labels, or one per
 pair), so a cached pair serves both, and a request runs the model only for its new pairs.
@@ -11,7 +12,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-PairKey = tuple[str, str, str, str]  # model id, quantization, text, hypothesis
+# model id, quantization, adapter digest ("" for the plain model), text, hypothesis
+PairKey = tuple[str, str, str, str, str]
 # Dict slot, key tuple, value and row objects: measured at about 400 bytes on CPython 3.11.
 ENTRY_OVERHEAD_BYTES = 400
 # CPython stores Japanese text at 2 bytes a character. Counted per entry, although entries of one
@@ -26,7 +28,7 @@ class PairLogits:
 
 
 def entry_bytes(key: PairKey) -> int:
-    return ENTRY_OVERHEAD_BYTES + BYTES_PER_CHAR * (len(key[2]) + len(key[3]))
+    return ENTRY_OVERHEAD_BYTES + BYTES_PER_CHAR * (len(key[-2]) + len(key[-1]))
 
 
 class PairCache:

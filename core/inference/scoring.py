@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import InputError
+from core.inference.adapters import ADAPTER_KEY, BASE_ADAPTER
 from core.inference.model_loading import LoadedModel
 from core.inference.request import ClassificationRequest, fill_template
 from core.inference.result import ClassificationResult
@@ -78,15 +79,21 @@ def encode(loaded: LoadedModel, request: ClassificationRequest) -> EncodedReques
 
 
 def collate(loaded: LoadedModel, features: list[Features]) -> Any:
-    """Pad a list of pairs to the longest one, as tensors."""
-    return loaded.tokenizer.pad(features, padding=True, return_tensors="pt")
+    """Pad a list of pairs to the longest one, as tensors (a pair's adapter name left out)."""
+    plain = [{k: v for k, v in f.items() if k != ADAPTER_KEY} for f in features]
+    return loaded.tokenizer.pad(plain, padding=True, return_tensors="pt")
 
 
-def infer(loaded: LoadedModel, encodings: Any) -> Any:
+def infer(loaded: LoadedModel, encodings: Any, adapter_names: list[str] | None = None) -> Any:
+    """Logits; with tuned sets' adapters loaded, each row through its own (PEFT's mixed-adapter
+    batch: `__base__` rows are the plain model's, exactly)."""
     import torch
 
     with torch.inference_mode():
-        return loaded.model(**encodings).logits.float()
+        if loaded.peft_model is None:
+            return loaded.model(**encodings).logits.float()
+        names = adapter_names or [BASE_ADAPTER] * len(encodings["input_ids"])
+        return loaded.peft_model(**encodings, adapter_names=names).logits.float()
 
 
 def postprocess(loaded: LoadedModel, logits: Any, multi_label: bool) -> list[float]:
@@ -103,8 +110,10 @@ def effective_multi_label(request: ClassificationRequest) -> bool:
 
 
 def forward(loaded: LoadedModel, features: list[Features]) -> Any:
-    """Logits for a list of pairs, in order: collate → infer."""
-    return infer(loaded, collate(loaded, features))
+    """Logits for a list of pairs, in order: collate → infer. A pair whose features name an
+    adapter (ADAPTER_KEY) runs through it, the others through the plain model."""
+    names = [str(f.get(ADAPTER_KEY, BASE_ADAPTER)) for f in features]
+    return infer(loaded, collate(loaded, features), names)
 
 
 def classify(

@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import partial
+from typing import TypeVar
 
 from core.config import Settings
 from core.errors import InputError, ModelError, ModelNotReady
 from core.inference import scoring
+from core.inference.adapters import ADAPTER_KEY, AdapterRef, is_loaded, load_adapter
 from core.inference.explain import Explanation, explain
 from core.inference.microbatch import MicroBatcher
 from core.inference.model_loading import LoadedModel, load_from_settings
@@ -19,6 +21,7 @@ from core.inference.pair_cache import PairCache, PairKey, PairLogits
 from core.inference.request import ClassificationRequest, build_request, build_requests
 from core.inference.result import ClassificationResult
 
+T = TypeVar("T")
 # 5 s doubled 16 times is days: past that the maximum wait applies anyway (and floats overflow).
 MAX_RETRY_DOUBLINGS = 16
 
@@ -160,15 +163,17 @@ class ClassifierService:
         hypothesis_template: str | None = None,
         multi_label: bool = False,
         wait: float | None = None,
+        adapter: AdapterRef | None = None,
     ) -> ClassificationResult:
-        """Validate first, so bad input is refused even while the model loads; then score.
+        """Validate first, so bad input is refused even while the model loads; then score
+        (through a tuned set's `adapter` when given).
 
         Only the pairs not seen before run the model; the result says how many did, and its
         `elapsed_ms` is this request's own time.
         """
         started = time.perf_counter()
         request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
-        return self.score([request], wait, started)[0]
+        return self.score([request], wait, started, adapter=adapter)[0]
 
     def classify_many(
         self,
@@ -177,6 +182,7 @@ class ClassifierService:
         hypothesis_template: str | None = None,
         multi_label: bool = False,
         wait: float | None = None,
+        adapter: AdapterRef | None = None,
     ) -> list[ClassificationResult]:
         """Several texts against one label set, in order; all their new pairs go to the model
         together. A bad text raises InputError naming its position (`index`, from 0)."""
@@ -188,7 +194,7 @@ class ClassifierService:
             raise InputError("error.too_many_texts", count=len(texts), limit=limit)
         items = [(text, hypothesis_template) for text in texts]
         requests = build_requests(items, labels, self.settings, multi_label)
-        return self.score(requests, wait, started)
+        return self.score(requests, wait, started, adapter=adapter)
 
     def explain(
         self,
@@ -198,19 +204,39 @@ class ClassifierService:
         multi_label: bool = False,
         label: str | None = None,
         wait: float | None = None,
+        adapter: AdapterRef | None = None,
     ) -> Explanation:
         """Word-level evidence for `label` (default: the top one); see core.inference.explain."""
         request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
         return explain(
             request,
-            lambda requests: self.score(requests, wait),
+            lambda requests: self.score(requests, wait, adapter=adapter),
             label,
             self.settings.limits.explain_max_words,
         )
 
-    def _pair_key(self, text: str, hypothesis: str) -> PairKey:
+    def _pair_key(self, text: str, hypothesis: str, adapter: str = "") -> PairKey:
         model = self.settings.model
-        return (model.model_id, model.quantize, text, hypothesis)
+        return (model.model_id, model.quantize, adapter, text, hypothesis)
+
+    def run_on_model(self, work: Callable[[], T], bulk: bool = True) -> T:
+        """Run `work` between forward passes, never beside one (a training step, which must
+        not starve people classifying: `bulk` waits behind their requests)."""
+        batcher = self._batcher
+        return work() if batcher is None else batcher.call(work, bulk=bulk)
+
+    def _adapter_name(self, loaded: LoadedModel, adapter: AdapterRef) -> str:
+        """The loaded adapter's name, loading it first (its zip read once per process)."""
+
+        def touch() -> str | None:
+            loaded_now = is_loaded(loaded, adapter.digest)
+            return load_adapter(loaded, adapter.digest, b"") if loaded_now else None
+
+        name = self.run_on_model(touch, False)
+        if name is not None:
+            return name
+        data = adapter.fetch()
+        return self.run_on_model(lambda: load_adapter(loaded, adapter.digest, data), False)
 
     def score(
         self,
@@ -218,20 +244,27 @@ class ClassifierService:
         wait: float | None = None,
         started: float | None = None,
         bulk: bool = False,
+        adapter: AdapterRef | None = None,
     ) -> list[ClassificationResult]:
         """Results for validated requests: cached pairs looked up, the others (from every
         request, each once) handed to the micro-batcher in one go, then each request scored
         from its pairs' logits exactly as the pipeline would. `bulk` work (many texts for a
-        page) waits behind interactive requests, one forward pass at a time."""
+        page) waits behind interactive requests, one forward pass at a time. With a tuned
+        set's `adapter`, its pairs run through it (and are cached as its own)."""
         import torch
 
         started = time.perf_counter() if started is None else started
-        keys = [[self._pair_key(r.text, h) for h in scoring.hypotheses(r)] for r in requests]
+        digest = adapter.digest if adapter is not None else ""
+        keys = [
+            [self._pair_key(r.text, h, digest) for h in scoring.hypotheses(r)] for r in requests
+        ]
         found = {key: self.pairs.get(key) for row in keys for key in row}
         missing = [key for key, value in found.items() if value is None]
         loaded = self.model(wait)
         if missing:
-            for key, value in zip(missing, self._run_pairs(loaded, missing, bulk), strict=True):
+            name = self._adapter_name(loaded, adapter) if adapter is not None else None
+            values = self._run_pairs(loaded, missing, bulk, name)
+            for key, value in zip(missing, values, strict=True):
                 self.pairs.put(key, value)
                 found[key] = value
         new = set(missing)
@@ -255,18 +288,24 @@ class ClassifierService:
         return results
 
     def _run_pairs(
-        self, loaded: LoadedModel, keys: list[PairKey], bulk: bool = False
+        self,
+        loaded: LoadedModel,
+        keys: list[PairKey],
+        bulk: bool = False,
+        adapter_name: str | None = None,
     ) -> list[PairLogits]:
         """Logits of new pairs: each text tokenized once, all pairs in one hand-over."""
         by_text: dict[str, list[str]] = {}
-        for _, _, text, hypothesis in keys:
+        for *_, text, hypothesis in keys:
             by_text.setdefault(text, []).append(hypothesis)
         encoded = {
             text: dict(zip(hyps, scoring.encode_pairs(loaded, text, hyps), strict=True))
             for text, hyps in by_text.items()
         }
-        pairs = [encoded[text][hypothesis] for _, _, text, hypothesis in keys]
+        pairs = [encoded[text][hypothesis] for *_, text, hypothesis in keys]
         features = [pair.features for pair in pairs]
+        if adapter_name is not None:
+            features = [{**f, ADAPTER_KEY: adapter_name} for f in features]
         batcher = self._batcher
         rows = (
             batcher.rows(features, bulk=bulk)

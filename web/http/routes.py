@@ -26,6 +26,7 @@ from web import resources
 from web.http import label_sets_api as label_sets
 from web.http import lite_page as lite
 from web.http import login_cookie
+from web.http import tuned_sets_api as tuned_sets
 from web.http.access import access_control_on, protected
 from web.http.replies import (
     Handler,
@@ -118,24 +119,14 @@ async def api_classify(request: Request, settings: Settings) -> Response:
     body = await parsed_body(request, ClassifyBody, lang)
     if isinstance(body, Response):
         return body
-    labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
     if body.label_set is not None:
-        try:
-            saved = await run_in_threadpool(resources.get_store().get, body.label_set)
-        except InputError as exc:
-            return error_reply(503, exc.key, exc.message(lang))
-        if saved is None:
-            text = message("error.unknown_label_set", lang, name=body.label_set)
-            return error_reply(404, "error.unknown_label_set", text)
-        if not labels:
-            # A set saved from an experiment keeps its wordings (`旅行=旅行|観光`): they apply.
-            labels, saved_wordings = resources.labels_and_wordings(saved.labels)
-            wordings = wordings or saved_wordings
-        template = template or saved.template
+        # A saved set: its version's thresholds, wordings, calibration and adapter apply.
+        return await tuned_sets.classify_by_label_set(request, body, lang)
+    labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
     labels = labels or []
     request.state.label_count = len(labels)
     service = resources.get_service()
-    args = (labels, template, body.multi_label)
+    args = (labels, template, bool(body.multi_label))
     try:
         if wordings or body.calibration != "none":
             if body.explain:
@@ -151,7 +142,7 @@ async def api_classify(request: Request, settings: Settings) -> Response:
                 texts,
                 labels,
                 template,
-                body.multi_label,
+                bool(body.multi_label),
                 wordings,
                 body.calibration,
             )

@@ -15,6 +15,7 @@ from pydantic import (
     ValidationError,
 )
 
+from core.exploration.thresholds import Decision
 from core.inference.explain import Explanation
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelStatus
@@ -44,7 +45,10 @@ class ClassifyBody(BaseModel):
     hypothesis_template: StrictStr | None = Field(
         default=None, description="Exactly one {}; the setting's default when absent"
     )
-    multi_label: StrictBool = False
+    multi_label: StrictBool | None = Field(
+        default=None,
+        description="false when absent; with `label_set`, the mode its thresholds were fitted in",
+    )
     explain: StrictBool = Field(
         default=False,
         description="Add each word's effect on a label's score (one text only)",
@@ -185,6 +189,22 @@ class ExplanationBody(BaseModel):
         )
 
 
+class ThresholdBody(BaseModel):
+    """The threshold that decided: a label's cut (multi-label) or the set's minimum top score."""
+
+    label: str | None = Field(description="The label whose cut decided; null: minimum top score")
+    value: float
+
+
+class LabelSetUsed(BaseModel):
+    """Which saved set version answered, and whether through its tuned adapter."""
+
+    name: str
+    version: int
+    tuned: bool
+    thresholds: bool = Field(description="Its fitted thresholds were applied")
+
+
 class ClassifyResponse(BaseModel):
     """transformers' pipeline shape plus what produced it."""
 
@@ -201,12 +221,33 @@ class ClassifyResponse(BaseModel):
     computed_pairs: int = Field(description="(text, label) pairs this request ran the model for")
     cached_pairs: int = Field(description="pairs answered from the pair cache")
     explanation: ExplanationBody | None = None
+    abstained: bool | None = Field(
+        default=None,
+        description="With a label set's thresholds: true when no label passed (該当なし / none); "
+        "labels and scores stay as they are",
+    )
+    predicted: list[str] | None = Field(
+        default=None, description="With thresholds: the labels that passed"
+    )
+    threshold: ThresholdBody | None = None
+    label_set: LabelSetUsed | None = None
 
     @classmethod
     def of(
-        cls, result: ClassificationResult, explanation: Explanation | None = None
+        cls,
+        result: ClassificationResult,
+        explanation: Explanation | None = None,
+        decision: Decision | None = None,
+        used: LabelSetUsed | None = None,
     ) -> ClassifyResponse:
+        if decision is not None:
+            threshold = ThresholdBody(label=decision.threshold_label, value=decision.threshold)
+            ordered = [label for label in result.labels if label in decision.predicted]
         return cls(
+            abstained=decision.abstained if decision is not None else None,
+            predicted=ordered if decision is not None else None,
+            threshold=threshold if decision is not None else None,
+            label_set=used,
             computed_pairs=result.computed_pairs,
             cached_pairs=result.cached_pairs,
             explanation=ExplanationBody.of(explanation) if explanation else None,

@@ -1,0 +1,170 @@
+"""A saved label set served by name: its labels, template, wordings, calibration, tuned adapter
+and thresholds, as measured for the version that is current.
+
+`classify_label_set` is the one entry point: `/api/classify` with `label_set`, and any bulk tool,
+call it, so a set scores the same wherever it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from core.errors import InputError
+from core.exploration import experiments
+from core.exploration.thresholds import Decision, Thresholds, decide
+from core.inference.adapters import AdapterRef
+from core.inference.request import build_requests
+from core.inference.result import ClassificationResult
+from core.inference.service import ClassifierService
+from core.labels.measurements import Measurement, MeasurementStore
+from core.labels.store import LabelSetStore, SavedSet
+
+
+class UnknownLabelSet(LookupError):
+    """No live label set has that name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(name)
+
+
+def split_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Label names, and the wordings of those written `旅行=旅行|観光` (as experiments save)."""
+    if not any(experiments.NAME_SEPARATOR in entry for entry in entries):
+        return list(entries), {}
+    parsed = experiments.parse_wordings(entries)
+    wordings = {e.label: list(e.wordings) for e in parsed if e.wordings != (e.label,)}
+    return [e.label for e in parsed], wordings
+
+
+@dataclass(frozen=True)
+class LabelSetUse:
+    """How a saved set version is served: what the caller gave wins over what was saved."""
+
+    saved: SavedSet
+    measurement: Measurement | None
+    labels: tuple[str, ...]
+    template: str
+    multi_label: bool
+    wordings: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    calibration: str = "none"
+    adapter: AdapterRef | None = None
+
+    @property
+    def thresholds(self) -> Thresholds | None:
+        """The fitted thresholds, when they were fitted in this mode on these labels."""
+        measured = self.measurement
+        if measured is None or measured.thresholds is None:
+            return None
+        if measured.thresholds.multi_label != self.multi_label:
+            return None
+        return measured.thresholds
+
+
+def resolve(
+    store: LabelSetStore,
+    measurements: MeasurementStore | None,
+    name: str,
+    labels: Sequence[str] | None = None,
+    template: str | None = None,
+    multi_label: bool | None = None,
+    wordings: Mapping[str, Sequence[str]] | None = None,
+    calibration: str | None = None,
+) -> LabelSetUse:
+    """The set `name` as it is now, with its version's measurement and adapter.
+
+    Errors: UnknownLabelSet; InputError `store.unreachable` when the store is away.
+    """
+    saved = store.get(name)
+    if saved is None:
+        raise UnknownLabelSet(name)
+    measured = measurements.get(name, saved.version) if measurements is not None else None
+    names, saved_wordings = split_wordings(saved.labels)
+    given_labels = bool(labels)
+    if measured is not None and measured.wordings:
+        saved_wordings = dict(measured.wordings)
+    adapter = None
+    if measured is not None and measured.adapter_digest and not given_labels:
+        version, store_of = saved.version, measurements
+
+        def fetch() -> bytes:
+            stored = store_of.get_adapter(name, version) if store_of is not None else None
+            if stored is None:
+                raise InputError("tuning.adapter_missing", name=name)
+            return stored.data
+
+        adapter = AdapterRef(measured.adapter_digest, fetch)
+    mode = multi_label if multi_label is not None else bool(measured and measured.multi_label)
+    return LabelSetUse(
+        saved=saved,
+        measurement=measured,
+        labels=tuple(labels) if given_labels else tuple(names),
+        template=template or saved.template,
+        multi_label=mode,
+        wordings=wordings or ({} if given_labels else saved_wordings),
+        calibration=calibration or (measured.calibration if measured else "none"),
+        adapter=adapter,
+    )
+
+
+@dataclass(frozen=True)
+class LabelSetAnswer:
+    use: LabelSetUse
+    results: list[ClassificationResult]
+    decisions: list[Decision | None]
+
+
+def classify_with_use(
+    service: ClassifierService,
+    use: LabelSetUse,
+    texts: Sequence[object],
+    bulk: bool = False,
+    wait: float | None = None,
+) -> LabelSetAnswer:
+    """Score `texts` as the set is served: wordings, calibration and adapter applied, then its
+    thresholds (a Decision per result, None when the set has none for this mode). A bad text
+    raises InputError naming its position."""
+    settings = service.settings
+    if not texts:
+        raise InputError("error.empty_text")
+    if len(texts) > settings.limits.max_texts and not bulk:
+        raise InputError("error.too_many_texts", count=len(texts), limit=settings.limits.max_texts)
+
+    def classify(batch, template, hypotheses, multi):
+        requests = build_requests([(t, template) for t in batch], hypotheses, settings, multi)
+        return service.score(requests, wait, bulk=bulk, adapter=use.adapter)
+
+    if use.wordings or use.calibration != "none":
+        results = experiments.classify_with_options(
+            list(texts),  # type: ignore[arg-type]
+            use.labels,
+            use.template,
+            use.multi_label,
+            use.wordings,
+            use.calibration,
+            classify,
+        )
+    else:
+        results = classify(texts, use.template, use.labels, use.multi_label)
+    thresholds = use.thresholds
+    decisions = [
+        decide(result.labels, result.scores, thresholds) if thresholds else None
+        for result in results
+    ]
+    return LabelSetAnswer(use, results, decisions)
+
+
+def classify_label_set(
+    service: ClassifierService,
+    store: LabelSetStore,
+    measurements: MeasurementStore | None,
+    name: str,
+    texts: Sequence[object],
+    bulk: bool = False,
+    **given: object,
+) -> LabelSetAnswer:
+    """The one way to score texts with a saved set by name (see the module's docstring).
+    `given`: labels, template, multi_label, wordings, calibration, each overriding the set's."""
+    use = resolve(store, measurements, name, **given)  # type: ignore[arg-type]
+    return classify_with_use(service, use, texts, bulk)
