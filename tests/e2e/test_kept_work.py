@@ -50,13 +50,19 @@ def test_making_a_share_link_keeps_its_box_open_with_the_link(page, app_server):
     screenshot(page, "share-link-made")
 
 
-def test_a_reload_keeps_the_last_result_and_a_text_typed_but_not_sent(page, app_server):
-    page.goto(app_server.url + "/")
+def _classified_then_typed(page, url: str):
+    """Classify a sentence, then type another without sending it; the text box."""
+    page.goto(url + "/")
     _classify(page, "そうだ京都に行こう!")
     expect(page.locator(RESULT_QUOTE)).to_contain_text("そうだ京都に行こう!")
     _wait_until_idle(page)
     text = page.get_by_role("textbox", name="テキスト", exact=True)
     text.fill("まだ送っていない文")
+    return text
+
+
+def test_a_reload_keeps_the_last_result_and_a_text_typed_but_not_sent(page, app_server):
+    text = _classified_then_typed(page, app_server.url)
     page.reload()
     expect(text).to_have_value("まだ送っていない文")
     expect(page.locator(RESULT_QUOTE)).to_contain_text("そうだ京都に行こう!")
@@ -87,12 +93,7 @@ def test_a_reload_keeps_comparisons(page, app_server):
 
 
 def test_a_text_typed_but_not_sent_survives_another_widgets_run(page, app_server):
-    page.goto(app_server.url + "/")
-    _classify(page, "そうだ京都に行こう!")
-    expect(page.locator(RESULT_QUOTE)).to_contain_text("そうだ京都に行こう!")
-    _wait_until_idle(page)
-    text = page.get_by_role("textbox", name="テキスト", exact=True)
-    text.fill("まだ送っていない文")
+    text = _classified_then_typed(page, app_server.url)
     page.get_by_text("根拠を表示", exact=False).click()  # a toggle outside the form: a run
     expect(page.locator(".explain-text")).to_be_visible()
     _wait_until_idle(page)
