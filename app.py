@@ -1,9 +1,11 @@
-"""Entry point: `streamlit run app.py` finds `app` (an st.App) and serves it.
+"""Entry point: `streamlit run app.py` finds `app` (a FastAPI app with Streamlit beside it) and
+serves it with uvicorn.
 
-Imported as a module (once, when the server starts), this file only wires routes, middleware and
-the lifespan hook; run as the Streamlit script (`__main__`, on every rerun of every session), it
-only builds the navigation between the pages: wiring the routes again on each run (the MCP
-server's tool schemas among them) cost more than a page's own run (bench/clicks.py).
+Imported as a module (once, by uvicorn, when the server starts), this file only wires: the HTTP
+routes, middleware and the lifespan (web/http/application.py), and the Streamlit app for every
+other path. Run as the Streamlit script (`__main__`, on every rerun of every session), it only
+builds the navigation between the pages: wiring the routes again on each run (the MCP server's
+tool schemas among them) cost more than a page's own run (bench/clicks.py).
 """
 
 import streamlit as st
@@ -17,22 +19,13 @@ if __name__ == "__main__":
 
     run_navigation()
 else:
-    from starlette.middleware import Middleware
+    from fastapi import FastAPI
 
     from web.http.access import check_sign_in_setup
-    from web.http.request_log import RequestLogMiddleware
-    from web.http.routes import build_routes, lifespan
-    from web.http.streamlit_guard import StreamlitSurfaceGuard
+    from web.http.application import API_OPTIONS, add_api, lifespan_beside
     from web.resources import get_settings
 
     check_sign_in_setup(get_settings())
-
-    app = st.App(
-        "app.py",
-        routes=build_routes(get_settings()),
-        middleware=[
-            Middleware(RequestLogMiddleware),
-            Middleware(StreamlitSurfaceGuard, settings=get_settings()),
-        ],
-        lifespan=lifespan,
-    )
+    streamlit_app = st.App("app.py")
+    app = FastAPI(**API_OPTIONS, lifespan=lifespan_beside(streamlit_app))
+    add_api(app, get_settings(), streamlit_app)

@@ -132,11 +132,11 @@ def exploration(model_dir: str, runs: int, threads: int) -> None:
 
 
 def largest_request(runs: int, threads: int) -> None:
-    from starlette.applications import Starlette
     from starlette.testclient import TestClient
 
     from web import resources
-    from web.http.routes import CLASSIFY_PATH, build_routes
+    from web.http.application import build_api
+    from web.http.classify import CLASSIFY_PATH
 
     tiny_dir = build_model(Path(tempfile.mkdtemp(prefix="tiny-nli-")))
     service = _service(str(tiny_dir), threads, max_labels=LARGEST_LABELS)
@@ -147,7 +147,7 @@ def largest_request(runs: int, threads: int) -> None:
     ]
     with (
         resources.using(service.settings, service),
-        TestClient(Starlette(routes=build_routes(service.settings))) as client,
+        TestClient(build_api(service.settings)) as client,
     ):
 
         def post(text: str) -> None:

@@ -14,9 +14,19 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from itsdangerous import BadSignature, Signer
+from pydantic import SecretStr
+
 HASH_SCHEME = "pbkdf2_sha256"
 # OWASP's 2023 figure for PBKDF2-HMAC-SHA256; one check costs ~0.3 s on this CPU, by design.
 HASH_ITERATIONS = 600_000
+
+Secret = SecretStr | str | None
+
+
+def reveal(secret: Secret) -> str | None:
+    """A secret's value (settings keep them as SecretStr), for the few checks that need it."""
+    return secret.get_secret_value() if isinstance(secret, SecretStr) else secret
 
 
 def hash_password(
@@ -29,8 +39,9 @@ def hash_password(
     return f"{HASH_SCHEME}${iterations}${encode(salt).decode()}${encode(digest).decode()}"
 
 
-def verify_password(candidate: str, password: str | None, password_hash: str | None) -> bool:
+def verify_password(candidate: str, password: Secret, password_hash: Secret) -> bool:
     """Constant-time check against a plain password or a PBKDF2 hash."""
+    password, password_hash = reveal(password), reveal(password_hash)
     if password_hash:
         try:
             scheme, iterations, salt, expected = password_hash.split("$")
@@ -47,8 +58,9 @@ def verify_password(candidate: str, password: str | None, password_hash: str | N
     return False
 
 
-def bearer_token_ok(authorization: str | None, token: str | None) -> bool:
+def bearer_token_ok(authorization: str | None, token: Secret) -> bool:
     """`Authorization: Bearer <token>` matches the configured token (never when none is set)."""
+    token = reveal(token)
     if not token or not authorization:
         return False
     scheme, _, value = authorization.partition(" ")
@@ -72,41 +84,44 @@ def basic_password(authorization: str | None) -> str | None:
 
 
 # Tokens signed for one use only: a login kept in a browser cookie, or the short grant that
-# lets the page ask for that cookie. Another purpose's token never passes.
+# lets the page ask for that cookie. The purpose is the signer's salt: another purpose's token
+# never passes.
 SESSION_PURPOSE = "session"
 GRANT_PURPOSE = "grant"
 
 
-def signing_key(password: str | None, password_hash: str | None, secret: str | None) -> bytes:
+def signing_key(password: Secret, password_hash: Secret, secret: Secret) -> bytes:
     """The key that signs logins: SESSION_SECRET if set, else one derived from the configured
     password (so every task behind a load balancer agrees, and changing the password ends every
     kept login)."""
-    material = secret or password_hash or password or ""
+    material = reveal(secret) or reveal(password_hash) or reveal(password) or ""
     return hashlib.sha256(b"zeroshot-ja login|" + material.encode()).digest()
 
 
-def _signature(key: bytes, purpose: str, expires: int, nonce: str) -> str:
-    mac = hmac.new(key, f"{purpose}|{expires}|{nonce}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+def _signer(key: bytes, purpose: str) -> Signer:
+    return Signer(key, salt=f"zeroshot-ja {purpose}", digest_method=hashlib.sha256)
 
 
 def issue_token(key: bytes, purpose: str, lifetime_seconds: float, now: float | None = None) -> str:
-    """`<expiry>.<nonce>.<signature>`: proof, until expiry, that the holder signed in."""
+    """`<expiry>.<nonce>.<signature>` (itsdangerous' Signer over expiry and nonce): proof, until
+    expiry, that the holder signed in. The expiry is signed, so it cannot be moved."""
     expires = int((time.time() if now is None else now) + lifetime_seconds)
     nonce = secrets.token_urlsafe(9)
-    return f"{expires}.{nonce}.{_signature(key, purpose, expires, nonce)}"
+    return _signer(key, purpose).sign(f"{expires}.{nonce}").decode()
 
 
 def token_valid(key: bytes, token: str | None, purpose: str, now: float | None = None) -> bool:
-    if not token or token.count(".") != 2:
+    """A token issued with this key for this purpose, not yet expired."""
+    if not token:
         return False
-    expires_text, nonce, signature = token.split(".")
+    try:
+        signed = _signer(key, purpose).unsign(token).decode()
+    except BadSignature:
+        return False
+    expires_text, _, _nonce = signed.partition(".")
     if not expires_text.isdigit():
         return False
-    expires = int(expires_text)
-    if expires < (time.time() if now is None else now):
-        return False
-    return hmac.compare_digest(signature, _signature(key, purpose, expires, nonce))
+    return int(expires_text) >= (time.time() if now is None else now)
 
 
 def email_allowed(

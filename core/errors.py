@@ -26,6 +26,11 @@ class InputError(ValueError):
         return InputError(self.key, index=index, **self.params)
 
 
+class Conflict(InputError):
+    """Someone else changed or took what this change was based on: read it again, then retry.
+    HTTP: 412 Precondition Failed."""
+
+
 class StoreUnavailable(RuntimeError):
     """The database behind saved sets, workspaces and jobs cannot be reached now (not the
     user's fault: nothing to fix in the input; try again). HTTP: 503 with Retry-After."""

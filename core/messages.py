@@ -73,6 +73,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "テキストが多すぎます ({count} 件、{limit} 件まで)。分けて送ってください。",
         "Too many texts ({count}; at most {limit}). Send them in parts.",
     ),
+    "error.bad_unicode": (
+        "文字コードが壊れた文字 (対になっていないサロゲート {char}) が含まれています。"
+        "UTF-8 の正しい文字だけを送ってください。",
+        "The input holds a broken character (an unpaired surrogate, {char}). "
+        "Send valid UTF-8 text only.",
+    ),
     "error.control_chars": (
         "{field} に制御文字 (改行以外の見えない文字) が含まれています。取り除いてください。",
         "{field} holds a control character (an invisible character other than a line break). Remove it.",
@@ -126,6 +132,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "workspace.not_json": (
         "ワークスペースのファイルを JSON として読めません。書き出したファイルをそのまま選んでください。",
         "The workspace file is not readable JSON. Choose the file exactly as it was exported.",
+    ),
+    "workspace.too_many_examples": (
+        "例文が多すぎます ({count} 件、{limit} 件まで)。多くのテキストは「ファイル一括」で分類してください。",
+        "Too many examples ({count}; at most {limit}). Classify many texts with Batch files.",
+    ),
+    "workspace.too_many_label_sets": (
+        "ラベルセットが多すぎます ({count} 個、{limit} 個まで)。使わないセットを削除してください。",
+        "Too many label sets ({count}; at most {limit}). Delete the sets you no longer use.",
+    ),
+    "workspace.set_too_large": (
+        "ラベルセット「{name}」のラベルが多すぎます ({count} 個、{limit} 個まで)。",
+        "The label set “{name}” has too many labels ({count}; at most {limit}).",
+    ),
+    "workspace.bad_unicode": (
+        "ワークスペースのファイルに壊れた文字 (UTF-8 でない文字や対になっていないサロゲート) があります。"
+        "書き出したファイルをそのまま選んでください。",
+        "The workspace file holds malformed characters (not UTF-8, or a lone surrogate). "
+        "Choose the file exactly as it was exported.",
     ),
     "workspace.wrong_format": (
         "このファイルはこのアプリのワークスペースではありません。",
@@ -272,6 +296,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.template_too_long": (
         "仮説テンプレートが長すぎます ({length} 文字)。{limit} 文字以内にしてください。",
         "The hypothesis template is too long ({length} characters). Keep it within {limit}.",
+    ),
+    "bulk.unknown_label_set": (
+        "保存されたラベルセット「{name}」がありません。ラベル画面か GET /api/label-sets で名前を確かめてください。",
+        "There is no saved label set named “{name}”. Check the name on the Labels page or with "
+        "GET /api/label-sets.",
+    ),
+    "bulk.no_labels": (
+        "ラベルがありません。--label-set か --labels を指定してください。",
+        "No labels: give --label-set or --labels.",
+    ),
+    "bulk.batch_calibration": (
+        "バッチ較正は一緒に送られたテキストに左右されるため一括分類では使えません。"
+        "content_free か none を指定してください。",
+        "Batch calibration depends on which texts are sent together, so the bulk command cannot "
+        "reproduce it: use content_free or none.",
+    ),
+    "bulk.bad_format": (
+        "形式「{name}」は読み書きできません。{choices} のどれかを指定してください。",
+        "Cannot read or write “{name}”: use one of {choices}.",
+    ),
+    "bulk.no_column": (
+        "列「{column}」が入力にありません。列: {columns}",
+        "The input has no column “{column}”. Its columns: {columns}",
+    ),
+    "bulk.empty_input": (
+        "入力に行がありません: {path}",
+        "The input has no rows: {path}",
+    ),
+    "bulk.other_run": (
+        "{output} には別の引数で始めた結果があります ({changed} が違います)。同じ引数で再開するか、"
+        "--restart で最初からやり直すか、別の出力先を指定してください。",
+        "{output} holds parts of a run with other arguments ({changed} differ). Rerun with the "
+        "same arguments to go on, add --restart to start over, or pick another output.",
     ),
 }
 

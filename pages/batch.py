@@ -9,7 +9,7 @@ from core.exploration import batch_files as batch
 from core.exploration.batch_jobs import JobSpec, JobStatus
 from web import resources
 from web.ui import state
-from web.ui.batch_job import show_job
+from web.ui.batch_job import bulk_command, show_job
 from web.ui.components import (
     explained_refusals,
     model_status_banner,
@@ -63,6 +63,13 @@ if frame is not None:
             if previous is not None and previous.status == JobStatus.RUNNING:
                 resources.stop_batch_job(previous.id)  # one job per workspace at a time
             state.set_batch_job(resources.start_batch_job(current, frame))
+
+# Past the row limit: the same label set over a file of any size, as one command.
+bulk_command(
+    upload.name if upload is not None else None,
+    current.column if current is not None else None,
+    multi_label,
+)
 
 if state.batch_job():
     show_job(state.batch_job(), current)

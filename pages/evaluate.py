@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from core.errors import InputError
 from core.exploration import batch_files as batch
 from core.exploration.evaluation import (
     check_example_count,
@@ -11,6 +12,7 @@ from core.exploration.evaluation import (
     parse_expected,
     predict,
 )
+from web import resources
 from web.ui import state
 from web.ui.components import (
     classify_all,
@@ -21,7 +23,7 @@ from web.ui.components import (
     require_model,
     run_caption,
 )
-from web.ui.i18n import t
+from web.ui.i18n import error_text, t
 
 DEFAULT_THRESHOLD = 0.5
 # Rows the model got wrong stand out in the per-text table.
@@ -37,6 +39,7 @@ st.title(t("eval.header"))
 model_status_banner()
 st.caption(t("eval.caption"))
 labels = state.current_labels()
+max_rows = resources.get_settings().limits.max_evaluation_rows
 
 source = st.radio(
     t("eval.source"),
@@ -61,7 +64,13 @@ if source == "table":
     )
     current = [{"text": _cell(r.text), "expected": _cell(r.expected)} for r in edited.itertuples()]
     # Only the user's own edits are stored: rows replaced elsewhere are not undone by the editor.
-    if current != base:
+    # Too many rows are refused before they are stored (and so saved, merged and run).
+    if current != base and len(current) > max_rows:
+        st.error(
+            error_text(InputError("eval.too_many_examples", count=len(current), limit=max_rows))
+        )
+        current = stored
+    elif current != base:
         state.set_evaluation_rows(current)
     else:
         current = stored
@@ -113,7 +122,7 @@ if rows is not None:
         # A row with a text and no expected label cannot be scored: skipped, and said so.
         st.info(t("eval.skipped", count=len(typed) - len(kept)))
     with explained_refusals():
-        check_example_count(len(kept))
+        check_example_count(len(kept), max_rows)
         require_model()
         found = classify_all([text for text, _ in kept], labels, multi_label, "eval.progress")
         results = [result for result in found if result is not None]

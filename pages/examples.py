@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from core.errors import InputError
 from core.exploration.score_matrix import score_matrix
 from web.ui import state
 from web.ui.components import (
@@ -14,7 +15,7 @@ from web.ui.components import (
     run_caption,
     score_table,
 )
-from web.ui.i18n import plain, t
+from web.ui.i18n import error_text, plain, t
 from web.ui.navigation import CLASSIFY_PAGE
 
 TOP_MARK = "★ "
@@ -26,6 +27,11 @@ def _add() -> None:
         state.flash(t("error.empty_example"))
         return
     if text not in state.examples():
+        try:
+            state.check_room_for_example()
+        except InputError as error:
+            state.flash(error_text(error))
+            return
         state.set_examples([*state.examples(), text])
     st.session_state["examples_new"] = ""
 

@@ -29,38 +29,21 @@ def _classify(texts, template, hypotheses, multi_label):
     )
 
 
-def _record(result: exp.RunResult, texts: list[str]) -> dict:
-    report = result.evaluation
-    return {
-        "id": f"{datetime.now(UTC):%Y%m%d%H%M%S%f}",
-        "when": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        "model": resources.get_settings().model.model_id,
-        "config": result.variant.describe(),
-        "accuracy": report.accuracy,
-        "macro_f1": report.macro_f1,
-        "per_label_f1": {s.label: s.f1 for s in report.per_label},
-        "confusion": report.confusion,
-        "texts": texts,
-        "predicted": ["|".join(sorted(p)) for p in report.predictions],
-        "correct": list(report.correct),
-    }
-
-
-def _config_text(config: dict) -> str:
-    mode = t("exp.mode_multi") if config["multi_label"] else t("exp.mode_single")
-    templates = " + ".join(config["templates"])
+def _config_text(config: exp.RunConfig) -> str:
+    mode = t("exp.mode_multi") if config.multi_label else t("exp.mode_single")
+    templates = " + ".join(config.templates)
     return (
-        f"{config['label_set']}: {'、'.join(config['labels'])} · {templates} · {mode}"
-        f" · {t(CALIBRATION_KEYS[config['calibration']])}"
+        f"{config.label_set}: {'、'.join(config.labels)} · {templates} · {mode}"
+        f" · {t(CALIBRATION_KEYS[config.calibration])}"
     )
 
 
-def _save_as_set(run: dict) -> None:
+def _save_as_set(run: exp.RunRecord) -> None:
     """The run's labels (with their wordings) and template as a new team label set: what
     production then calls by name (`"label_set"` in /api/classify)."""
-    config = run["config"]
+    config = run.config
     name = st.session_state["exp_save_name"].strip()
-    saved = SavedSet(name, tuple(config["labels"]), config["templates"][0], _config_text(config))
+    saved = SavedSet(name, config.labels, config.templates[0], _config_text(config))
     try:
         stored = resources.get_store().save(saved)
     except InputError as error:
@@ -70,67 +53,71 @@ def _save_as_set(run: dict) -> None:
     state.flash(t("store.saved", name=stored.name), "success")
 
 
-def _use(run: dict) -> None:
-    config = run["config"]
-    labels = [label.split(exp.NAME_SEPARATOR)[0] for label in config["labels"]]
+def _use(run: exp.RunRecord) -> None:
+    config = run.config
     # The set the run was made from when it is unchanged (wordings and all); else the set of
     # that name when it has these labels (a second click), else a new one beside it, never
     # over the user's own.
-    if state.label_sets().get(config["label_set"]) == list(config["labels"]):
-        name = config["label_set"]
+    if state.label_sets().get(config.label_set) == list(config.labels):
+        name = config.label_set
     else:
-        name = state.adopt_set(config["label_set"], labels)
+        try:
+            name = state.adopt_set(config.label_set, config.label_names)
+        except InputError as error:  # one set too many (MAX_LABEL_SETS)
+            state.flash(error_text(error))
+            return
     state.select_set(name)
-    state.set_template(config["templates"][0])
-    state.set_multi_label(config["multi_label"])
+    state.set_template(config.templates[0])
+    state.set_multi_label(config.multi_label)
     # Wordings and a one-text calibration go to Classify too; batch calibration needs many texts.
-    state.set_wordings(
-        "\n".join(label for label in config["labels"] if exp.NAME_SEPARATOR in label)
-    )
-    calibration = config["calibration"]
+    state.set_wordings("\n".join(config.wording_lines))
+    calibration = config.calibration
     state.set_calibration(calibration if calibration in CALIBRATION_CHOICES else "none")
     state.flash(t("exp.used", name=name), kind="success")
 
 
-# The grid's widgets: kept in the workspace as chosen (a reload or another page keeps them),
-# each seeded from there before it is drawn and copied back when it changes.
-CHOICE_KEYS = (
-    "exp_sets",
-    "exp_templates",
-    "exp_average",
-    "exp_modes",
-    "exp_threshold",
-    "exp_calibrations",
-)
+# The grid's widgets (key → the workspace's ExperimentChoices field): kept in the workspace as
+# chosen (a reload or another page keeps them), each seeded from there before it is drawn and
+# copied back when it changes.
+CHOICE_FIELDS = {
+    "exp_sets": "sets",
+    "exp_templates": "templates",
+    "exp_average": "average",
+    "exp_modes": "modes",
+    "exp_threshold": "threshold",
+    "exp_calibrations": "calibrations",
+}
 
 
 def _keep_choices() -> None:
     session = st.session_state
-    state.set_experiment_choices({key: session[key] for key in CHOICE_KEYS if key in session})
+    state.set_experiment_choices(
+        {field: session[key] for key, field in CHOICE_FIELDS.items() if key in session}
+    )
 
 
 def _seed_choices(sets: dict) -> None:
     defaults = {
-        "exp_sets": [state.current_set_name()],
-        "exp_templates": state.compare_templates(),
-        "exp_average": True,
-        "exp_modes": [False],
-        "exp_threshold": DEFAULT_THRESHOLD,
-        "exp_calibrations": ["none"],
+        "sets": [state.current_set_name()],
+        "templates": state.compare_templates(),
+        "average": True,
+        "modes": [False],
+        "threshold": DEFAULT_THRESHOLD,
+        "calibrations": ["none"],
     }
     kept = {**defaults, **state.experiment_choices()}
     # A set deleted since is no longer offered.
-    kept["exp_sets"] = [name for name in kept["exp_sets"] if name in sets]
-    for key in CHOICE_KEYS:
-        state.seed_widget(key, kept[key])
+    kept["sets"] = [name for name in kept["sets"] if name in sets]
+    for key, field in CHOICE_FIELDS.items():
+        state.seed_widget(key, kept[field])
 
 
-def _seed_save_name(run: dict) -> None:
+def _seed_save_name(run: exp.RunRecord) -> None:
     """The save-as box names the opened run's set, until the user types another name for it."""
     session = st.session_state
-    if session.get("exp_save_name_for") != run["id"] or "exp_save_name" not in session:
-        session["exp_save_name_for"] = run["id"]
-        session["exp_save_name"] = run["config"]["label_set"]
+    if session.get("exp_save_name_for") != run.id or "exp_save_name" not in session:
+        session["exp_save_name_for"] = run.id
+        session["exp_save_name"] = run.config.label_set
 
 
 st.title(t("exp.header"))
@@ -166,7 +153,7 @@ st.caption(t("exp.cancel_hint"))
 
 if st.button(t("exp.run"), type="primary", key="exp_run"):
     with explained_refusals():
-        check_example_count(len(rows))
+        check_example_count(len(rows), resources.get_settings().limits.max_evaluation_rows)
         texts = [r["text"] for r in rows]
         expected = [parse_expected(r["expected"]) for r in rows]
         variants = exp.grid(
@@ -186,7 +173,10 @@ if st.button(t("exp.run"), type="primary", key="exp_run"):
         for done, variant in enumerate(variants, start=1):
             result = exp.run_variant(variant, texts, expected, _classify)
             # Kept one by one: a run stopped half-way keeps the variants it finished.
-            state.add_experiment_runs([_record(result, texts)])
+            model_id = resources.get_settings().model.model_id
+            state.add_experiment_run(
+                exp.run_record(result, texts, model_id, datetime.now(UTC)), texts
+            )
             bar.progress(
                 done / len(variants), text=t("exp.progress", done=done, total=len(variants))
             )
@@ -197,15 +187,15 @@ runs = state.experiment_runs()
 if not runs:
     st.info(t("exp.empty"))
 else:
-    ranked = sorted(runs, key=lambda r: (r["macro_f1"], r["accuracy"]), reverse=True)
+    ranked = sorted(runs, key=lambda r: (r.macro_f1, r.accuracy), reverse=True)
     board = pd.DataFrame(
         {
             t("exp.rank"): range(1, len(ranked) + 1),
-            "macro-F1": [r["macro_f1"] for r in ranked],
-            t("eval.accuracy"): [r["accuracy"] for r in ranked],
-            t("exp.config"): [_config_text(r["config"]) for r in ranked],
-            t("exp.when"): [r["when"] for r in ranked],
-            "model": [r["model"] for r in ranked],
+            "macro-F1": [r.macro_f1 for r in ranked],
+            t("eval.accuracy"): [r.accuracy for r in ranked],
+            t("exp.config"): [_config_text(r.config) for r in ranked],
+            t("exp.when"): [r.when for r in ranked],
+            "model": [r.model for r in ranked],
         }
     )
     wanted = st.text_input(t("exp.filter"), key="exp_filter")
@@ -216,24 +206,25 @@ else:
         hide_index=True,
         key="exp_board",
     )
-    labels_of = {r["id"]: f"#{i} {_config_text(r['config'])}" for i, r in enumerate(ranked, 1)}
+    labels_of = {r.id: f"#{i} {_config_text(r.config)}" for i, r in enumerate(ranked, 1)}
     picked = st.selectbox(
-        t("exp.open"), [r["id"] for r in ranked], format_func=labels_of.get, key="exp_pick"
+        t("exp.open"), [r.id for r in ranked], format_func=labels_of.get, key="exp_pick"
     )
-    run = next(r for r in ranked if r["id"] == picked)
+    run = next(r for r in ranked if r.id == picked)
     st.button(t("exp.use"), key="exp_use", on_click=_use, args=(run,))
     name_col, save_col = st.columns([3, 2], vertical_alignment="bottom")
     _seed_save_name(run)
     name_col.text_input(t("exp.save_name"), key="exp_save_name")
     save_col.button(t("exp.save"), key="exp_save", on_click=_save_as_set, args=(run,))
     per_label = pd.DataFrame(
-        {t("result.label"): list(run["per_label_f1"]), "F1": list(run["per_label_f1"].values())}
+        {t("result.label"): list(run.per_label_f1), "F1": list(run.per_label_f1.values())}
     )
     st.dataframe(per_label, hide_index=True, key="exp_per_label")
-    confusion_chart(run["confusion"], key="exp_confusion")
+    confusion_chart(run.confusion, key="exp_confusion")
+    texts = state.run_texts(run)
     wrong = [
         (text, predicted)
-        for text, predicted, ok in zip(run["texts"], run["predicted"], run["correct"], strict=True)
+        for text, predicted, ok in zip(texts, run.predicted, run.correct, strict=False)
         if not ok
     ]
     st.caption(t("exp.wrong"))
@@ -242,15 +233,15 @@ else:
         hide_index=True,
         key="exp_wrong",
     )
-    others = [r["id"] for r in ranked if r["id"] != picked and r["texts"] == run["texts"]]
+    others = [r.id for r in ranked if r.id != picked and r.rows == run.rows]
     if others:
         other_id = st.selectbox(
             t("exp.compare_with"), others, format_func=labels_of.get, key="exp_other"
         )
-        other = next(r for r in ranked if r["id"] == other_id)
+        other = next(r for r in ranked if r.id == other_id)
         changed = [
             (text, a, b)
-            for text, a, b in zip(run["texts"], run["predicted"], other["predicted"], strict=True)
+            for text, a, b in zip(texts, run.predicted, other.predicted, strict=False)
             if a != b
         ]
         st.caption(t("exp.changed", count=len(changed)))

@@ -59,6 +59,11 @@ def _create_set() -> None:
     elif name in state.label_sets():
         state.flash(t("error.set_exists", name=name))
     else:
+        try:
+            state.check_room_for_set()
+        except InputError as error:
+            state.flash(error_text(error))
+            return
         state.put_set(name, [])
         state.select_set(name)
         st.session_state["labels_set_picker"] = name
@@ -89,6 +94,7 @@ def _import() -> None:
         return
     try:
         name, labels, template = labelsets.import_label_set(upload.getvalue(), get_settings())
+        state.check_room_for_set()
     except InputError as error:
         state.flash(error_text(error))
         return

@@ -10,7 +10,8 @@ import yaml
 from core.config import Settings
 from tests.conftest import ROOT
 from tests.dockerfile import read_dockerfile
-from web.http.routes import HEALTH_PATH, build_routes
+from web.http.application import build_api
+from web.http.status import HEALTH_PATH
 
 PORT = 8080
 STREAMLIT_CONFIG = ROOT / ".streamlit" / "config.toml"
@@ -31,7 +32,7 @@ def test_streamlit_listens_on_8080_on_all_interfaces():
 
 
 def test_app_serves_the_health_path():
-    paths = [route.path for route in build_routes(Settings())]
+    paths = build_api(Settings()).openapi()["paths"]
     assert HEALTH_PATH == "/healthz"
     assert HEALTH_PATH in paths
 

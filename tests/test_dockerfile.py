@@ -39,3 +39,11 @@ def test_cmd_runs_streamlit_on_app_py():
 def test_dockerignore_keeps_tests_and_git_out():
     ignored = (ROOT / ".dockerignore").read_text().split()
     assert {".git", "tests", "bench"} <= set(ignored)
+
+
+def test_the_image_leaves_out_the_bulk_commands_dependencies():
+    # Ray Data is for the bulk command (requirements-bulk.txt), run beside the app, not in it.
+    text = read_dockerfile().text
+    assert "requirements-bulk" not in text
+    lines = (ROOT / "requirements.txt").read_text().lower().splitlines()
+    assert not [line for line in lines if line.startswith("ray")]

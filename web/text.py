@@ -76,6 +76,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The store cannot be reached: your work is not being saved. Classifying still works; "
         "saving resumes by itself when the store is back.",
     ),
+    "workspace.over_limit": (
+        "作業内容は上限を超えているため保存されていません。{detail} 上限内に戻ると自動で保存します。",
+        "Your work is past a size limit and is not being saved. {detail} "
+        "Saving resumes by itself once it is back within the limit.",
+    ),
     "workspace.header": ("ワークスペース", "Workspace"),
     "workspace.caption": (
         "作業内容は自動で保存されます。この画面の URL を開けば、別のブラウザでも続きから作業できます。",
@@ -390,6 +395,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Up to {rows} rows. Classifying goes on on the server while you leave the page. Download the results, with every label's score, as CSV or Excel.",
     ),
     "batch.column": ("テキストの列", "Text column"),
+    "batch.bulk_title": (
+        "{rows} 行を超えるファイルは一括コマンドで",
+        "More than {rows} rows: the bulk command",
+    ),
+    "batch.bulk_hint": (
+        "このページは {rows} 行までです。それより大きいファイル (数百万行でも) は、今のラベルセットのままこのコマンドで分類できます (ノート PC でも Ray クラスターでも、同じスコア)。詳しくは docs/bulk.md。",
+        "This page takes up to {rows} rows. A larger file (millions of rows) is classified with the label set on screen by this command, on a laptop or a Ray cluster, with the same scores. See docs/bulk.md.",
+    ),
     "batch.preview": ("プレビュー", "Preview"),
     "batch.run": ("すべての行を分類", "Classify every row"),
     "batch.top_label": ("最上位ラベル", "Top label"),

@@ -23,6 +23,7 @@ CSV_ENCODINGS = ("utf-8-sig", "cp932")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 TOP_LABEL_COLUMN = "top_label"
+ERROR_COLUMN = "error"
 # Hiragana, katakana and kanji start here (U+3040); ASCII ids and dates are below it.
 JAPANESE_FROM = "\u3040"
 # Columns a text file of a few hundred rows could honestly have; a wider sheet is not one.
@@ -173,14 +174,20 @@ def results_table(
     labels: Sequence[str],
     top_label_column: str = TOP_LABEL_COLUMN,
     score_suffix: str = " (score)",
+    errors: Sequence[str | None] | None = None,
 ) -> pd.DataFrame:
     """Every column of the file as it was, then the top label and every label's score; empty rows
-    stay empty. A label named like a column of the file gets `score_suffix`."""
+    stay empty. A label named like a column of the file gets `score_suffix`. With `errors` (one
+    per row, None where the row was classified), an `error` column last says why a row was not.
+    """
     out = frame.copy()
     out[top_label_column] = [r.top_label if r else "" for r in results]
     for label in labels:
         name = label if label not in frame.columns else f"{label}{score_suffix}"
         out[name] = [r.score_of(label) if r else None for r in results]
+    if errors is not None:
+        name = ERROR_COLUMN if ERROR_COLUMN not in out.columns else f"{ERROR_COLUMN} (zeroshot)"
+        out[name] = list(errors)
     return out
 
 

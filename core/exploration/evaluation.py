@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from core.errors import InputError
 from core.inference.result import ClassificationResult
 
-# As many examples as a batch file may have rows: the same work, the same bound.
-MAX_EXAMPLES = 1000
 # The column of the confusion matrix for an example with no predicted label (multi-label mode).
 NO_LABEL = "—"
 # Separators allowed between several expected labels in one cell of a file.
@@ -41,10 +39,11 @@ class Evaluation:
     correct: tuple[bool, ...]
 
 
-def check_example_count(count: int) -> None:
-    """Refuse more examples than one evaluation may classify (typed in or from a file)."""
-    if count > MAX_EXAMPLES:
-        raise InputError("eval.too_many_examples", count=count, limit=MAX_EXAMPLES)
+def check_example_count(count: int, limit: int) -> None:
+    """Refuse more rows than one evaluation may hold (typed in or from a file): `limit` is
+    MAX_EVALUATION_ROWS (settings.limits.max_evaluation_rows)."""
+    if count > limit:
+        raise InputError("eval.too_many_examples", count=count, limit=limit)
 
 
 def parse_expected(cell: object) -> frozenset[str]:

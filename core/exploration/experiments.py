@@ -14,9 +14,14 @@ the pairs the variants share are run once: the service's pair cache sees to that
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
 
 from core.errors import InputError
 from core.exploration.evaluation import Evaluation, evaluate
@@ -69,20 +74,88 @@ class Variant:
         """Every wording, once, in order: the labels each classification is asked about."""
         return tuple(dict.fromkeys(w for label in self.labels for w in label.wordings))
 
-    def describe(self) -> dict[str, object]:
-        return {
-            "label_set": self.label_set,
-            "labels": [
+    def describe(self) -> RunConfig:
+        return RunConfig(
+            label_set=self.label_set,
+            labels=tuple(
                 label.label
                 if label.wordings == (label.label,)
                 else f"{label.label}{NAME_SEPARATOR}{WORDING_SEPARATOR.join(label.wordings)}"
                 for label in self.labels
-            ],
-            "templates": list(self.templates),
-            "multi_label": self.multi_label,
-            "threshold": self.threshold,
-            "calibration": self.calibration,
-        }
+            ),
+            templates=self.templates,
+            multi_label=self.multi_label,
+            threshold=self.threshold,
+            calibration=self.calibration,
+        )
+
+
+class RunConfig(BaseModel):
+    """A variant as a run keeps it: labels written with their wordings (`旅行=旅行|観光`)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    label_set: str
+    labels: tuple[str, ...]
+    templates: tuple[str, ...]
+    multi_label: bool
+    threshold: float
+    calibration: str
+
+    @property
+    def label_names(self) -> list[str]:
+        """The labels without their wordings (`旅行=旅行|観光` → 旅行)."""
+        return [label.partition(NAME_SEPARATOR)[0] for label in self.labels]
+
+    @property
+    def wording_lines(self) -> list[str]:
+        """The labels that have wordings of their own, as Classify's wording lines."""
+        return [label for label in self.labels if NAME_SEPARATOR in label]
+
+
+class RunRecord(BaseModel):
+    """One finished variant, as the workspace keeps it. The texts it ran on are not copied into
+    it: `rows` names them (rows_digest), and the workspace keeps each distinct list of texts once;
+    `predicted` and `correct` follow that list's order."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    when: str
+    model: str
+    config: RunConfig
+    accuracy: float
+    macro_f1: float
+    per_label_f1: dict[str, float]
+    confusion: dict[str, dict[str, int]]  # expected label → predicted label → count
+    rows: str
+    predicted: tuple[str, ...]
+    correct: tuple[bool, ...]
+
+
+def rows_digest(texts: Sequence[str]) -> str:
+    """A short name for a list of evaluation texts (SHA-256 of its JSON, 16 hex digits): equal
+    lists, equal names, so runs on the same rows share one copy of them."""
+    encoded = json.dumps(list(texts), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def run_record(result: RunResult, texts: Sequence[str], model_id: str, now: datetime) -> RunRecord:
+    """What the workspace keeps of `result`, run on `texts` (in that order) at `now` (UTC)."""
+    report = result.evaluation
+    return RunRecord(
+        id=f"{now:%Y%m%d%H%M%S%f}",
+        when=f"{now:%Y-%m-%d %H:%M} UTC",
+        model=model_id,
+        config=result.variant.describe(),
+        accuracy=report.accuracy,
+        macro_f1=report.macro_f1,
+        per_label_f1={s.label: s.f1 for s in report.per_label},
+        confusion=report.confusion,
+        rows=rows_digest(texts),
+        predicted=tuple("|".join(sorted(p)) for p in report.predictions),
+        correct=tuple(report.correct),
+    )
 
 
 def grid(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -35,6 +36,17 @@ def check_plain_text(value: str, field: str, allow_newlines: bool = False) -> st
     if any(char in forbidden for char in value):
         raise InputError("error.control_chars", field=field)
     return value
+
+
+def check_unicode(value: object) -> None:
+    """InputError("error.bad_unicode") if any string in `value` (nested lists and dicts, keys
+    too) holds an unpaired surrogate: JSON's `"\\ud800"` decodes to one, and no encoder, tokenizer
+    or database can take it (RFC 8259 section 8.2)."""
+    try:
+        json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError as error:
+        char = f"U+{ord(error.object[error.start]):04X}"
+        raise InputError("error.bad_unicode", char=char) from None
 
 
 def check_template(template: str, settings: Settings) -> str:

@@ -89,11 +89,14 @@ def infer(loaded: LoadedModel, encodings: Any, adapter_names: list[str] | None =
     batch: `__base__` rows are the plain model's, exactly)."""
     import torch
 
+    device = getattr(loaded.model, "device", None)
+    if device is not None and device.type != "cpu":  # a GPU actor of the bulk command
+        encodings = encodings.to(device)
     with torch.inference_mode():
         if loaded.peft_model is None:
-            return loaded.model(**encodings).logits.float()
+            return loaded.model(**encodings).logits.float().cpu()
         names = adapter_names or [BASE_ADAPTER] * len(encodings["input_ids"])
-        return loaded.peft_model(**encodings, adapter_names=names).logits.float()
+        return loaded.peft_model(**encodings, adapter_names=names).logits.float().cpu()
 
 
 def postprocess(loaded: LoadedModel, logits: Any, multi_label: bool) -> list[float]:
@@ -131,28 +134,6 @@ def classify(
     multi_label = effective_multi_label(request)
     scores = postprocess(loaded, logits, multi_label)
     return rank(loaded, request, scores, multi_label, encoded.truncated, started)
-
-
-def classify_many(
-    loaded: LoadedModel,
-    requests: list[ClassificationRequest],
-    run_forward: Callable[[list[Features]], Any] | None = None,
-) -> list[ClassificationResult]:
-    """Several requests in one go: every pair of every text handed over at once (the batcher
-    sorts them by length), then each text's rows scored as `classify` would score them alone."""
-    started = time.perf_counter()
-    encoded = [encode(loaded, request) for request in requests]
-    features = [pair for item in encoded for pair in item.features]
-    logits = forward(loaded, features) if run_forward is None else run_forward(features)
-    results = []
-    start = 0
-    for request, item in zip(requests, encoded, strict=True):
-        rows = logits[start : start + len(item.features)]
-        start += len(item.features)
-        multi_label = effective_multi_label(request)
-        scores = postprocess(loaded, rows, multi_label)
-        results.append(rank(loaded, request, scores, multi_label, item.truncated, started))
-    return results
 
 
 def rank(

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.config import Settings
-from core.errors import InputError
+from core.errors import Conflict, InputError
 from core.inference.request import check_plain_text, check_template, clean_labels
 from core.storage import open_engine, unreachable, within_deadline
 
@@ -139,12 +139,12 @@ class LabelSetStore:
                         .values(version=label_sets.c.version + 1, **values)
                     ).rowcount
                     if changed != 1:
-                        raise InputError("store.changed_elsewhere", name=saved.name)
+                        raise Conflict("store.changed_elsewhere", name=saved.name)
         except SQLAlchemyError as exc:
             raise unreachable(exc) from None
         stored = self._get(saved.name)
         if stored is None:  # deleted between the save and this read
-            raise InputError("store.changed_elsewhere", name=saved.name)
+            raise Conflict("store.changed_elsewhere", name=saved.name)
         return stored
 
     @staticmethod
@@ -160,7 +160,7 @@ class LabelSetStore:
         try:
             conn.execute(insert(label_sets).values(name=name, version=1, **values))
         except IntegrityError:
-            raise InputError("store.name_taken", name=name) from None
+            raise Conflict("store.name_taken", name=name) from None
 
     def _delete(self, name: str, version: int) -> None:
         try:
@@ -174,7 +174,7 @@ class LabelSetStore:
         except SQLAlchemyError as exc:
             raise unreachable(exc) from None
         if changed != 1:
-            raise InputError("store.changed_elsewhere", name=name)
+            raise Conflict("store.changed_elsewhere", name=name)
 
     def list(self) -> list[SavedSet]:
         """The live sets by name (tombstones left out)."""

@@ -1,57 +1,67 @@
-"""A whole workspace as one JSON file: versioned, validated, with errors a person can act on."""
+"""A whole workspace as one JSON file: versioned, validated whole, with errors a person can act on.
+
+The file is `{"format", "version", "workspace"}` with the workspace in the saved shape
+(model.WorkspaceData). Version 1 files (runs with their own copy of the texts) are read too.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
+from pydantic import ValidationError
+
+from core.config import LimitSettings
 from core.errors import InputError
-from core.workspaces.store import MAX_DOCUMENT_BYTES
+from core.workspaces.model import WorkspaceData
 
 FORMAT = "zeroshot-ja-workspace"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 
-def export_document(data: dict[str, Any]) -> bytes:
-    document = {"format": FORMAT, "version": FORMAT_VERSION, "workspace": data}
+def export_document(workspace: WorkspaceData) -> bytes:
+    document = {"format": FORMAT, "version": FORMAT_VERSION, "workspace": workspace.to_json()}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 
-def parse_document(raw: bytes, expected: dict[str, type]) -> dict[str, Any]:
-    """The workspace in an exported file; only the keys in `expected`, each of its type."""
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        raise InputError("workspace.too_large", limit=MAX_DOCUMENT_BYTES // (1024 * 1024))
+def parse_document(raw: bytes, limits: LimitSettings) -> WorkspaceData:
+    """The workspace in an exported file, validated whole and within `limits` before anything
+    uses it (the file's size is checked before it is read).
+
+    Raises InputError: workspace.too_large, workspace.bad_unicode (not UTF-8, or a lone surrogate
+    such as `\\ud800`), workspace.not_json, workspace.wrong_format, workspace.wrong_version,
+    workspace.bad_field (naming where, e.g. `label_sets.標準.0`), and WorkspaceData.check_limits'
+    refusals."""
+    if len(raw) > limits.max_workspace_bytes:
+        raise InputError("workspace.too_large", limit=f"{limits.max_workspace_mb:g}")
     try:
-        document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("workspace.bad_unicode") from None
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
         raise InputError("workspace.not_json") from None
+    try:
+        # JSON may spell a lone surrogate (`"\ud800"`), which no store or page can write out.
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("workspace.bad_unicode") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InputError("workspace.wrong_format")
-    if document.get("version") != FORMAT_VERSION:
+    if document.get("version") not in READABLE_VERSIONS:
         raise InputError(
             "workspace.wrong_version", found=document.get("version"), supported=FORMAT_VERSION
         )
     data = document.get("workspace")
     if not isinstance(data, dict):
         raise InputError("workspace.wrong_format")
-    kept = {}
-    for key, kind in expected.items():
-        if key not in data:
-            continue
-        if not _is(data[key], kind):
-            raise InputError("workspace.bad_field", field=key)
-        kept[key] = data[key]
-    return kept
-
-
-def _is(value: Any, kind: type) -> bool:
-    if kind is list:
-        return isinstance(value, list) and all(isinstance(v, (str, dict)) for v in value)
-    if kind is dict:
-        return isinstance(value, dict) and all(
-            isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
-            for k, v in value.items()
-        )
-    if kind is bool:
-        return isinstance(value, bool)
-    return isinstance(value, kind)
+    try:
+        workspace = WorkspaceData.model_validate(data)
+    except ValidationError as error:
+        where = error.errors()[0]["loc"]
+        raise InputError("workspace.bad_field", field=".".join(map(str, where))) from None
+    if "label_sets" in workspace.model_fields_set and not workspace.label_sets:
+        raise InputError("workspace.bad_field", field="label_sets")
+    workspace.check_limits(limits)
+    return workspace

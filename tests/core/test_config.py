@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+import logging
 import os
+from pathlib import Path
 
 import pytest
 
-from core.config import DEFAULT_MODEL_ID, DEFAULT_TEMPLATE, Settings, available_cpus, cpu_quota
+from core.config import (
+    DEFAULT_MODEL_ID,
+    DEFAULT_TEMPLATE,
+    Settings,
+    SettingsError,
+    available_cpus,
+    cpu_quota,
+)
 
 
 def test_defaults_match_the_seed_demo():
@@ -118,3 +127,91 @@ def test_batches_default_smaller_with_int8_unless_set():
         Settings.from_env({"QUANTIZE": "int8", "MAX_BATCH_PAIRS": "48"}).batching.max_batch_pairs
         == 48
     )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MAX_TEXTS", "many"),  # a whole number
+        ("LOGIN_MAX_FAILURES", "0"),  # at least 1
+        ("MODEL_UNHEALTHY_AFTER_FAILURES", "2.5"),  # aliased, whole
+        ("READY_WAIT_SECONDS", "soon"),  # a number
+        ("BATCH_WAIT_MS", "-1"),  # not negative
+        ("MODEL_RETRY_SECONDS", "x"),  # aliased, a number
+        ("HTTP_ONLY", "perhaps"),  # a flag
+        ("QUANTIZE", "int4"),  # one of the choices
+        ("DATABASE_URL", "not a url"),  # a URL
+    ],
+)
+def test_each_kind_of_bad_value_is_one_error_naming_its_variable(variable, value):
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({variable: value, "MAX_LABELS": "7"})
+    lines = str(raised.value).splitlines()[1:]
+    assert len(lines) == 1 and lines[0].strip().startswith(f"{variable}:")
+
+
+def test_every_bad_variable_is_named_at_once():
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"MAX_LABELS": "x", "PAIR_CACHE_MB": "y", "QUANTIZE": "z"})
+    for variable in ("MAX_LABELS", "PAIR_CACHE_MB", "QUANTIZE"):
+        assert variable in str(raised.value)
+
+
+def test_a_bad_url_error_never_shows_the_password():
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"DATABASE_URL": "postgresql://u:db-secret@h:port/d"})
+    assert "DATABASE_URL" in str(raised.value)
+    assert "db-secret" not in str(raised.value)
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+
+
+def test_blank_values_are_unset():
+    settings = Settings.from_env({"MAX_LABELS": "", "MODEL_ID": "  ", "QUANTIZE": "off"})
+    assert settings.limits.max_labels == Settings().limits.max_labels
+    assert settings.model.model_id == DEFAULT_MODEL_ID
+    assert settings.model.quantize == ""
+
+
+def test_aliased_variables_keep_their_names():
+    settings = Settings.from_env(
+        {
+            "MODEL_RETRY_SECONDS": "2",
+            "MODEL_RETRY_MAX_SECONDS": "9",
+            "MODEL_UNHEALTHY_AFTER_FAILURES": "4",
+        }
+    )
+    model = settings.model
+    assert (model.load_retry_seconds, model.load_retry_max_seconds) == (2.0, 9.0)
+    assert model.unhealthy_after_failures == 4
+
+
+def test_secrets_never_reach_logs(caplog):
+    settings = Settings.from_env({"API_TOKEN": "tok-secret", "SESSION_SECRET": "s3cret-key"})
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("test").info("settings: %s %r", settings, settings.auth)
+    assert "tok-secret" not in caplog.text and "s3cret-key" not in caplog.text
+    assert settings.auth.api_token.get_secret_value() == "tok-secret"
+
+
+def test_a_database_url_is_read_whole():
+    url = "postgresql://u:pw@h/d"
+    assert Settings.from_env({"DATABASE_URL": url}).store.url == url
+
+
+def test_settings_built_by_hand_never_read_the_environment(monkeypatch):
+    monkeypatch.setenv("MAX_LABELS", "3")
+    assert Settings().limits.max_labels == 50
+    assert Settings.from_env().limits.max_labels == 3
+
+
+def test_every_variable_is_in_the_readme_settings_table():
+    from core.config import _GROUPS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    for group in [Settings, *_GROUPS.values()]:
+        for name, field in group.model_fields.items():
+            if name in _GROUPS:
+                continue
+            alias = field.validation_alias
+            variable = alias.choices[-1] if alias is not None else name.upper()
+            assert f"| `{variable}` |" in readme, variable

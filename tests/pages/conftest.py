@@ -72,7 +72,7 @@ def run_batch_job(at: AppTest) -> str:
 
     at.button(key="batch_run").click().run()
     assert not at.exception
-    job_id = at.session_state["batch_job"]
+    job_id = at.session_state["workspace"].batch_job
     assert batch_jobs.wait(job_id, timeout=60)
     at.run()
     assert not at.exception

@@ -117,7 +117,7 @@ def test_a_stopped_job_keeps_its_rows_and_goes_on_from_there(app, monkeypatch):
         rows = real(texts, **kwargs)
         if not first_done:
             first_done.append(True)
-            resources.stop_batch_job(app.session_state["batch_job"])
+            resources.stop_batch_job(app.session_state["workspace"].batch_job)
         return rows
 
     monkeypatch.setattr(resources, "_score_rows", score_then_stop)
@@ -161,10 +161,29 @@ def test_a_running_job_shows_its_progress_and_can_be_stopped_from_any_page_visit
     assert app.get("progress")
     app.button(key="batch_stop").click().run()
     go_on.set()
-    job_id = app.session_state["batch_job"]
+    job_id = app.session_state["workspace"].batch_job
     assert batch_jobs.wait(job_id, timeout=60)
     app.run()
     job = resources.find_job(job_id)
     assert job.status == batch_jobs.JobStatus.STOPPED
     assert job.done < len(ROWS)
     assert app.button(key="batch_go_on")
+
+
+def test_past_its_row_limit_the_page_gives_the_bulk_command_for_the_set_on_screen(app):
+    import shlex
+
+    from core.bulk.__main__ import parser
+    from core.labels.defaults import DEFAULT_LABELS
+
+    goto(app, "pages/batch.py")
+    csv_bytes = pd.DataFrame({"id": [1, 2], "本文": ROWS[:2]}).to_csv(index=False).encode()
+    _upload(app, "チケット 2026.csv", csv_bytes)
+    command = shlex.split(app.code[0].value)
+    assert command[:4] == ["python", "-m", "core.bulk", "classify"]
+    args = parser().parse_args(command[3:])
+    assert args.input == "チケット 2026.csv"
+    assert args.labels.split(",") == list(DEFAULT_LABELS)
+    assert args.template == "この例は{}です。"
+    assert args.column == "本文"
+    assert not args.multi_label

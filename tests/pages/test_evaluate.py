@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tests.pages.conftest import goto
+from tests.pages.conftest import goto, new_session
 
 
 def test_the_seed_examples_are_evaluated_on_first_open(app):
@@ -34,19 +34,19 @@ def test_a_file_of_examples_with_an_unknown_label_is_explained(app):
     assert "音楽" in app.error[0].value.replace("\\", "")
 
 
-def test_a_file_with_more_examples_than_allowed_is_refused_before_any_work(app, monkeypatch):
-    from core.exploration import evaluation
+def test_a_file_with_more_examples_than_allowed_is_refused_before_any_work(ready_service):
+    from tests.pages.test_limits import limited
 
-    monkeypatch.setattr(evaluation, "MAX_EXAMPLES", 3)
-    goto(app, "pages/evaluate.py")
-    app.radio(key="eval_source").set_value("file").run()
-    rows = pd.DataFrame({"text": [f"文{i}です。" for i in range(4)], "expected": ["旅行"] * 4})
-    data = rows.to_csv(index=False).encode()
-    app.file_uploader(key="eval_file").set_value(("many.csv", data, "text/csv"))
-    app.run()
-    assert not app.exception
-    assert "4 件、3 件まで" in app.error[0].value
-    assert not app.metric
+    with limited(ready_service, max_evaluation_rows=3):
+        app = goto(new_session(), "pages/evaluate.py")
+        app.radio(key="eval_source").set_value("file").run()
+        rows = pd.DataFrame({"text": [f"文{i}です。" for i in range(4)], "expected": ["旅行"] * 4})
+        data = rows.to_csv(index=False).encode()
+        app.file_uploader(key="eval_file").set_value(("many.csv", data, "text/csv"))
+        app.run()
+        assert not app.exception
+        assert "4 件、3 件まで" in app.error[0].value
+        assert not app.metric
 
 
 def _upload(app, frame: pd.DataFrame, name: str = "e.csv"):

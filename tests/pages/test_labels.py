@@ -172,14 +172,15 @@ def test_a_set_changed_elsewhere_after_the_delete_was_asked_is_kept(app):
 def test_an_unreachable_store_says_saving_is_unavailable_and_classify_still_works(
     app, ready_service
 ):
-    from dataclasses import replace
 
     from bench.live_server import free_port
     from core.config import StoreSettings
     from web import resources
 
     down = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
-    settings = replace(ready_service.settings, store=StoreSettings(database_url=down))
+    settings = ready_service.settings.model_copy(
+        update=dict(store=StoreSettings(database_url=down))
+    )
     with resources.using(settings, ready_service):
         goto(app, LABELS_PAGE)
         assert "使えません" in app.error[0].value

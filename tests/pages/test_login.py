@@ -125,13 +125,14 @@ def test_the_password_field_is_emptied_after_each_try(guarded_app):
 
 
 def test_single_sign_on_shows_only_its_button_until_signed_in(guarded_app, guarded_service):
-    from dataclasses import replace
 
     from web import resources
 
     settings = guarded_service.settings
     # Single sign-on refuses to start without an allow list; give it one.
-    sso = replace(settings, auth=replace(settings.auth, allowed_domains=("corp.example",)))
+    sso = settings.model_copy(
+        update=dict(auth=settings.auth.model_copy(update=dict(allowed_domains=("corp.example",))))
+    )
     guarded_app.secrets["auth"] = {
         "redirect_uri": "http://localhost:8080/oauth2callback",
         "cookie_secret": "x" * 32,

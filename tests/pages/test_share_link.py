@@ -91,13 +91,13 @@ def test_a_link_never_overwrites_the_recipients_set_of_that_name(app):
     goto(app, "pages/labels.py")
     app.text_input(key="labels_new").input("音楽")
     app.button(key="labels_add").click().run()
-    mine = dict(app.session_state["label_sets"])
+    mine = dict(app.session_state["workspace"].label_sets)
     value = _link_value(set_name="標準")
     at = new_session(w=workspace_id(app), **{QUERY_KEY: value})
-    sets = at.session_state["label_sets"]
+    sets = at.session_state["workspace"].label_sets
     assert sets["標準"] == mine["標準"]
     assert sets["標準 (2)"] == ["旅行", "温泉"]
-    assert at.session_state["current_label_set"] == "標準 (2)"
+    assert at.session_state["workspace"].current_label_set == "標準 (2)"
     assert [c.label for c in at.checkbox] == ["旅行", "温泉"]
 
 
@@ -106,4 +106,4 @@ def test_a_link_whose_set_the_recipient_has_reuses_it(ready_service):
     # Opened again into the same workspace after the first was taken in: no "旅 (2)" twin.
     again = new_session(w=workspace_id(at), **{QUERY_KEY: _link_value(set_name="旅", text="x")})
     assert again.success
-    assert sorted(again.session_state["label_sets"]) == ["旅", "標準"]
+    assert sorted(again.session_state["workspace"].label_sets) == ["旅", "標準"]

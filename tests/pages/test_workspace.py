@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.pages.conftest import goto, new_session, workspace_id
@@ -62,14 +64,15 @@ def test_two_windows_on_one_workspace_keep_both_changes(app):
 
 
 def test_an_unreachable_store_says_work_is_not_saved_and_classify_works(ready_service):
-    from dataclasses import replace
 
     from bench.live_server import free_port
     from core.config import StoreSettings
     from web import resources
 
     down = f"postgresql://nobody@127.0.0.1:{free_port()}/none"
-    settings = replace(ready_service.settings, store=StoreSettings(database_url=down))
+    settings = ready_service.settings.model_copy(
+        update=dict(store=StoreSettings(database_url=down))
+    )
     with resources.using(settings, ready_service):
         at = new_session()
         assert any("保存されていません" in w.value for w in at.warning)
@@ -90,9 +93,11 @@ def test_compare_templates_survive_other_pages_and_come_back(app):
 
 
 def test_evaluation_rows_come_back_and_are_evaluated(app):
+    from core.workspaces.model import EvaluationRow
+
     rows = [{"text": "京都の寺を巡った", "expected": "旅行"}]
     goto(app, "pages/evaluate.py")
-    app.session_state["evaluation_rows"] = rows
+    app.session_state["workspace"].evaluation_rows = [EvaluationRow(**row) for row in rows]
     app.run()
     elsewhere = goto(new_session(w=workspace_id(app)), "pages/evaluate.py")
     details = elsewhere.dataframe[-1].value  # the per-text details, last on the page
@@ -115,7 +120,6 @@ def test_a_signed_in_team_sees_its_recent_workspaces(guarded_service):
 
 @pytest.mark.postgres
 def test_a_stopped_postgresql_says_work_is_not_saved_and_saving_resumes(ready_service):
-    from dataclasses import replace
 
     from core.config import StoreSettings
     from tests.postgres_server import postgres_server
@@ -123,7 +127,9 @@ def test_a_stopped_postgresql_says_work_is_not_saved_and_saving_resumes(ready_se
 
     with postgres_server() as server:
         store = StoreSettings(database_url=server.url)
-        with resources.using(replace(ready_service.settings, store=store), ready_service):
+        with resources.using(
+            ready_service.settings.model_copy(update=dict(store=store)), ready_service
+        ):
             at = new_session()
             workspace = workspace_id(at)
             server.stop()
@@ -138,3 +144,64 @@ def test_a_stopped_postgresql_says_work_is_not_saved_and_saving_resumes(ready_se
             assert not any("保存されていません" in w.value for w in at.warning)
             elsewhere = goto(new_session(w=workspace), EXAMPLES_PAGE)
             assert any("止まっている間" in m.value for m in elsewhere.markdown)
+
+
+def _import(at, data: bytes):
+    at.file_uploader(key="workspace_import").set_value(("workspace.json", data, "application/json"))
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _stored(workspace: str) -> dict:
+    from web import resources
+
+    return resources.get_workspaces().get(workspace).data
+
+
+def _document(workspace: dict, version: int = 2) -> bytes:
+    from core.workspaces.document import FORMAT
+
+    return json.dumps({"format": FORMAT, "version": version, "workspace": workspace}).encode()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        # Valid JSON of the right format whose later fields are malformed: nothing may apply.
+        {"examples": ["取り込まれてはいけない例文"], "evaluation_rows": ["not a row"]},
+        {"label_sets": {"取込": ["旅行"]}, "experiment_runs": [{"id": "x"}]},
+    ],
+    ids=["a bad row", "a bad run"],
+)
+def test_a_malformed_import_leaves_the_workspace_exactly_as_it_was(app, bad):
+    _add_example(app, "残るべき例文です。")
+    workspace = workspace_id(app)
+    before = _stored(workspace)
+    _import(app, _document(bad))
+    assert any("形が正しくありません" in e.value for e in app.error)
+    assert workspace_id(app) == workspace
+    goto(app, LABELS_PAGE)  # a page switch saves: it must save nothing new
+    goto(app, EXAMPLES_PAGE)
+    assert _stored(workspace) == before
+    shown = " ".join(m.value for m in app.markdown)
+    assert "残るべき例文" in shown and "取り込まれてはいけない" not in shown
+
+
+def test_an_import_with_malformed_unicode_says_so(app):
+    workspace = workspace_id(app)
+    before = _stored(workspace)
+    _import(app, _document({"examples": ["\ud800"]}))
+    assert any("壊れた文字" in e.value for e in app.error)
+    _import(app, b'{"format": "\xff\xfe"}')
+    assert any("壊れた文字" in e.value for e in app.error)
+    assert workspace_id(app) == workspace and _stored(workspace) == before
+
+
+def test_a_good_import_opens_as_a_new_workspace(app):
+    first = workspace_id(app)
+    _import(app, _document({"examples": ["取り込んだ例文です。"]}))
+    assert any("読み込みました" in s.value for s in app.success)
+    assert workspace_id(app) != first
+    shown = " ".join(m.value for m in goto(app, EXAMPLES_PAGE).markdown)
+    assert "取り込んだ例文" in shown

@@ -15,9 +15,12 @@ import hmac
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
+from fastapi import APIRouter, Depends, Security
+from fastapi.security.http import HTTPBase
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -34,8 +37,6 @@ MAX_TRACKED_CLIENTS = 10_000
 GLOBAL_FAILURE_FACTOR = 20
 # Passwords already verified, so a PBKDF2 hash costs once per password, not once per request.
 MAX_VERIFIED = 16
-
-Handler = Callable[[Request, Settings], Awaitable[Response]]
 
 
 def oidc_configured() -> bool:
@@ -178,17 +179,65 @@ def refusal(verdict: bool | None, page: bool, lang: str) -> Response:
     return JSONResponse(body, status_code=401, headers=headers)
 
 
-def protected(
-    handler: Handler, settings: Settings, page: bool = False
-) -> Callable[[Request], Awaitable[Response]]:
-    """A Starlette endpoint for `handler`, behind the access check when access control is on."""
+class AccessRefused(Exception):
+    """No credentials, wrong ones (`verdict` False) or a locked-out client (None)."""
 
-    async def guarded(request: Request) -> Response:
+    def __init__(self, verdict: bool | None, page: bool) -> None:
+        super().__init__("access refused")
+        self.verdict = verdict
+        self.page = page
+
+
+def access_refused(request: Request, error: AccessRefused) -> Response:
+    return refusal(error.verdict, error.page, header_lang(request.headers.get("accept-language")))
+
+
+# The credentials a protected route takes, for the OpenAPI document (either one will do);
+# `authorized` checks them.
+BEARER = HTTPBase(scheme="bearer", scheme_name="bearer", auto_error=False)
+BASIC = HTTPBase(scheme="basic", scheme_name="basic", auto_error=False)
+
+
+def page_refusal(settings: Settings) -> dict[int, dict[str, Any]]:
+    """The OpenAPI answer of a page route without the password: the browser's Basic-auth
+    prompt with a line of text (none when the pages are open)."""
+    if not access_control_on(settings):
+        return {}
+    text = {"text/plain": {"schema": {"type": "string"}}}
+    return {401: {"content": text, "description": "The password is needed (Basic auth)"}}
+
+
+def access_dependencies(settings: Settings, page: bool = False) -> list[Any]:
+    """FastAPI dependencies that let a request through only with access (none when the route is
+    open under these settings, so the document says exactly what a call needs)."""
+    if not (access_control_on(settings) if page else api_protected(settings)):
+        return []
+
+    async def check(request: Request) -> None:
         # PBKDF2 takes ~0.3 s on purpose: off the event loop, so /healthz answers meanwhile.
         verdict = await run_in_threadpool(authorized, request, settings, not page)
         if verdict is not True:
-            return refusal(verdict, page, header_lang(request.headers.get("accept-language")))
-        return await handler(request, settings)
+            raise AccessRefused(verdict, page)
 
-    guarded.__name__ = handler.__name__
-    return guarded
+    schemes = [BASIC] if page else [BEARER, BASIC]
+    return [Depends(check), *(Security(scheme) for scheme in schemes)]
+
+
+def add_guarded_route(
+    router: APIRouter,
+    settings: Settings,
+    path: str,
+    endpoint: Callable[..., Any],
+    *,
+    page: bool = False,
+    responses: dict[int | str, dict[str, Any]] | None = None,
+    **options: Any,
+) -> None:
+    """A route behind the API's access rule (or, `page`, the pages'), its refusals documented."""
+    router.add_api_route(
+        path,
+        endpoint,
+        dependencies=access_dependencies(settings, page=page),
+        responses={**(responses or {}), **(page_refusal(settings) if page else {})},
+        **options,
+    )

@@ -1,19 +1,21 @@
 """A plain-HTTP page for hosts with no WebSocket (App Runner): HTML + fetch, no Streamlit UI."""
 
-from __future__ import annotations
-
 import html
 from functools import cache
 from pathlib import Path
 from string import Template
+from typing import Annotated, Any, Literal
 
-from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, Query
+from starlette.exceptions import HTTPException
+from starlette.responses import FileResponse, HTMLResponse
 
 from core.config import Settings
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_LABELS
+from web.http.access import access_dependencies, add_guarded_route, page_refusal
+from web.http.errors import refusals
 from web.http.schemas import DefaultsResponse
-from web.text import LANGUAGES, message
+from web.text import message
 
 LITE_DIR = Path(__file__).parent / "lite"
 LITE_PATH = "/lite"
@@ -31,6 +33,7 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+LangQuery = Annotated[Literal["ja", "en"], Query(description="The page's language")]
 PAGE_TEXT_KEYS = {
     "title": "lite.title",
     "intro": "lite.intro",
@@ -70,29 +73,60 @@ def render_page(lang: str, template: str, http_only: bool) -> str:
     return _page_template().substitute(escaped)
 
 
-def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "ja")
-    return lang if lang in LANGUAGES else "ja"
+def lite_router(settings: Settings) -> APIRouter:
+    """The page, its two files, and the defaults it starts with (also `GET /api/defaults`)."""
+    router = APIRouter(tags=["plain page"])
+    page_answer: dict[str, Any] = {
+        "methods": ["GET"],
+        "response_class": HTMLResponse,
+        "responses": {200: {"content": {"text/html": {}}}, **refusals(page=True)},
+    }
 
+    async def lite_page(lang: LangQuery = "ja") -> HTMLResponse:
+        page = render_page(lang, settings.model.hypothesis_template, settings.http_only)
+        return HTMLResponse(page, headers=SECURITY_HEADERS)
 
-async def lite_page(request: Request, settings: Settings) -> HTMLResponse:
-    page = render_page(_lang(request), settings.model.hypothesis_template, settings.http_only)
-    return HTMLResponse(page, headers=SECURITY_HEADERS)
+    pages = [(LITE_PATH, "The plain-HTTP page (no WebSocket)")]
+    if settings.http_only:
+        pages.insert(0, ("/", "The plain page at the root (HTTP_ONLY=1)"))
+    for path, summary in pages:
+        add_guarded_route(
+            router, settings, path, lite_page, page=True, summary=summary, **page_answer
+        )
 
-
-async def lite_asset(request: Request, settings: Settings) -> Response:
-    name = request.path_params["name"]
-    if name not in ASSETS:
-        return Response(status_code=404)
-    return FileResponse(LITE_DIR / name, media_type=ASSETS[name], headers=SECURITY_HEADERS)
-
-
-async def defaults(request: Request, settings: Settings) -> JSONResponse:
-    body = DefaultsResponse(
-        labels=list(DEFAULT_LABELS),
-        examples=list(DEFAULT_EXAMPLES),
-        hypothesis_template=settings.model.hypothesis_template,
-        max_labels=settings.limits.max_labels,
-        model=settings.model.model_id,
+    @router.get(
+        LITE_PATH + "/{name}",
+        summary="The plain page's script and style",
+        response_class=FileResponse,
+        responses={
+            200: {"content": {media: {} for media in ASSETS.values()}},
+            **refusals(404, page=True),
+            **page_refusal(settings),
+        },
+        dependencies=access_dependencies(settings, page=True),
+        operation_id="lite_asset",
     )
-    return JSONResponse(body.model_dump())
+    async def lite_asset(name: str) -> FileResponse:
+        if name not in ASSETS:
+            raise HTTPException(404)
+        return FileResponse(LITE_DIR / name, media_type=ASSETS[name], headers=SECURITY_HEADERS)
+
+    async def defaults() -> DefaultsResponse:
+        return DefaultsResponse(
+            labels=list(DEFAULT_LABELS),
+            examples=list(DEFAULT_EXAMPLES),
+            hypothesis_template=settings.model.hypothesis_template,
+            max_labels=settings.limits.max_labels,
+            model=settings.model.model_id,
+        )
+
+    described = {"methods": ["GET"], "response_model": DefaultsResponse, "responses": refusals()}
+    summary = "The default labels, examples and template (what the plain page starts with)"
+    add_guarded_route(
+        router, settings, DEFAULTS_PATH, defaults, summary=summary, tags=["api"], **described
+    )
+    summary = "The plain page's defaults call"
+    add_guarded_route(
+        router, settings, LITE_DEFAULTS_PATH, defaults, page=True, summary=summary, **described
+    )
+    return router

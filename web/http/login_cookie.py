@@ -7,16 +7,15 @@ request and lets the session in until it expires. Nothing is stored on the serve
 behind the load balancer accepts it; changing the password (or SESSION_SECRET) ends every one.
 """
 
-from __future__ import annotations
-
+from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
 from core.auth import GRANT_PURPOSE, SESSION_PURPOSE, issue_token, token_valid
 from core.config import Settings
-from web.http.replies import error_reply, parsed_body, request_lang
-from web.http.schemas import LoginGrantBody
-from web.text import message
+from web.http.bodies import request_bodies
+from web.http.body_limit import LimitedRoute
+from web.http.errors import Refusal, refusals
 
 COOKIE_NAME = "zeroshot_login"
 SESSION_PATH = "/auth/session"
@@ -42,34 +41,49 @@ def _secure(request: Request) -> bool:
     return proto.split(",")[0].strip() == "https"
 
 
-async def keep_login(request: Request, settings: Settings) -> Response:
-    """Trade a grant from the login page for the login cookie."""
-    lang = request_lang(request)
-    body = await parsed_body(request, LoginGrantBody, lang)
-    if isinstance(body, Response):
-        return body
-    if not settings.auth.password_required or not token_valid(
-        settings.auth.signing_key, body.grant, GRANT_PURPOSE
-    ):
-        return error_reply(403, "error.login_grant", message("error.login_grant", lang))
-    lifetime = int(settings.auth.login_session_hours * 3600)
-    response = Response(status_code=204)
-    response.set_cookie(
-        COOKIE_NAME,
-        issue_token(settings.auth.signing_key, SESSION_PURPOSE, lifetime),
-        max_age=lifetime,
-        path="/",
-        httponly=True,
-        samesite="strict",
-        secure=_secure(request),
-    )
-    return response
+def login_router(settings: Settings) -> APIRouter:
+    grant_body = request_bodies(settings).login_grant
+    router = APIRouter(route_class=LimitedRoute, tags=["login"])
 
-
-async def forget_login(request: Request, settings: Settings) -> Response:
-    """Delete the login cookie (log out)."""
-    response = Response(status_code=204)
-    response.delete_cookie(
-        COOKIE_NAME, path="/", httponly=True, samesite="strict", secure=_secure(request)
+    @router.post(
+        SESSION_PATH,
+        summary="Keep a password login across reloads: trade the login page's grant for a cookie",
+        status_code=204,
+        responses=refusals(413),
+        operation_id="keep_login",
     )
-    return response
+    async def keep_login(request: Request, body: grant_body) -> Response:  # type: ignore[valid-type]
+        """Trade a grant from the login page for the login cookie (403 for a bad grant)."""
+        auth = settings.auth
+        if not auth.password_required or not token_valid(
+            auth.signing_key, body.grant, GRANT_PURPOSE
+        ):
+            raise Refusal(403, "error.login_grant")
+        lifetime = int(auth.login_session_hours * 3600)
+        response = Response(status_code=204)
+        response.set_cookie(
+            COOKIE_NAME,
+            issue_token(auth.signing_key, SESSION_PURPOSE, lifetime),
+            max_age=lifetime,
+            path="/",
+            httponly=True,
+            samesite="strict",
+            secure=_secure(request),
+        )
+        return response
+
+    @router.post(
+        LOGOUT_PATH,
+        summary="Forget a kept login (log out)",
+        status_code=204,
+        operation_id="forget_login",
+    )
+    async def forget_login(request: Request) -> Response:
+        """Delete the login cookie."""
+        response = Response(status_code=204)
+        response.delete_cookie(
+            COOKIE_NAME, path="/", httponly=True, samesite="strict", secure=_secure(request)
+        )
+        return response
+
+    return router

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, StreamableHTTPSessionManager
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +21,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.config import Settings
-from core.errors import InputError, ModelBusy, ModelNotReady
+from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
+from core.inference.request import check_unicode
 from web import resources
 from web.http.access import authorized, refusal
 from web.text import header_lang, message
@@ -37,8 +39,9 @@ INSTRUCTIONS = (
 _current: StreamableHTTPSessionManager | None = None
 
 
-class _Refused(ValueError):
-    """A tool call the app refuses; its text is what the assistant sees."""
+class _Refused(ToolError):
+    """A tool call the app refuses: the SDK answers it as the tool's error with our message
+    (what the assistant sees) and logs it without a traceback."""
 
 
 def _classify(
@@ -48,17 +51,18 @@ def _classify(
     hypothesis_template: str | None,
     multi_label: bool,
 ) -> dict[str, Any]:
-    if label_set:
-        saved = resources.get_store().get(label_set)
-        if saved is None:
-            raise _Refused(message("error.unknown_label_set", "en", name=label_set))
-        labels = labels or list(saved.labels)
-        hypothesis_template = hypothesis_template or saved.template
     try:
+        check_unicode([text, labels, label_set, hypothesis_template])
+        if label_set:
+            saved = resources.get_store().get(label_set)
+            if saved is None:
+                raise _Refused(message("error.unknown_label_set", "en", name=label_set[:100]))
+            labels = labels or list(saved.labels)
+            hypothesis_template = hypothesis_template or saved.template
         result = resources.get_service().classify(
             text, labels or [], hypothesis_template, multi_label
         )
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         raise _Refused(error.message("en")) from None
     except ModelNotReady:
         raise _Refused(message("model.not_ready", "en")) from None
@@ -113,7 +117,7 @@ def build_mcp() -> MCPServer:
     async def list_label_sets() -> list[dict[str, Any]]:
         try:
             saved = await run_in_threadpool(lambda: resources.get_store().list())
-        except InputError as error:
+        except (InputError, StoreUnavailable) as error:
             raise _Refused(error.message("en")) from None
         return [
             {

@@ -1,18 +1,12 @@
-"""The JSON shapes of the HTTP API: request bodies parsed by pydantic, responses built from core's
-typed results. Core knows nothing of these."""
+"""The JSON shapes of the HTTP API's answers, built from core's typed results (request bodies:
+web/http/bodies.py). Core knows nothing of these."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     RootModel,
-    StrictBool,
-    StrictStr,
-    ValidationError,
 )
 
 from core.exploration.thresholds import Decision
@@ -20,70 +14,6 @@ from core.inference.explain import Explanation
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelStatus
 from core.labels.store import SavedSet
-
-
-class ClassifyBody(BaseModel):
-    """`POST /api/classify`. Text and label contents are checked by core, for its own messages."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    # A string, or a list of strings for several texts at once (an array of results in order).
-    # Any inside: an empty, missing or non-string text gets core's "the text is empty" message.
-    text: Any = Field(
-        default=None,
-        json_schema_extra={"type": ["string", "array", "null"], "items": {"type": "string"}},
-    )
-    labels: list[Any] | None = Field(
-        default=None,
-        description="Candidate labels; or give `label_set` instead",
-        json_schema_extra={"items": {"type": "string"}},
-    )
-    label_set: StrictStr | None = Field(
-        default=None,
-        description="A saved label set's name: its labels and template (a template given wins)",
-    )
-    hypothesis_template: StrictStr | None = Field(
-        default=None, description="Exactly one {}; the setting's default when absent"
-    )
-    multi_label: StrictBool | None = Field(
-        default=None,
-        description="false when absent; with `label_set`, the mode its thresholds were fitted in",
-    )
-    explain: StrictBool = Field(
-        default=False,
-        description="Add each word's effect on a label's score (one text only)",
-    )
-    explain_label: StrictStr | None = Field(
-        default=None, description="The label to explain; the top one when absent"
-    )
-    wordings: dict[str, list[StrictStr]] | None = Field(
-        default=None,
-        description='Several wordings per label, e.g. {"旅行": ["旅行", "観光", "旅"]}: '
-        "a label scores the best of its wordings (as on the Experiments page)",
-    )
-    calibration: Literal["none", "content_free", "batch"] = Field(
-        default="none",
-        description="content_free: divide out the scores of an empty text (Zhao+ 2021); batch: "
-        "divide out the mean over the request's texts (Zhou+ 2023; a list of texts)",
-    )
-
-
-class LabelSetBody(BaseModel):
-    """`PUT /api/label-sets/{name}`: the set to store under that name."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    labels: list[StrictStr]
-    hypothesis_template: StrictStr | None = Field(
-        default=None, description="Exactly one {}; the setting's default when absent"
-    )
-    notes: StrictStr = ""
-
-
-class LoginGrantBody(BaseModel):
-    """`POST /auth/session`: the grant the login page handed the browser after a right password."""
-
-    grant: StrictStr = Field(max_length=200)
 
 
 class LabelSetResponse(BaseModel):
@@ -112,31 +42,6 @@ class LabelSetList(BaseModel):
     label_sets: list[LabelSetResponse]
 
 
-class HFParameters(BaseModel):
-    """The `parameters` of the Hugging Face inference protocol for zero-shot classification."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    # A list, or one comma-separated string as the hosted API took it.
-    candidate_labels: list[StrictStr] | StrictStr
-    multi_label: StrictBool | None = False
-    hypothesis_template: StrictStr | None = None
-
-    def labels(self) -> list[str]:
-        if isinstance(self.candidate_labels, str):
-            return [part for part in self.candidate_labels.split(",") if part.strip()]
-        return list(self.candidate_labels)
-
-
-class HFBody(BaseModel):
-    """`POST /api/hf`: what huggingface_hub's `InferenceClient.zero_shot_classification` sends."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    inputs: StrictStr
-    parameters: HFParameters
-
-
 class HFLabelScore(BaseModel):
     label: str
     score: float
@@ -152,13 +57,6 @@ def hf_answer(result: ClassificationResult) -> list[dict]:
         {"label": label, "score": score}
         for label, score in zip(result.labels, result.scores, strict=True)
     ]
-
-
-def first_problem(error: ValidationError) -> str:
-    """One line a person can act on: which field, and what is wrong with it."""
-    problem = error.errors()[0]
-    where = ".".join(str(part) for part in problem["loc"]) or "body"
-    return f"{where}: {problem['msg']}"
 
 
 class WordEffectBody(BaseModel):

@@ -10,11 +10,13 @@ import math
 
 import streamlit as st
 
+from core.bulk.command import command_line
 from core.errors import InputError
 from core.exploration import batch_files as batch
 from core.exploration.batch_jobs import BatchJob, JobSpec, JobStatus
 from web import resources
 from web.text import message
+from web.ui import state
 from web.ui.i18n import error_text, lang, t
 
 # The results as each download button serves them: key, text, writer, file name, media type.
@@ -137,3 +139,36 @@ def show_job(job_id: str, current: JobSpec | None) -> None:
             st.rerun()
     if job.done:
         _results(resources.find_job(job_id) or job)
+
+
+def _saved_set_on_screen(labels: list[str], template: str) -> str | None:
+    """The current set's name when it is a saved team set exactly as on screen (so the command
+    reads it, wordings and all, from the store); None when edited since, unsaved, or the store
+    is away."""
+    name = state.current_set_name()
+    if not state.saved_version(name):
+        return None
+    try:
+        saved = resources.get_store().get(name)
+    except InputError:
+        return None
+    if saved is None or list(saved.labels) != labels or saved.template != template:
+        return None
+    return name
+
+
+def bulk_command(file_name: str | None, column: str | None, multi_label: bool) -> None:
+    """Where the page's row limit ends: the command that classifies a file of any size with
+    the label set on screen (docs/bulk.md)."""
+    labels, template = state.current_labels(), state.template()
+    command = command_line(
+        labels,
+        template,
+        multi_label,
+        label_set=_saved_set_on_screen(labels, template),
+        column=column,
+        input_path=file_name,
+    )
+    with st.expander(t("batch.bulk_title", rows=batch.MAX_ROWS), key="batch_bulk"):
+        st.caption(t("batch.bulk_hint", rows=batch.MAX_ROWS))
+        st.code(command, language="bash")

@@ -25,10 +25,10 @@ def restore_from_link() -> bool:
     del st.query_params[share.QUERY_KEY]
     try:
         shared = share.decode(value, resources.get_settings())
-    except InputError as error:
+        name = state.apply_shared(shared, t("share.header"), value)
+    except InputError as error:  # a bad link, or its set one too many (MAX_LABEL_SETS)
         st.error(error_text(error))
         return False
-    name = state.apply_shared(shared, t("share.header"), value)
     if name is None:
         return False
     st.success(t("share.restored", name=name))

@@ -1,37 +1,53 @@
 """Named accessors for what pages share through the browser session.
 
-Pages never reach into st.session_state by raw key for shared things; they call these.
+Pages never reach into st.session_state by raw key for shared things; they call these. What a
+workspace keeps lives in one typed object, `workspace()` (core.workspaces.model.WorkspaceData),
+under one session key: the accessors below read and write its fields, and web/ui/workspace.py
+saves and restores it whole, results included (a reload shows them again). Everything else here
+is per-session (flashes, the editor's base, whether Classify is running).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
-from dataclasses import dataclass
 
 import streamlit as st
 
-from core.exploration.template_compare import TemplateComparison, TemplateRow
+from core.exploration.experiments import RunRecord
+from core.exploration.template_compare import TemplateComparison
 from core.inference.result import ClassificationResult
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_EXPECTED, DEFAULT_LABELS
 from core.labels.share_links import SharedState
+from core.workspaces.model import (
+    EvaluationRow,
+    ExampleRun,
+    ExperimentChoices,
+    WorkspaceData,
+    check_count,
+)
 from web import resources
 from web.text import DEFAULT_LANGUAGE, message
 
-_LABEL_SETS = "label_sets"
-_CURRENT_SET = "current_label_set"
-_EXAMPLES = "examples"
-_EXAMPLE_RESULTS = "example_results"
-_LAST_RESULT = "last_result"
+WORKSPACE_KEY = "workspace"
 _FLASH = "flash"
-# Digests of the share links this workspace has taken in (the last few): each is applied once.
-_SHARED_APPLIED = "shared_links_applied"
+# Share links a workspace remembers having taken in (each is applied once).
 SHARED_LINKS_KEPT = 50
 _SAVED_VERSIONS = "saved_set_versions"
-_BATCH_JOB = "batch_job"
 _CLASSIFYING = "classifying"
 _SCROLL_TO_RESULT = "scroll_to_result"
+
+
+def workspace() -> WorkspaceData:
+    """The session's workspace: what it keeps, typed (made empty on first use)."""
+    kept = st.session_state.get(WORKSPACE_KEY)
+    if kept is None:
+        kept = st.session_state[WORKSPACE_KEY] = WorkspaceData()
+    return kept
+
+
+def replace_workspace(replacement: WorkspaceData) -> None:
+    """The session's workspace becomes `replacement` (an opened or imported one)."""
+    st.session_state[WORKSPACE_KEY] = replacement
 
 
 def ensure_defaults() -> None:
@@ -39,31 +55,31 @@ def ensure_defaults() -> None:
     _init()
 
 
-def _init() -> None:
-    if _LABEL_SETS not in st.session_state:
+def _init() -> WorkspaceData:
+    kept = workspace()
+    if "label_sets" not in kept.model_fields_set:
         default_name = message("labels.default_set", DEFAULT_LANGUAGE)
-        st.session_state[_LABEL_SETS] = {default_name: list(DEFAULT_LABELS)}
-        st.session_state[_CURRENT_SET] = default_name
-    if _EXAMPLES not in st.session_state:
-        st.session_state[_EXAMPLES] = list(DEFAULT_EXAMPLES)
+        kept.label_sets = {default_name: list(DEFAULT_LABELS)}
+        kept.current_label_set = default_name
+    if "examples" not in kept.model_fields_set:
+        kept.examples = list(DEFAULT_EXAMPLES)
+    return kept
 
 
 # Label sets -----------------------------------------------------------------
 
 
 def label_sets() -> dict[str, list[str]]:
-    _init()
-    return st.session_state[_LABEL_SETS]
+    return _init().label_sets
 
 
 def current_set_name() -> str:
-    _init()
-    return st.session_state[_CURRENT_SET]
+    return _init().current_label_set
 
 
 def select_set(name: str) -> None:
     if name in label_sets():
-        st.session_state[_CURRENT_SET] = name
+        workspace().current_label_set = name
 
 
 def current_labels() -> list[str]:
@@ -78,16 +94,24 @@ def put_set(name: str, labels: list[str]) -> None:
     label_sets()[name] = list(labels)
 
 
+def check_room_for_set() -> None:
+    """Refuse one more label set past MAX_LABEL_SETS (InputError), before it is made."""
+    limit = resources.get_settings().limits.max_label_sets
+    check_count("label_sets", len(label_sets()) + 1, limit)
+
+
 def adopt_set(name: str, labels: list[str]) -> str:
     """Take in a set from elsewhere (a share link, an experiment) without overwriting one of
     the user's: the set of that name when it holds these very labels, else a new set under the
     first free name `name (2)`, `name (3)`, … that is not one of those same labels already.
-    The name it is kept under."""
+    The name it is kept under; InputError when a new set would pass MAX_LABEL_SETS."""
     sets, wanted = label_sets(), list(labels)
     candidate, number = name, 1
     while candidate in sets and sets[candidate] != wanted:
         number += 1
         candidate = f"{name} ({number})"
+    if candidate not in sets:
+        check_room_for_set()
     sets[candidate] = wanted
     return candidate
 
@@ -96,207 +120,127 @@ def delete_set(name: str) -> None:
     sets = label_sets()
     sets.pop(name, None)
     if current_set_name() == name:
-        st.session_state[_CURRENT_SET] = next(iter(sets))
+        workspace().current_label_set = next(iter(sets))
 
 
 # Examples -------------------------------------------------------------------
 
 
 def examples() -> list[str]:
-    _init()
-    return list(st.session_state[_EXAMPLES])
+    return list(_init().examples)
+
+
+def check_room_for_example() -> None:
+    """Refuse one more example past MAX_EXAMPLES (InputError), before it is added."""
+    check_count("examples", len(examples()) + 1, resources.get_settings().limits.max_examples)
 
 
 def set_examples(items: list[str]) -> None:
-    st.session_state[_EXAMPLES] = list(items)
-
-
-@dataclass(frozen=True)
-class ExampleRun:
-    labels: tuple[str, ...]
-    results: tuple[ClassificationResult, ...]
+    workspace().examples = list(items)
 
 
 def example_run() -> ExampleRun | None:
-    data = _kept_json(_EXAMPLE_RESULTS)
-    try:
-        return ExampleRun(
-            tuple(data["labels"]), tuple(result_from_data(r) for r in data["results"])
-        )
-    except (TypeError, KeyError, ValueError):  # none yet, or not a run (a hand-edited import)
-        return None
+    """The Examples matrix last scored, kept across pages and reloads, or None."""
+    return workspace().example_results
 
 
 def set_example_run(run: ExampleRun | None) -> None:
-    _keep_json(
-        _EXAMPLE_RESULTS,
-        None
-        if run is None
-        else {"labels": list(run.labels), "results": [result_data(r) for r in run.results]},
-    )
-
-
-# Results are kept in the workspace as JSON text, so a reload (or another browser) shows them
-# again; a value that is not one (a hand-edited import) reads as no result.
-
-
-def _kept_json(key: str):
-    try:
-        return json.loads(st.session_state.get(key) or "null")
-    except (TypeError, ValueError):
-        return None
-
-
-def _keep_json(key: str, data) -> None:
-    st.session_state[key] = "" if data is None else json.dumps(data, ensure_ascii=False)
-
-
-def result_data(result: ClassificationResult) -> dict:
-    return dataclasses.asdict(result)
-
-
-def result_from_data(data: dict) -> ClassificationResult:
-    """The result `result_data` wrote; TypeError/KeyError/ValueError if it is not one."""
-    if not isinstance(data, dict):
-        raise TypeError("not a result")
-    names = {field.name for field in dataclasses.fields(ClassificationResult)}
-    return ClassificationResult(
-        **{
-            name: tuple(value) if isinstance(value, list) else value
-            for name, value in data.items()
-            if name in names
-        }
-    )
+    workspace().example_results = run
 
 
 # The Classify inputs ------------------------------------------------------------
-# Owned by plain keys: Streamlit deletes a widget's key on any run that does not draw it, so the
-# widgets are seeded from these before each draw and copied back when the form is submitted.
-_TEXT = "input_text"
-_TEMPLATE = "input_template"
-_MULTI = "input_multi_label"
-_CUSTOM = "input_custom_labels"
-_UNCHECKED = "input_unchecked_labels"
-_EXPLAIN = "input_explain"
-_WORDINGS = "input_wordings"  # lines like 旅行=旅行|観光|旅
-_CALIBRATION = "input_calibration"
-_COMPARE_TEMPLATES = "compare_template_lines"
-_COMPARE_TEXT = "compare_text_value"
-_EXPERIMENT_CHOICES = "experiment_choices"
-_EVAL_ROWS = "evaluation_rows"
-_RUNS = "experiment_runs"
-_COMPARE_RESULT = "compare_result"
+# Kept in the workspace, not in widget keys: Streamlit deletes a widget's key on any run that does
+# not draw it, so the widgets are seeded from these before each draw and copied back when the
+# form is submitted.
+
 # The rows Evaluate's table editor started from: its edits apply to these, so they stay put
 # while the editor is on screen and are taken afresh from the rows whenever it is drawn anew.
 _EVAL_EDITOR_BASE = "evaluation_editor_base"
 _EVAL_EDITOR_KEY = "eval_rows_editor"
 
-# What the workspace keeps (web/ui/workspace.py), with each value's JSON type: everything a
-# teammate typed or chose.
-KEPT_TYPES: dict[str, type] = {
-    _LABEL_SETS: dict,
-    _CURRENT_SET: str,
-    _EXAMPLES: list,
-    _TEXT: str,
-    _TEMPLATE: str,
-    _MULTI: bool,
-    _CUSTOM: str,
-    _UNCHECKED: list,
-    _EXPLAIN: bool,
-    _WORDINGS: str,
-    _CALIBRATION: str,
-    _COMPARE_TEMPLATES: str,
-    _EVAL_ROWS: list,
-    _RUNS: list,
-    _BATCH_JOB: str,
-    _SHARED_APPLIED: list,
-    # Results, each one JSON text: kept and merged whole, never field by field.
-    _LAST_RESULT: str,
-    _COMPARE_TEXT: str,
-    _COMPARE_RESULT: str,
-    _EXAMPLE_RESULTS: str,
-    _EXPERIMENT_CHOICES: str,  # JSON text: Experiments' sets, templates, modes, calibrations
-}
-KEPT_KEYS = tuple(KEPT_TYPES)
-LABEL_SETS_KEY, EXAMPLES_KEY = _LABEL_SETS, _EXAMPLES
-SET_KEYS = frozenset({_UNCHECKED})
+
+def _is_set(field: str) -> bool:
+    """Whether the session chose this field (else a page's default applies)."""
+    return field in workspace().model_fields_set
 
 
 def text() -> str:
-    return st.session_state.get(_TEXT, "")
+    return workspace().input_text
 
 
 def set_text(value: str) -> None:
-    st.session_state[_TEXT] = value
+    workspace().input_text = value
 
 
 def template() -> str:
     """The hypothesis template every page classifies with: the user's, else the setting's."""
-    if _TEMPLATE not in st.session_state:
-        st.session_state[_TEMPLATE] = resources.get_settings().model.hypothesis_template
-    return st.session_state[_TEMPLATE]
+    if not _is_set("input_template"):
+        set_template(resources.get_settings().model.hypothesis_template)
+    return workspace().input_template
 
 
 def set_template(value: str) -> None:
-    st.session_state[_TEMPLATE] = value
+    workspace().input_template = value
 
 
 def multi_label() -> bool:
-    return bool(st.session_state.get(_MULTI, False))
+    return workspace().input_multi_label
 
 
 def set_multi_label(value: bool) -> None:
-    st.session_state[_MULTI] = bool(value)
+    workspace().input_multi_label = bool(value)
 
 
 def wordings() -> str:
     """Classify's wordings, one label per line (`旅行=旅行|観光|旅`); empty: none."""
-    return st.session_state.get(_WORDINGS, "")
+    return workspace().input_wordings
 
 
 def set_wordings(value: str) -> None:
-    st.session_state[_WORDINGS] = value
+    workspace().input_wordings = value
 
 
 def calibration() -> str:
-    return st.session_state.get(_CALIBRATION, "none")
+    return workspace().input_calibration
 
 
 def set_calibration(value: str) -> None:
-    st.session_state[_CALIBRATION] = value
+    workspace().input_calibration = value
 
 
 def explain_on() -> bool:
     """Whether Classify explains its result word by word (off by default: it costs more)."""
-    return bool(st.session_state.get(_EXPLAIN, False))
+    return workspace().input_explain
 
 
 def set_explain_on(value: bool) -> None:
-    st.session_state[_EXPLAIN] = bool(value)
+    workspace().input_explain = bool(value)
 
 
 def compare_templates() -> str:
     """Compare's template lines: the session's template and one more to start with."""
-    if _COMPARE_TEMPLATES not in st.session_state:
-        st.session_state[_COMPARE_TEMPLATES] = f"{template()}\nこれは{{}}の話です。"
-    return st.session_state[_COMPARE_TEMPLATES]
+    if not _is_set("compare_template_lines"):
+        set_compare_templates(f"{template()}\nこれは{{}}の話です。")
+    return workspace().compare_template_lines
 
 
 def set_compare_templates(value: str) -> None:
-    st.session_state[_COMPARE_TEMPLATES] = value
+    workspace().compare_template_lines = value
 
 
 def evaluation_rows() -> list[dict[str, str]]:
     """Evaluate's typed rows ({"text", "expected"}): the seed's examples with their answers until
     the user edits them (so the page shows a real evaluation on first open)."""
-    seed = [
-        {"text": text, "expected": "|".join(labels)} for text, labels in DEFAULT_EXPECTED.items()
-    ]
-    return list(st.session_state.get(_EVAL_ROWS, seed))
+    if not _is_set("evaluation_rows"):
+        return [
+            {"text": text, "expected": "|".join(labels)}
+            for text, labels in DEFAULT_EXPECTED.items()
+        ]
+    return [row.model_dump() for row in workspace().evaluation_rows]
 
 
 def set_evaluation_rows(rows: list[dict[str, str]]) -> None:
-    st.session_state[_EVAL_ROWS] = list(rows)
+    workspace().evaluation_rows = [EvaluationRow.model_validate(row) for row in rows]
 
 
 def evaluation_editor() -> tuple[str, list[dict[str, str]]]:
@@ -314,66 +258,67 @@ def reset_evaluation_editor() -> None:
     st.session_state.pop(_EVAL_EDITOR_BASE, None)
 
 
-def experiment_runs() -> list[dict]:
-    """The workspace's experiment runs, oldest first (JSON-ready dicts)."""
-    return list(st.session_state.get(_RUNS, []))
+def experiment_runs() -> list[RunRecord]:
+    """The workspace's experiment runs, oldest first."""
+    return list(workspace().experiment_runs)
 
 
-def add_experiment_runs(runs: list[dict]) -> None:
-    st.session_state[_RUNS] = [*experiment_runs(), *runs]
+def add_experiment_run(run: RunRecord, texts: list[str]) -> None:
+    """Keep `run`, which ran on `texts`: the texts are kept once however many runs name them."""
+    kept = workspace()
+    rows = dict(kept.experiment_rows)
+    rows.setdefault(run.rows, list(texts))
+    kept.experiment_rows = rows
+    kept.experiment_runs = [*kept.experiment_runs, run]
+
+
+def run_texts(run: RunRecord) -> list[str]:
+    """The evaluation texts `run` ran on (empty if the workspace no longer has them)."""
+    return list(workspace().texts_of(run) or [])
 
 
 def experiment_choices() -> dict:
-    """What Experiments' grid is set to (widget key → value), as last chosen; {} before."""
-    data = _kept_json(_EXPERIMENT_CHOICES)
-    return data if isinstance(data, dict) else {}
+    """What Experiments' grid is set to (ExperimentChoices' fields), as last chosen; {} before."""
+    return workspace().experiment_choices.model_dump(exclude_none=True)
 
 
 def set_experiment_choices(choices: dict) -> None:
-    _keep_json(_EXPERIMENT_CHOICES, choices)
+    workspace().experiment_choices = ExperimentChoices.model_validate(choices)
 
 
 def compare_text() -> str:
     """Compare's one text (when it compares on a text rather than on the examples)."""
-    return st.session_state.get(_COMPARE_TEXT, "")
+    return workspace().compare_text_value
 
 
 def set_compare_text(value: str) -> None:
-    st.session_state[_COMPARE_TEXT] = value
+    workspace().compare_text_value = value
 
 
 def compare_result() -> TemplateComparison | None:
     """The last template comparison, kept across pages and reloads, or None."""
-    data = _kept_json(_COMPARE_RESULT)
-    try:
-        rows = tuple(
-            TemplateRow(row["text"], row["template"], tuple(row["scores"]), row["top_label"])
-            for row in data["rows"]
-        )
-        return TemplateComparison(tuple(data["labels"]), tuple(data["templates"]), rows)
-    except (TypeError, KeyError, ValueError):
-        return None
+    return workspace().compare_result
 
 
 def set_compare_result(comparison: TemplateComparison | None) -> None:
-    _keep_json(_COMPARE_RESULT, None if comparison is None else dataclasses.asdict(comparison))
+    workspace().compare_result = comparison
 
 
 def custom_labels() -> str:
     """What the custom-label box holds (comma-separated labels)."""
-    return st.session_state.get(_CUSTOM, "")
+    return workspace().input_custom_labels
 
 
 def set_custom_labels(value: str) -> None:
-    st.session_state[_CUSTOM] = value
+    workspace().input_custom_labels = value
 
 
 def label_checked(label: str) -> bool:
-    return label not in st.session_state.get(_UNCHECKED, set())
+    return label not in workspace().input_unchecked_labels
 
 
 def set_unchecked(labels: set[str]) -> None:
-    st.session_state[_UNCHECKED] = set(labels)
+    workspace().input_unchecked_labels = sorted(labels)
 
 
 def split_labels(raw: str) -> list[str]:
@@ -394,11 +339,11 @@ def chosen_labels() -> list[str]:
 
 def batch_job() -> str:
     """The id of the last batch job started in this workspace ("" if none)."""
-    return st.session_state.get(_BATCH_JOB, "")
+    return workspace().batch_job
 
 
 def set_batch_job(job_id: str) -> None:
-    st.session_state[_BATCH_JOB] = job_id
+    workspace().batch_job = job_id
 
 
 def saved_version(name: str) -> int:
@@ -434,9 +379,10 @@ def apply_shared(shared: SharedState, fallback_name: str, link: str) -> str | No
     """Take a share link's state into the workspace once: its labels as a set (never over one
     of the user's own, see adopt_set), made current, and its text, template and mode. The
     name of the set it is under when applied now; None when this workspace has applied this
-    link before (a reload, a bookmark, the browser's history), so later edits stay."""
+    link before (a reload, a bookmark, the browser's history), so later edits stay.
+    InputError, with nothing changed, when its set would pass MAX_LABEL_SETS."""
     digest = hashlib.sha256(link.encode()).hexdigest()[:32]
-    applied = list(st.session_state.get(_SHARED_APPLIED, []))
+    applied = list(workspace().shared_links_applied)
     if digest in applied:
         return None
     name = adopt_set(shared.set_name or fallback_name, list(shared.labels))
@@ -446,7 +392,7 @@ def apply_shared(shared: SharedState, fallback_name: str, link: str) -> str | No
     set_multi_label(shared.multi_label)
     set_unchecked(set())
     set_custom_labels("")
-    st.session_state[_SHARED_APPLIED] = [*applied, digest][-SHARED_LINKS_KEPT:]
+    workspace().shared_links_applied = [*applied, digest][-SHARED_LINKS_KEPT:]
     return name
 
 
@@ -456,14 +402,11 @@ def send_to_classify(value: str) -> None:
 
 def last_result() -> ClassificationResult | None:
     """Classify's last result, kept across pages and reloads, or None."""
-    try:
-        return result_from_data(_kept_json(_LAST_RESULT))
-    except (TypeError, KeyError, ValueError):
-        return None
+    return workspace().last_result
 
 
 def set_last_result(result: ClassificationResult | None) -> None:
-    _keep_json(_LAST_RESULT, None if result is None else result_data(result))
+    workspace().last_result = result
 
 
 def start_classifying() -> None:

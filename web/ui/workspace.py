@@ -1,10 +1,10 @@
 """The session's workspace: opened from the URL (`?w=<id>`) before a page runs, saved after it.
 
-What a teammate builds (label sets, the current set, examples, the Classify inputs) lives in plain
-session keys while they work; this module mirrors those keys into the store after every run in
-which they changed, and puts the workspace's id in the URL. Opening that URL again (after a
-reload, in another browser, on another task behind the load balancer) restores all of it. No
-save button: nothing to forget.
+What a teammate builds (label sets, the current set, examples, the Classify inputs) lives in the
+session's workspace object (state.workspace(), a WorkspaceData) while they work; this module
+saves it to the store after every run in which it changed, and puts the workspace's id in the
+URL. Opening that URL again (after a reload, in another browser, on another task behind the load
+balancer) restores all of it. No save button: nothing to forget.
 
 Two windows on one workspace: each saves from the version it read. When the other window saved
 first, the two windows' changes are merged (core/workspaces/merge.py: both sides' additions kept)
@@ -13,14 +13,14 @@ and the user is told; nothing either window typed is dropped unseen.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.workspaces.document import export_document, parse_document
 from core.workspaces.merge import merge
+from core.workspaces.model import WorkspaceData
 from web import resources
 from web.ui import login, state
 from web.ui.i18n import error_text, t
@@ -31,26 +31,23 @@ _VERSION = "workspace_version"
 _SAVED = "workspace_saved"  # the data as last read or written: what changed since is ours
 _UNSAVED = "workspace_unsaved"
 _MERGED = "workspace_merged"
+_OVER_LIMIT = "workspace_over_limit"  # the InputError naming the size limit the work is past
+# Errors that mean "not saved now, retried by itself"; any other InputError is a size limit.
+_STORE_AWAY = frozenset({"store.unreachable", "workspace.changed_elsewhere"})
 IMPORT_KEY = "workspace_import"
 
 
 def snapshot() -> dict[str, Any]:
-    """The session's kept state as JSON-ready data."""
-    session = st.session_state
-    data: dict[str, Any] = {}
-    for key in state.KEPT_KEYS:
-        if key in session:
-            value = session[key]
-            data[key] = sorted(value) if isinstance(value, set) else value
-    # A copy, never the session's own lists and dicts: pages change those in place.
-    return json.loads(json.dumps(data, ensure_ascii=False))
+    """The session's workspace as JSON-ready data (a copy: pages change the workspace's lists
+    and dicts in place)."""
+    return state.workspace().to_json()
 
 
-def _restore(data: dict[str, Any]) -> None:
-    for key in state.KEPT_KEYS:
-        if key in data:
-            value = data[key]
-            st.session_state[key] = set(value) if key in state.SET_KEYS else value
+def _restore(opened: WorkspaceData) -> None:
+    """What `opened` holds replaces the session's values; what it does not hold stays."""
+    kept = state.workspace()
+    for field in opened.model_fields_set:
+        setattr(kept, field, getattr(opened.model_copy(deep=True), field))
     state.reset_evaluation_editor()
     if state.label_sets() and state.current_set_name() not in state.label_sets():
         state.select_set(next(iter(state.label_sets())))
@@ -79,12 +76,12 @@ def open_workspace() -> None:
         store = resources.get_workspaces()
         found = store.get(wanted) if wanted else None
         if found is not None:
-            _restore(found.data)
+            _restore(WorkspaceData.salvaged(found.data))
             _adopt(found.id, found.version, snapshot())
         else:
             created = store.create(snapshot(), login.account())
             _adopt(created.id, created.version, created.data)
-    except InputError:
+    except (InputError, StoreUnavailable):
         session[_UNSAVED] = True
 
 
@@ -95,12 +92,16 @@ def save_workspace() -> None:
         open_workspace()  # the store was down when the session began: try again now
         if not session.get(_ID):
             return
-    data = snapshot()
+    workspace = state.workspace()
+    data = workspace.to_json()
     saved = session.get(_SAVED)
     if data == saved:
+        session.pop(_OVER_LIMIT, None)  # back to what is stored: within every limit
         return
+    limits = resources.get_settings().limits
     store = resources.get_workspaces()
     try:
+        workspace.check_limits(limits)
         try:
             written = store.save(session[_ID], data, session[_VERSION])
         except InputError as error:
@@ -109,35 +110,45 @@ def save_workspace() -> None:
             theirs = store.get(session[_ID])
             if theirs is None:
                 raise
-            data = merge(saved or {}, data, theirs.data)
-            _restore(data)
+            merged = WorkspaceData.salvaged(
+                merge(saved or {}, data, theirs.data, whole=WorkspaceData.MERGED_WHOLE)
+            )
+            merged.check_limits(limits)
+            data = merged.to_json()
+            _restore(merged)
             written = store.save(session[_ID], data, theirs.version)
             session[_VERSION], session[_SAVED] = written.version, data
             session[_MERGED] = True
+            session.pop(_OVER_LIMIT, None)
             st.rerun()  # the page showed this window's state alone: show the merged one
         session[_VERSION], session[_SAVED] = written.version, data
         session.pop(_UNSAVED, None)
-    except InputError:
+        session.pop(_OVER_LIMIT, None)
+    except StoreUnavailable:
         session[_UNSAVED] = True
+    except InputError as error:
+        if error.key in _STORE_AWAY:
+            session[_UNSAVED] = True
+        else:
+            # Past a size limit: the store is fine, the work is too big; say which limit.
+            session[_OVER_LIMIT] = error
 
 
 def _import() -> None:
-    """Uploader callback: the file's workspace opens as a new workspace (nothing overwritten)."""
+    """Uploader callback: the file's workspace opens as a new workspace (nothing overwritten).
+    All or nothing: the file is validated whole and stored before the session changes, so a bad
+    file leaves the current workspace exactly as it was."""
     upload = st.session_state.get(IMPORT_KEY)
     if upload is None:
         return
     try:
-        data = parse_document(upload.getvalue(), state.KEPT_TYPES)
-        sets = data.get(state.LABEL_SETS_KEY)
-        if sets is not None and not sets:
-            raise InputError("workspace.bad_field", field=state.LABEL_SETS_KEY)
-        created = resources.get_workspaces().create(data, login.account())
-    except InputError as error:
+        workspace = parse_document(upload.getvalue(), resources.get_settings().limits)
+        created = resources.get_workspaces().create(workspace.to_json(), login.account())
+    except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
         return
-    for key in state.KEPT_KEYS:
-        st.session_state.pop(key, None)
-    _restore(data)
+    state.replace_workspace(workspace)
+    state.reset_evaluation_editor()
     state.ensure_defaults()
     _adopt(created.id, created.version, snapshot())
     state.flash(t("workspace.imported"), kind="success")
@@ -145,7 +156,7 @@ def _import() -> None:
 
 def workspace_box() -> None:
     """In the sidebar: the workspace's link, its export and an import."""
-    drawn = snapshot()
+    drawn = state.workspace().model_copy(deep=True)
     with st.sidebar.expander(t("workspace.header"), key="workspace_box"):
         st.caption(t("workspace.caption"))
         st.download_button(
@@ -174,7 +185,7 @@ def _recent_links() -> None:
     for item in recent:
         when = f"{item.updated_at:%Y-%m-%d %H:%M}" if item.updated_at else ""
         current = " ← " + t("workspace.this_one") if item.id == workspace_id() else ""
-        examples = len(item.data.get(state.EXAMPLES_KEY, []))
+        examples = len(item.data.get("examples", []))
         summary = t("workspace.summary", examples=examples)
         st.markdown(f"[{when} · {summary}](?{PARAM}={item.id}){current}")
 
@@ -185,6 +196,8 @@ def workspace_notice() -> None:
     state.show_flash()
     if session.get(_UNSAVED):
         st.warning(t("workspace.unsaved"))
+    if session.get(_OVER_LIMIT):
+        st.error(t("workspace.over_limit", detail=error_text(session[_OVER_LIMIT])))
     if session.pop(_MERGED, False):
         st.info(t("workspace.merged"))
 

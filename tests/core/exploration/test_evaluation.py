@@ -71,9 +71,11 @@ def test_predict_uses_top_label_or_threshold():
 
 
 def test_more_examples_than_allowed_are_refused():
-    from core.exploration.evaluation import MAX_EXAMPLES, check_example_count
+    from core.config import LimitSettings
+    from core.exploration.evaluation import check_example_count
 
-    check_example_count(MAX_EXAMPLES)
+    limit = LimitSettings().max_evaluation_rows
+    check_example_count(limit, limit)
     with pytest.raises(InputError) as caught:
-        check_example_count(MAX_EXAMPLES + 1)
+        check_example_count(limit + 1, limit)
     assert caught.value.key == "eval.too_many_examples"

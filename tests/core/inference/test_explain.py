@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from core.config import LimitSettings
@@ -73,7 +71,7 @@ def test_a_label_not_in_the_request_is_refused(service):
 
 
 def test_words_past_the_cap_are_not_explained_and_the_cap_is_reported(settings):
-    capped = replace(settings, limits=LimitSettings(explain_max_words=3))
+    capped = settings.model_copy(update=dict(limits=LimitSettings(explain_max_words=3)))
     with loaded(ClassifierService(capped)) as service:
         explanation = service.explain(TEXT, LABELS)
     assert len(explanation.words) == 3

@@ -116,7 +116,7 @@ def test_the_cache_stays_within_its_bound_and_forgets_the_oldest():
 
 
 def test_the_service_cache_is_bounded_by_the_setting(settings, forward_passes):
-    small = replace(settings, batching=BatchingSettings(pair_cache_mb=1))
+    small = settings.model_copy(update=dict(batching=BatchingSettings(pair_cache_mb=1)))
     with loaded(ClassifierService(small)) as service:
         # 60 texts x 3 pairs of ~10 KB each: about twice the bound.
         for i in range(60):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 
 import pytest
 
@@ -134,7 +133,7 @@ class FlakyLoader:
 def _retrying(settings, **model):
     # Retries come at once here: the backoff itself is the settings' business, not the test's.
     options = {"load_retry_seconds": 0.0, "load_retry_max_seconds": 0.0, **model}
-    return replace(settings, model=replace(settings.model, **options))
+    return settings.model_copy(update=dict(model=settings.model.model_copy(update=options)))
 
 
 def test_a_failed_load_is_retried_by_itself(settings):

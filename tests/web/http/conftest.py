@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 
 from core.config import Settings
-from web.http.request_log import RequestLogMiddleware
-from web.http.routes import build_routes
+from web.http.application import build_api
 
 
 def client_for(settings: Settings) -> TestClient:
-    app = Starlette(routes=build_routes(settings), middleware=[Middleware(RequestLogMiddleware)])
-    return TestClient(app, raise_server_exceptions=False)
+    """The app's FastAPI app for `settings`, without Streamlit beside it (nor its lifespan)."""
+    return TestClient(build_api(settings), raise_server_exceptions=False)
 
 
 @pytest.fixture

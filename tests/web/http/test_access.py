@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from tests.conftest import API_TOKEN, PASSWORD
-from web.http.routes import CLASSIFY_PATH
+from web.http.classify import CLASSIFY_PATH
 
 BODY = {"text": "そうだ京都に行こう!", "labels": ["旅行", "料理", "踊り"]}
 PROTECTED = [
@@ -93,12 +93,13 @@ def test_guessing_from_many_addresses_locks_everyone_for_a_while(guarded_service
 
 @pytest.fixture
 def token_only_client(ready_service):
-    from dataclasses import replace
 
     from core.config import AuthSettings
     from tests.web.http.conftest import client_for
 
-    return client_for(replace(ready_service.settings, auth=AuthSettings(api_token=API_TOKEN)))
+    return client_for(
+        ready_service.settings.model_copy(update=dict(auth=AuthSettings(api_token=API_TOKEN)))
+    )
 
 
 def test_api_token_alone_protects_the_api(token_only_client):
@@ -141,3 +142,15 @@ def test_without_single_sign_on_nothing_is_required():
     from web.http import access
 
     access.check_sign_in_setup(Settings.from_env({}))
+
+
+def test_the_document_asks_for_credentials_exactly_when_access_control_is_on(
+    guarded_client, open_client
+):
+    guarded = guarded_client.get("/api/openapi.json").json()["paths"]
+    opened = open_client.get("/api/openapi.json").json()["paths"]
+    assert guarded["/api/classify"]["post"]["security"] == [{"bearer": []}, {"basic": []}]
+    assert guarded["/lite"]["get"]["security"] == [{"basic": []}]
+    assert "text/plain" in guarded["/lite"]["get"]["responses"]["401"]["content"]
+    assert "security" not in opened["/api/classify"]["post"]
+    assert "security" not in guarded["/healthz"]["get"]

@@ -4,6 +4,7 @@ an OpenAPI validator, plain HTTP."""
 from __future__ import annotations
 
 import asyncio
+import json
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -167,3 +168,54 @@ def test_mcp_is_behind_the_same_access_control(guarded_server):
             return await client.call_tool("classify", {"text": TEXT, "labels": LABELS})
 
     assert sorted(_run_client(run()).structured_content["labels"]) == sorted(LABELS)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        ({"text": TEXT, "labels": []}, "There are no labels"),
+        ({"text": TEXT, "label_set": "no-such-set-" + "x" * 1000}, "There is no label set"),
+    ],
+    ids=["no labels", "unknown set"],
+)
+def test_mcp_refusals_carry_our_message_and_log_no_traceback(server, arguments, says):
+    async def run():
+        async with Client(server.url + "/mcp") as client:
+            return await client.call_tool("classify", arguments)
+
+    result = _run_client(run())
+    assert result.is_error
+    text = " ".join(getattr(part, "text", "") for part in result.content)
+    assert says in text
+    assert "Traceback" not in server.log()
+
+
+def test_a_lone_surrogate_in_an_mcp_tool_call_is_refused_with_our_message(server):
+    # The SDK's client cannot send one (it encodes UTF-8); a raw JSON-RPC call with the JSON
+    # escape can, as any other client may.
+    call = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "classify", "arguments": {"text": "京都\ud800", "labels": LABELS}},
+    }
+    answer = httpx.post(
+        server.url + "/mcp",
+        content=json.dumps(call, ensure_ascii=True),
+        headers={
+            "content-type": "application/json",
+            "accept": "application/json, text/event-stream",
+            "mcp-protocol-version": "2025-06-18",
+        },
+        timeout=30,
+    )
+    # The SDK's transport refuses it as JSON-RPC (400, a parse error) before any tool runs;
+    # the tool checks again for a transport that lets it through.
+    assert answer.status_code in (200, 400), answer.text
+    if answer.status_code == 200:
+        result = answer.json()["result"]
+        assert result["isError"] is True
+        assert "surrogate" in result["content"][0]["text"]
+    else:
+        assert answer.json()["error"]["code"] < 0
+    assert "Traceback" not in server.log()

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from web.http.label_sets_api import LABEL_SETS_PATH
-from web.http.routes import CLASSIFY_PATH
+from web.http.classify import CLASSIFY_PATH
+from web.http.label_sets import LABEL_SETS_PATH
 
 SET = {
     "labels": ["旅行", "料理", "音楽"],

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from web.http import lite_page as lite
-from web.http.routes import build_routes
+from web.http.application import build_api
 
 
 @pytest.fixture
 def client(settings):
-    return TestClient(Starlette(routes=build_routes(settings)))
+    return TestClient(build_api(settings))
 
 
 def test_page_is_japanese_first(client):
@@ -52,6 +49,8 @@ def test_defaults_give_the_seed_labels_and_examples(client):
 
 
 def test_http_only_makes_the_lite_page_the_root(settings):
-    only = dataclasses.replace(settings, http_only=True)
-    assert build_routes(only)[0].path == "/"
-    assert "/" not in [r.path for r in build_routes(settings)]
+    only = settings.model_copy(update={"http_only": True})
+    root = TestClient(build_api(only)).get("/")
+    assert root.status_code == 200
+    assert '<html lang="ja">' in root.text
+    assert TestClient(build_api(settings)).get("/").status_code == 404

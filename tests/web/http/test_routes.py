@@ -13,9 +13,9 @@ from core.inference import scoring
 from core.inference.service import ClassifierService
 from tests.conftest import loaded
 from tests.web.http.conftest import client_for
-from web.http.replies import MAX_BODY_BYTES
+from web.http.body_limit import MAX_BODY_BYTES
+from web.http.classify import CLASSIFY_PATH
 from web.http.request_log import LOGGER_NAME
-from web.http.routes import CLASSIFY_PATH
 
 GOOD = {"text": "そうだ京都に行こう!", "labels": ["旅行", "料理", "踊り"]}
 
@@ -144,13 +144,14 @@ def _service_client(use_service, service):
 
 def test_while_the_model_loads_the_api_answers_503_with_retry_after(use_service, settings):
     import threading
-    from dataclasses import replace
 
     from core.inference.service import ClassifierService
 
     gate = threading.Event()
     service = ClassifierService(
-        replace(settings, model=replace(settings.model, ready_wait_seconds=0)),
+        settings.model_copy(
+            update=dict(model=settings.model.model_copy(update=dict(ready_wait_seconds=0)))
+        ),
         loader=lambda s: gate.wait() and None,
     )
     service.start_loading()
@@ -291,7 +292,6 @@ def test_hf_protocol_refusals_say_why(open_client, body, status):
 
 def test_hf_protocol_answers_503_at_once_while_loading_unless_asked_to_wait(use_service, settings):
     import threading
-    from dataclasses import replace
 
     from core.inference.model_loading import load_from_settings
     from core.inference.service import ClassifierService
@@ -302,7 +302,9 @@ def test_hf_protocol_answers_503_at_once_while_loading_unless_asked_to_wait(use_
         gate.wait()
         return load_from_settings(s)
 
-    patient = replace(settings, model=replace(settings.model, ready_wait_seconds=60))
+    patient = settings.model_copy(
+        update=dict(model=settings.model.model_copy(update=dict(ready_wait_seconds=60)))
+    )
     service = ClassifierService(patient, loader=gated)
     service.start_loading()
     client = _service_client(use_service, service)

@@ -110,3 +110,25 @@ def test_model_that_fails_to_load_keeps_health_200_and_ready_503(tmp_path):
         )
         assert refused.status_code == 503
         assert refused.headers["retry-after"] == "5"
+
+
+def test_a_client_that_leaves_mid_body_is_no_500_and_logs_no_traceback(server):
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(server.url)
+    head = (
+        "POST /api/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Content-Length: 60000\r\nX-Request-ID: left-mid-body\r\n\r\n"
+    )
+    with socket.create_connection((address.hostname, address.port)) as sock:
+        sock.sendall(head.encode() + b'{"text": "')
+    # Its log line is written once the server has seen the client go.
+    server.wait_until("/healthz", 200, 10)
+    deadline_log = [line for line in server.log().splitlines() if "left-mid-body" in line]
+    honest = httpx.post(server.url + "/api/classify", json={"text": "京都", "labels": ["旅行"]})
+    assert honest.status_code == 200
+    log = server.log()
+    assert "Traceback" not in log
+    assert all('"status": 500' not in line for line in log.splitlines() if "left-mid-body" in line)
+    assert deadline_log is not None

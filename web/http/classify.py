@@ -1,0 +1,82 @@
+"""`POST /api/classify` (and the plain page's own `POST /lite/api/classify`): rank candidate
+labels for a text or a list of texts, optionally by a saved set's name, with an explanation or
+an experiment's options (wordings, calibration)."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from core.config import Settings
+from web import resources
+from web.http.access import add_guarded_route
+from web.http.bodies import request_bodies
+from web.http.body_limit import LimitedRoute
+from web.http.errors import refusals
+from web.http.schemas import ClassifyResponse
+from web.http.tuned_sets_api import answer_by_label_set
+
+CLASSIFY_PATH = "/api/classify"
+LITE_CLASSIFY_PATH = "/lite/api/classify"
+
+
+def classify_router(settings: Settings) -> APIRouter:
+    body_type = request_bodies(settings).classify
+    router = APIRouter(route_class=LimitedRoute)
+    documented: dict[str, Any] = {
+        "methods": ["POST"],
+        "response_model": ClassifyResponse | list[ClassifyResponse],
+        "response_model_exclude_none": True,
+        "responses": refusals(404, 413, 503),
+    }
+
+    async def classify(request: Request, body: body_type) -> Any:  # type: ignore[valid-type]
+        if body.label_set is not None:
+            # A saved set: its version's thresholds, wordings, calibration and adapter apply.
+            return await run_in_threadpool(answer_by_label_set, body)
+        labels, template, wordings = body.labels, body.hypothesis_template, body.wordings or {}
+        labels = labels or []
+        request.state.label_count = len(labels)
+        many = isinstance(body.text, list)
+        texts = body.text if many else [body.text]
+        if wordings or body.calibration != "none":
+            results = await run_in_threadpool(
+                resources.classify_with_options,
+                texts,
+                labels,
+                template,
+                bool(body.multi_label),
+                wordings,
+                body.calibration,
+            )
+            answers = [ClassifyResponse.of(result) for result in results]
+            return answers if many else answers[0]
+        service = resources.get_service()
+        args = (labels, template, bool(body.multi_label))
+        if many:
+            results = await run_in_threadpool(service.classify_many, texts, *args)
+            return [ClassifyResponse.of(result) for result in results]
+        if body.explain:
+            explanation = await run_in_threadpool(
+                service.explain, body.text, *args, body.explain_label
+            )
+            return ClassifyResponse.of(explanation.result, explanation)
+        return ClassifyResponse.of(await run_in_threadpool(service.classify, body.text, *args))
+
+    summary = "Rank candidate labels for a text, or for a list of texts (an array, in order)"
+    add_guarded_route(
+        router, settings, CLASSIFY_PATH, classify, summary=summary, tags=["api"], **documented
+    )
+    summary = "The plain page's classify call (the page's access rule, the API's shapes)"
+    add_guarded_route(
+        router,
+        settings,
+        LITE_CLASSIFY_PATH,
+        classify,
+        page=True,
+        summary=summary,
+        tags=["plain page"],
+        **documented,
+    )
+    return router
