@@ -76,10 +76,11 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(tmp_dir: Path, **env: str) -> Iterator[LiveServer]:
+def live_server(tmp_dir: Path, port: int | None = None, **env: str) -> Iterator[LiveServer]:
     """The app exactly as the Dockerfile's CMD runs it, with the image's ENV.
 
-    Only the address (127.0.0.1, not 0.0.0.0) and the port differ, set through Streamlit's env.
+    Only the address (127.0.0.1, not 0.0.0.0) and the port differ, set through Streamlit's env;
+    a `port` of its own (a task restarted behind the same proxy), else a free one.
     """
     from tests.dockerfile import read_dockerfile, runtime_env
 
@@ -87,7 +88,7 @@ def live_server(tmp_dir: Path, **env: str) -> Iterator[LiveServer]:
     executable = shutil.which(command[0], path=str(Path(sys.executable).parent)) or shutil.which(
         command[0]
     )
-    port = free_port()
+    port = port or free_port()
     log_path = tmp_dir / f"server-{port}.log"
     full_env = {
         **os.environ,

@@ -33,6 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from core.auth import signing_key
+from core.storage import database_url
 
 DEFAULT_MODEL_ID = "Formzu/bert-base-japanese-jsnli"
 DEFAULT_TEMPLATE = "この例は{}です。"
@@ -172,6 +173,13 @@ class LimitSettings(_Group):
     # Words an explanation occludes, one pass per (word, label): 64 words x 10 labels is ~20 s on
     # BERT-base and one vCPU, the most a person waits for on purpose.
     explain_max_words: PositiveInt = 64
+    # Work one request or page action may ask for, in tokens over all its new pairs (pairs x
+    # tokens, explain's occluded texts included): ~30 s of BERT-base fp32 on one vCPU, so anything
+    # accepted ends within an ALB's 60 s idle timeout (App Runner: 120 s) even behind other work.
+    max_request_tokens: PositiveInt = 12_288
+    # Bulk page work (Evaluate, run all, Compare, Experiments) and each chunk of a batch job: it
+    # waits behind people and yields after every pass, so it may be larger, but not unbounded.
+    max_job_tokens: PositiveInt = 500_000
     # Sizes a workspace may reach, checked before anything is stored or drawn (issue 19: a
     # 20,000-example import drew 60,000 elements; a 50,000-label set, 50,000 checkboxes).
     # A label set holds at most max_labels labels: a set must be usable as one request.
@@ -197,6 +205,10 @@ class BatchingSettings(_Group):
     # Pairs per forward pass: bounds activation memory (64 x 512 tokens fits well within 2 GB);
     # DEFAULT_MAX_BATCH_PAIRS_INT8 when the model is quantized and this is not set.
     max_batch_pairs: PositiveInt = 64
+    # Padded tokens per forward pass (pairs x the longest pair): a pass's time follows its tokens,
+    # so bulk work ahead of a person costs at most one such pass. 1,024 tokens is ~2.5 s of
+    # BERT-base fp32 on one vCPU (~1 s int8); 64 pairs of 512 tokens would be minutes.
+    max_batch_tokens: PositiveInt = 1024
     # Pairs waiting for the model before new work is refused (503, "busy"): about a minute of
     # work for BERT-base on 2 vCPUs; beyond it a client is better told to come back.
     max_queue_pairs: PositiveInt = 4096
@@ -227,7 +239,8 @@ class StoreSettings(_Group):
 
     @property
     def url(self) -> str:
-        """DATABASE_URL, or an SQLite file under DATA_DIR."""
+        """DATABASE_URL (or the URL built from DATABASE_SECRET), else an SQLite file under
+        DATA_DIR."""
         if self.database_url is not None:
             return self.database_url.get_secret_value()
         return f"sqlite:///{Path(self.data_dir).resolve() / SQLITE_FILE}"
@@ -326,6 +339,13 @@ class Settings(_Group):
         """The settings from `env` (default: os.environ). Raises SettingsError naming every
         variable whose value is bad."""
         environ = os.environ if env is None else env
+        try:
+            # A platform's JSON secret (Copilot's Aurora addon, ECS) stands for DATABASE_URL.
+            built = database_url(environ)
+        except ValueError as exc:
+            raise SettingsError(f"Bad settings in the environment:\n  {exc}") from None
+        if built is not None and not environ.get("DATABASE_URL"):
+            environ = {**environ, "DATABASE_URL": built}
         try:
             return cls(_build_sources=((_Environment(cls, environ),), {}))
         except ValidationError as exc:

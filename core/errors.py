@@ -54,3 +54,8 @@ class ModelNotReady(RuntimeError):
 
 class ModelBusy(RuntimeError):
     """Too much work is already waiting for the model: come back in a moment."""
+
+
+class Cancelled(RuntimeError):
+    """The work's caller has gone (a closed tab, a dropped connection, a stopped job): the work
+    was dropped, nobody is waiting for its answer."""

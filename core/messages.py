@@ -46,6 +46,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラベルとテンプレートを合わせた仮説文がモデルの上限 ({limit} トークン) を超えます。短くしてください。",
         "A label with its template exceeds the model's limit ({limit} tokens). Shorten it.",
     ),
+    "error.too_much_work": (
+        "計算量が多すぎます (テキストとラベルの組 {pairs} 個、{tokens} トークン、上限 {limit} トークン)。ラベルを減らすか、テキストを短くするか、分けて実行してください。",
+        "Too much work ({pairs} text-label pairs, {tokens} tokens; the limit is {limit}). Use fewer labels, a shorter text, or split the work.",
+    ),
     "error.label_exists": (
         "ラベル「{label}」はすでにあります。",
         "The label “{label}” already exists.",
@@ -64,6 +68,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The request is malformed: {detail}",
     ),
     "store.name_empty": ("名前を入力してください。", "Enter a name."),
+    "store.name_slash": (
+        "名前に「/」は使えません (API の URL からその名前に届かないため)。",
+        "A name cannot hold “/” (the API's URLs could not reach it).",
+    ),
+    "store.name_not_normal": (
+        "名前「{name}」は「{normal}」と書いてください。全角・半角の違いや前後・連続の空白は区別されません。",
+        "Write the name “{name}” as “{normal}”: width variants and leading, trailing or repeated spaces are not told apart.",
+    ),
     "error.explain_label": (
         "説明するラベル「{label}」は候補にありません。候補のラベルから選んでください。",
         "The label to explain, “{label}”, is not among the candidates. Pick one of them.",
@@ -172,8 +184,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Someone else updated “{name}” first. Load it again, then save (nothing was overwritten).",
     ),
     "store.unreachable": (
-        "保存先のデータベースに接続できません ({detail})。DATABASE_URL を確認してください。",
-        "Cannot reach the database for saved sets ({detail}). Check DATABASE_URL.",
+        "保存先のデータベースに接続できません ({detail})。DATABASE_URL (または DATABASE_SECRET) を"
+        "確認してください。",
+        "Cannot reach the database for saved work ({detail}). Check DATABASE_URL (or DATABASE_SECRET).",
     ),
     "share.malformed": (
         "共有リンクが壊れているか、このアプリのものではありません。リンクをもう一度コピーしてください。",
@@ -196,8 +209,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot read {suffix} files. Choose a CSV (.csv) or Excel (.xlsx) file.",
     ),
     "batch.not_text": (
-        "CSV として読めません (バイナリか、UTF-8 / Shift_JIS 以外の文字コードです)。",
-        "Cannot read this as CSV (it is binary, or neither UTF-8 nor Shift_JIS).",
+        "CSV として読めません (バイナリか、UTF-8 / Shift_JIS / UTF-16 (BOM 付き) 以外の文字コードです)。",
+        "Cannot read this as CSV (it is binary, or neither UTF-8, Shift_JIS nor UTF-16 with a BOM).",
+    ),
+    "batch.bad_unicode": (
+        "{encoding} のファイルが {position} バイト目で壊れています。{encoding} で保存し直してください。",
+        "The {encoding} file is broken at byte {position}. Save it again as {encoding}.",
+    ),
+    "batch.bad_cell_unicode": (
+        "{row} 行目 {column} 列目に壊れた文字 (対のないサロゲート) があります。直してから読み込んでください。",
+        "Row {row}, column {column} holds a broken character (a lone surrogate). Fix it and load the file again.",
     ),
     "batch.bad_csv": (
         "CSV の形式が正しくありません: {detail}",

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.exploration import experiments as exp
 from core.exploration.evaluation import check_example_count, parse_expected
 from core.labels.store import SavedSet
@@ -46,7 +46,7 @@ def _save_as_set(run: exp.RunRecord) -> None:
     saved = SavedSet(name, config.labels, config.templates[0], _config_text(config))
     try:
         stored = resources.get_store().save(saved)
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
         return
     state.remember_saved_version(stored.name, stored.version)

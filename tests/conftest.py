@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +30,7 @@ MARKER_FIXTURES = {
     "postgres_url": "postgres",
     "alb_like": "nginx",
     "app_runner_like": "nginx",
+    "deployment": "nginx",
 }
 
 
@@ -70,19 +74,37 @@ def loaded(service):
         service.shutdown()
 
 
-def empty_store_url(request, tmp_path: Path, table: str) -> str:
+def empty_store_url(request, tmp_path: Path) -> str:
     """A database URL for a store test parametrized "sqlite" / "postgresql": a fresh SQLite file,
-    or the run's one PostgreSQL server with `table` dropped, so each test starts from nothing."""
+    or the run's one PostgreSQL server emptied (every table, the migrations' record too), so
+    each test starts from nothing."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / f'{table}.db'}"
+        return f"sqlite:///{tmp_path / 'data' / 'zeroshot.db'}"
     from sqlalchemy import create_engine, text
 
     url = request.getfixturevalue("postgres_url")
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.begin() as conn:
-        conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+@pytest.fixture
+def open_database():
+    """Opens `Database(url)`s for a test, each disposed after it."""
+    from core.storage import Database
+
+    opened = []
+
+    def open_one(url: str) -> Database:
+        opened.append(Database(url))
+        return opened[-1]
+
+    yield open_one
+    for database in opened:
+        database.dispose()
 
 
 # Store tests run on both databases; PostgreSQL ones carry the mark.
@@ -179,3 +201,44 @@ def guarded_server(tiny_model_dir, tmp_path_factory):
     with live_server(tmp_path_factory.mktemp("guarded"), **env) as server:
         server.wait_until("/readyz", 200, SERVER_READY_SECONDS)
         yield server
+
+
+@dataclass
+class HeldModel:
+    """A service's micro-batcher with its worker held inside one pass (see `held_model`)."""
+
+    ran: list[int]  # pair count of every pass the worker ran, the holding one first
+    queued: threading.Semaphore  # released each time a piece of work enters the queue
+
+
+@contextmanager
+def held_model(service) -> Iterator[HeldModel]:
+    """Hold `service`'s model inside a one-pair pass until the block ends, so work sent meanwhile
+    waits in the queue: a test sees what leaves the queue, with no sleeps."""
+    batcher = service._batcher
+    release, running = threading.Event(), threading.Event()
+    real_run, put = batcher._run_batch, batcher._put
+    held = HeldModel([], threading.Semaphore(0))
+
+    def run(features):
+        held.ran.append(len(features))
+        running.set()
+        release.wait()
+        return real_run(features)
+
+    def noting_put(*args):
+        put(*args)
+        held.queued.release()
+
+    batcher._run_batch = run
+    blocker = threading.Thread(target=service.classify, args=("先に走る文です。", ["旅行"]))
+    blocker.start()
+    assert running.wait(60)
+    batcher._put = noting_put
+    try:
+        yield held
+    finally:
+        batcher._put = put
+        release.set()
+        blocker.join()
+        batcher._run_batch = real_run

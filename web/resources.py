@@ -1,4 +1,4 @@
-"""Process-wide resources: the settings, the model service and the saved-set store.
+"""Process-wide resources: the settings, the model service, the database and its stores.
 
 Owned here, in plain module state, not in Streamlit's caches: a browser's `clear_cache` message
 clears those, and a cached service would then be built again beside the old one, with a second
@@ -20,10 +20,11 @@ from functools import partial
 from pathlib import Path
 
 from core.config import Settings
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.exploration import batch_jobs, experiments
 from core.exploration.batch_jobs import JobStore
 from core.inference.explain import Explanation
+from core.inference.microbatch import Cancellation
 from core.inference.model_loading import LoadedModel, load_from_settings
 from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
@@ -31,16 +32,15 @@ from core.inference.service import ClassifierService
 from core.labels import serving
 from core.labels.measurements import MeasurementStore
 from core.labels.store import LabelSetStore
+from core.storage import Database
 from core.workspaces.store import WorkspaceStore
+from web.session_work import session_share, stopping_when_cancelled
 
 _lock = threading.RLock()
 _settings: Settings | None = None
 _service: ClassifierService | None = None
-_store: LabelSetStore | None = None
-_workspaces: WorkspaceStore | None = None
-_jobs: JobStore | None = None
+_database: Database | None = None
 _local_job_store: JobStore | None = None
-_measurements: MeasurementStore | None = None
 
 
 def get_settings() -> Settings:
@@ -87,23 +87,25 @@ def freeze_long_lived_heap() -> None:
     gc.freeze()
 
 
-def get_store() -> LabelSetStore:
-    """The saved-set store of this process; a failed connection is not kept, so it is retried."""
-    global _store
+def get_database() -> Database:
+    """The one database of this process (one engine and pool), migrated when first opened,
+    shared by every store. A failed open raises StoreUnavailable and is not kept: the next
+    call tries again."""
+    global _database
     with _lock:
-        if _store is None:
-            settings = get_settings()
-            _store = LabelSetStore(settings.store.url, settings)
-        return _store
+        if _database is None:
+            _database = Database(get_settings().store.url)
+        return _database
+
+
+def get_store() -> LabelSetStore:
+    """Saved label sets, in the process's database."""
+    return LabelSetStore(get_database(), get_settings())
 
 
 def get_measurements() -> MeasurementStore:
     """What was measured about saved set versions, and their adapters (the same database)."""
-    global _measurements
-    with _lock:
-        if _measurements is None:
-            _measurements = MeasurementStore(get_settings().store.url)
-        return _measurements
+    return MeasurementStore(get_database())
 
 
 def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:
@@ -122,12 +124,8 @@ def classify_label_set(
 
 
 def get_workspaces() -> WorkspaceStore:
-    """The workspace store of this process (the same database as saved sets); retried on failure."""
-    global _workspaces
-    with _lock:
-        if _workspaces is None:
-            _workspaces = WorkspaceStore(get_settings().store.url)
-        return _workspaces
+    """Workspaces, in the process's database."""
+    return WorkspaceStore(get_database())
 
 
 def _local_jobs() -> JobStore:
@@ -135,22 +133,18 @@ def _local_jobs() -> JobStore:
     with _lock:
         if _local_job_store is None:
             local = Path(tempfile.gettempdir()) / f"zeroshot-jobs-{os.getpid()}.sqlite"
-            _local_job_store = JobStore(f"sqlite:///{local}")
+            _local_job_store = JobStore(Database(f"sqlite:///{local}"))
         return _local_job_store
 
 
 def get_jobs() -> tuple[JobStore, bool]:
     """The batch-job store and whether it is the app's database. While that is unreachable,
     a file of this process's own: jobs then survive leaving the page, not a move to another
-    task. A failed connection is not kept, so the database is tried again next time."""
-    global _jobs
-    with _lock:
-        if _jobs is None:
-            try:
-                _jobs = JobStore(get_settings().store.url)
-            except InputError:
-                return _local_jobs(), False
-        return _jobs, True
+    task. The database is tried again next time."""
+    try:
+        return JobStore(get_database()), True
+    except StoreUnavailable:
+        return _local_jobs(), False
 
 
 def _job_and_store(job_id: str, light: bool = False) -> tuple[batch_jobs.BatchJob | None, JobStore]:
@@ -160,7 +154,7 @@ def _job_and_store(job_id: str, light: bool = False) -> tuple[batch_jobs.BatchJo
             continue
         try:
             job = store.get(job_id, light)
-        except InputError:  # the database is away: this process's own file may have it
+        except StoreUnavailable:  # the database is away: this process's own file may have it
             continue
         if job is not None:
             return job, store
@@ -174,10 +168,16 @@ def find_job(job_id: str, light: bool = False) -> batch_jobs.BatchJob | None:
 
 
 def _score_rows(
-    texts: Sequence[str], labels: Sequence[str], template: str, multi_label: bool
+    texts: Sequence[str],
+    cancel: Cancellation,
+    client: str,
+    labels: Sequence[str],
+    template: str,
+    multi_label: bool,
 ) -> list[batch_jobs.ScoredRow | None]:
     """One chunk of a batch job: empty rows stay empty, the others scored together."""
-    results = classify_present([(text, template) for text in texts], labels, multi_label)
+    items = [(text, template) for text in texts]
+    results = classify_present(items, labels, multi_label, client=client, cancel=cancel)
     return [
         None
         if result is None
@@ -199,7 +199,7 @@ def start_batch_job(spec: batch_jobs.JobSpec, table) -> str:
     try:
         jobs, _ = get_jobs()
         job = jobs.create(spec, table)
-    except InputError:  # the database went away since it was opened
+    except StoreUnavailable:  # the database went away since it was opened
         jobs = _local_jobs()
         job = jobs.create(spec, table)
     batch_jobs.start(jobs, job.id, _job_scorer(spec))
@@ -208,6 +208,7 @@ def start_batch_job(spec: batch_jobs.JobSpec, table) -> str:
 
 def stop_batch_job(job_id: str) -> None:
     _job_and_store(job_id, light=True)[1].request_stop(job_id)
+    batch_jobs.cancel_here(job_id)
 
 
 def go_on_with_batch_job(job: batch_jobs.BatchJob) -> None:
@@ -217,32 +218,56 @@ def go_on_with_batch_job(job: batch_jobs.BatchJob) -> None:
     batch_jobs.start(jobs, job.id, _job_scorer(job.spec))
 
 
+def _share(client: object, cancel: Cancellation | None) -> dict:
+    """The caller's client and cancellation: as given, or, in a page, its browser session's."""
+    if client is None and cancel is None:
+        client, cancel = session_share()
+    return {"client": client, "cancel": cancel}
+
+
 def classify(
     text: str, labels: Sequence[str], template: str | None, multi_label: bool
 ) -> ClassificationResult:
     """Classify with the shared service (pairs seen before come from its pair cache)."""
-    return get_service().classify(text, labels, template, multi_label)
+    with stopping_when_cancelled():
+        return get_service().classify(text, labels, template, multi_label, **_share(None, None))
 
 
 def explain(result: ClassificationResult, label: str | None) -> Explanation:
     """Word-level evidence for `label` in a result: its own text, labels, template and mode."""
-    return get_service().explain(
-        result.text, result.labels, result.hypothesis_template, result.multi_label, label
-    )
+    with stopping_when_cancelled():
+        return get_service().explain(
+            result.text,
+            result.labels,
+            result.hypothesis_template,
+            result.multi_label,
+            label,
+            **_share(None, None),
+        )
 
 
 def classify_together(
-    items: Sequence[tuple[str, str | None]], labels: Sequence[str], multi_label: bool
+    items: Sequence[tuple[str, str | None]],
+    labels: Sequence[str],
+    multi_label: bool,
+    client: object = None,
+    cancel: Cancellation | None = None,
 ) -> list[ClassificationResult]:
     """(text, template) items against one label set, in order; all their new pairs go to the
-    model in one hand-over, as bulk work. A bad item raises InputError naming its position."""
+    model in one hand-over, as bulk work. A bad item raises InputError naming its position.
+    `client` and `cancel`: see ClassifierService.score."""
     requests = build_requests(items, labels, get_settings(), multi_label)
     # Pages' many-text work: it waits behind people classifying one text.
-    return get_service().score(requests, bulk=True)
+    with stopping_when_cancelled():
+        return get_service().score(requests, bulk=True, **_share(client, cancel))
 
 
 def classify_present(
-    items: Sequence[tuple[str, str | None]], labels: Sequence[str], multi_label: bool
+    items: Sequence[tuple[str, str | None]],
+    labels: Sequence[str],
+    multi_label: bool,
+    client: object = None,
+    cancel: Cancellation | None = None,
 ) -> list[ClassificationResult | None]:
     """As classify_together, but an empty text gives None (an empty row stays empty instead of
     failing the whole run); a bad item raises InputError naming its position in `items`."""
@@ -251,7 +276,8 @@ def classify_present(
     if not wanted:
         return results
     try:
-        scored = classify_together([items[i] for i in wanted], labels, multi_label)
+        present = [items[i] for i in wanted]
+        scored = classify_together(present, labels, multi_label, client, cancel)
     except InputError as error:
         raise error.at(wanted[error.index or 0]) from None
     for i, result in zip(wanted, scored, strict=True):
@@ -304,7 +330,8 @@ def classify_with_options(
     def classify(batch, batch_template, hypotheses, batch_multi):
         items = [(text, batch_template) for text in batch]
         requests = build_requests(items, hypotheses, settings, batch_multi)
-        return get_service().score(requests, bulk=bulk)
+        with stopping_when_cancelled():
+            return get_service().score(requests, bulk=bulk, **_share(None, None))
 
     return experiments.classify_with_options(
         texts, names, template, multi_label, wordings, calibration, classify
@@ -317,31 +344,27 @@ def using(settings: Settings, service: ClassifierService | None = None) -> Itera
 
     For tests and tools that run the app's code with other settings in the same process.
     """
-    global _settings, _service, _store, _workspaces, _jobs, _measurements
+    global _settings, _service, _database
     with _lock:
-        previous = (_settings, _service, _store, _workspaces, _jobs, _measurements)
-        _settings, _service = settings, service
-        _store, _workspaces, _jobs, _measurements = None, None, None, None
+        previous = (_settings, _service, _database)
+        _settings, _service, _database = settings, service, None
     try:
         yield
     finally:
         with _lock:
-            ours = (_store, _workspaces, _jobs, _measurements)
-            _settings, _service, _store, _workspaces, _jobs, _measurements = previous
-        for store in ours:
-            if store is not None:
-                store.dispose()
+            ours = _database
+            _settings, _service, _database = previous
+        if ours is not None:
+            ours.dispose()
 
 
 def reset() -> None:
     """Shut down and forget everything: the next use reads the environment and builds anew."""
-    global _settings, _service, _store, _workspaces, _jobs, _measurements
+    global _settings, _service, _database
     with _lock:
-        service, stores = _service, (_store, _workspaces, _jobs, _measurements)
-        _settings, _service, _store, _workspaces, _jobs = None, None, None, None, None
-        _measurements = None
+        service, database = _service, _database
+        _settings, _service, _database = None, None, None
     if service is not None:
         service.shutdown()
-    for store in stores:
-        if store is not None:
-            store.dispose()
+    if database is not None:
+        database.dispose()

@@ -76,6 +76,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The store cannot be reached: your work is not being saved. Classifying still works; "
         "saving resumes by itself when the store is back.",
     ),
+    "workspace.not_found": (
+        "ワークスペース「{id}」が見つかりません。リンクが途中で切れているか、別の環境のものかもしれません。",
+        "Workspace “{id}” was not found. The link may have been cut short, or be from another "
+        "deployment.",
+    ),
+    "workspace.not_found_help": (
+        "送ってくれた人にリンク全体をもう一度もらってください。サインインしていれば、サイドバーの「最近のワークスペース」からも開けます。"
+        "新しく始めても、元のワークスペースは消えません。",
+        "Ask the sender for the whole link again; signed in, your recent workspaces are in the "
+        "sidebar too. Starting a new one deletes nothing.",
+    ),
+    "workspace.start_new": ("新しいワークスペースを始める", "Start a new workspace"),
     "workspace.over_limit": (
         "作業内容は上限を超えているため保存されていません。{detail} 上限内に戻ると自動で保存します。",
         "Your work is past a size limit and is not being saved. {detail} "
@@ -139,8 +151,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The text was too long and was cut to what the model reads ({max_tokens} tokens).",
     ),
     "classify.dropped": (
-        "重複したラベルを除きました: {labels}",
-        "Duplicate labels were dropped: {labels}",
+        "重複したラベル (全角・半角や空白の違いだけのものを含む) を除きました: {labels}",
+        "Duplicate labels (including ones differing only in width or spacing) were dropped: {labels}",
     ),
     "classify.elapsed": ("{ms:.0f} ミリ秒 ・ モデル {model}", "{ms:.0f} ms · model {model}"),
     "classify.from_cache": ("キャッシュから", "from the cache"),

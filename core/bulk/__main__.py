@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import fields
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.exploration.experiments import CALIBRATIONS
 from core.messages import LANGUAGES
 
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = BulkArgs(**{f.name: given[f.name] for f in fields(BulkArgs)})
     try:
         run(args)
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         print(error.message(args.lang), file=sys.stderr)
         return EXIT_REFUSED
     return 0

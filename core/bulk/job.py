@@ -32,6 +32,7 @@ from core.labels import serving
 from core.labels.measurements import MeasurementStore
 from core.labels.serving import LabelSetUse
 from core.labels.store import LabelSetStore, SavedSet
+from core.storage import Database
 
 INPUT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 OUTPUT_FORMATS = {".parquet": "parquet", ".csv": "csv"}
@@ -155,8 +156,9 @@ def resolve_use(args: BulkArgs, settings: Settings) -> LabelSetUse:
     labels, wordings = serving.split_wordings(list(args.labels))
     calibration = None if args.calibration in (None, "none") else args.calibration
     if args.label_set:
-        store = LabelSetStore(settings.store.url, settings)
-        measurements = MeasurementStore(settings.store.url)
+        database = Database(settings.store.url)
+        store = LabelSetStore(database, settings)
+        measurements = MeasurementStore(database)
         try:
             use = serving.resolve(
                 store, measurements, args.label_set, labels=labels or None,
@@ -170,8 +172,7 @@ def resolve_use(args: BulkArgs, settings: Settings) -> LabelSetUse:
         except serving.UnknownLabelSet:
             raise InputError("bulk.unknown_label_set", name=args.label_set) from None
         finally:
-            store.dispose()
-            measurements.dispose()
+            database.dispose()
     else:
         names, _ = clean_labels(labels, settings)
         template = args.template or settings.model.hypothesis_template

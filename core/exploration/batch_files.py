@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import PurePath
 
 import openpyxl
 import pandas as pd
+from pandas.io.common import dedup_names
 
 from core.errors import InputError
 from core.inference.result import ClassificationResult
@@ -20,6 +22,10 @@ MAX_ROWS = 1000
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Japanese CSV from Excel is often Shift_JIS (cp932); UTF-8 with or without BOM otherwise.
 CSV_ENCODINGS = ("utf-8-sig", "cp932")
+# Excel's 「Unicode テキスト」 export: UTF-16 (little-endian) with a BOM, tab-separated.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A lone surrogate: text no encoder can write (Excel's `_xD800_` escape, a broken UTF-16 file).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 TOP_LABEL_COLUMN = "top_label"
@@ -34,24 +40,44 @@ MAX_XLSX_UNZIPPED_BYTES = 50 * 1024 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _read_csv(data: bytes) -> pd.DataFrame:
+def _decode(data: bytes) -> str:
+    """The text of a CSV/TSV upload: UTF-16 with its BOM, UTF-8 (BOM or not) or Shift_JIS.
+
+    A file that is UTF-8 up to a broken sequence is named as such, with the byte where it
+    breaks, rather than read as Shift_JIS mojibake."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError("batch.bad_unicode", encoding="UTF-16", position=exc.start) from None
+        if "\x00" in text[:4096]:  # UTF-32, whose BOM starts like UTF-16's
+            raise InputError("batch.not_text")
+        return text
     if b"\x00" in data[:4096]:
         raise InputError("batch.not_text")
-    for encoding in CSV_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-            separator = dialect.delimiter
-        except csv.Error:
-            separator = ","
-        try:
-            return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise InputError("batch.bad_csv", detail=str(exc).splitlines()[0][:200]) from None
-    raise InputError("batch.not_text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Multi-byte UTF-8 read well before the break: the file is UTF-8, damaged.
+        if not data[: exc.start].isascii():
+            raise InputError("batch.bad_unicode", encoding="UTF-8", position=exc.start) from None
+    try:
+        return data.decode("cp932")
+    except UnicodeDecodeError:
+        raise InputError("batch.not_text") from None
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        separator = dialect.delimiter
+    except csv.Error:
+        separator = ","
+    try:
+        return pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError("batch.bad_csv", detail=str(exc).splitlines()[0][:200]) from None
 
 
 def _check_workbook_archive(data: bytes) -> None:
@@ -63,6 +89,15 @@ def _check_workbook_archive(data: bytes) -> None:
         raise InputError("batch.bad_excel", detail="zip") from None
     if sum(member.file_size for member in members) > MAX_XLSX_UNZIPPED_BYTES:
         raise InputError("batch.excel_too_big", limit=MAX_XLSX_UNZIPPED_BYTES // (1024 * 1024))
+
+
+def _check_unicode(rows: list[list[str]]) -> None:
+    """InputError naming the first cell holding a lone surrogate (strict decoding keeps them out
+    of text files; a sheet's `_xD800_` escape lets one into a cell)."""
+    for row_number, row in enumerate(rows, start=1):
+        for column_number, cell in enumerate(row, start=1):
+            if _SURROGATE.search(cell):
+                raise InputError("batch.bad_cell_unicode", row=row_number, column=column_number)
 
 
 def _declared_size_ok(sheet) -> bool:
@@ -102,6 +137,7 @@ def _read_excel(data: bytes) -> pd.DataFrame:
         raise InputError("batch.bad_excel", detail=type(exc).__name__) from None
     finally:
         workbook.close()
+    _check_unicode(rows)
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()  # trailing blank rows are formatting, not data
     if not rows:
@@ -127,7 +163,9 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
         raise InputError("batch.empty")
     if len(frame) > MAX_ROWS:
         raise InputError("batch.too_many_rows", rows=len(frame), limit=MAX_ROWS)
-    frame.columns = [str(column) for column in frame.columns]
+    # One name per column, the way pandas' CSV reader makes them (本文, 本文.1) for every format:
+    # a repeated name would make frame[name] a table, not a column.
+    frame.columns = dedup_names([str(column) for column in frame.columns], False)
     return frame
 
 

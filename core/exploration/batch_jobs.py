@@ -23,7 +23,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -31,11 +30,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
-from core.errors import InputError, ModelBusy, ModelNotReady
+from core.errors import Cancelled, InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.exploration.batch_files import texts_of
-from core.storage import open_engine, unreachable, within_deadline
+from core.inference.microbatch import Cancellation
+from core.storage import Database, metadata
 
 # URL-safe and unguessable, like workspace ids: the id is the only key to a job's rows.
 ID_BYTES = 16
@@ -105,7 +104,6 @@ class BatchJob:
         return spent / self.done * (self.total - self.done)
 
 
-metadata = MetaData()
 batch_jobs = Table(
     "batch_jobs",
     metadata,
@@ -139,24 +137,18 @@ def _rows_from(text: str) -> list[ScoredRow | None]:
 
 
 class JobStore:
-    """Jobs in one table; every method is one short transaction with a deadline."""
+    """Jobs in one table of a database; every method is one short transaction with its
+    deadline. A database failure raises StoreUnavailable."""
 
-    def __init__(self, url: str) -> None:
-        self._engine = open_engine(url, metadata, "batch_jobs", {})
-
-    def dispose(self) -> None:
-        self._engine.dispose()
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     def _execute(self, statement, fetch: bool = False):
-        def call():
-            try:
-                with self._engine.begin() as conn:
-                    result = conn.execute(statement)
-                    return result.first() if fetch else result.rowcount
-            except SQLAlchemyError as exc:
-                raise unreachable(exc) from None
+        def call(conn):
+            result = conn.execute(statement)
+            return result.first() if fetch else result.rowcount
 
-        return within_deadline(call)
+        return self._db.write(call)
 
     def create(self, spec: JobSpec, table: pd.DataFrame) -> BatchJob:
         """A new running job over `table` (as read from the file), nothing done yet."""
@@ -271,7 +263,11 @@ def _alive(job_id: str, runner: str, updated_at: datetime) -> bool:
     return (datetime.now(UTC) - updated_at).total_seconds() < STALE_SECONDS
 
 
-Score = Callable[[list[str]], list[ScoredRow | None]]
+# Rows' texts → their scores; the Cancellation is set when the job is stopped in this process,
+# and the job's id names its client (its fair share of the model).
+Score = Callable[[list[str], Cancellation, str], list[ScoredRow | None]]
+# This process's running jobs' cancellations: a stop drops the chunk waiting for the model.
+_cancels: dict[str, Cancellation] = {}
 
 
 def run(store: JobStore, job_id: str, score: Score) -> None:
@@ -284,6 +280,7 @@ def run(store: JobStore, job_id: str, score: Score) -> None:
     rows = list(job.rows)
     per_chunk = max(1, JOB_CHUNK_PAIRS // max(1, len(job.spec.labels)))
     done = job.done
+    cancel = _cancels[job_id] = Cancellation()
     try:
         while done < job.total:
             current = store.get(job_id, light=True)
@@ -295,7 +292,10 @@ def run(store: JobStore, job_id: str, score: Score) -> None:
                 return
             end = min(job.total, done + per_chunk)
             try:
-                rows[done:end] = score(texts[done:end])
+                rows[done:end] = score(texts[done:end], cancel, job_id)
+            except Cancelled:
+                store.finish(job_id, JobStatus.STOPPED)
+                return
             except InputError as error:
                 if error.index is not None:  # one row was bad: say which, as the file counts
                     error = InputError(error.key, **error.params, row=done + error.index + 1)
@@ -310,12 +310,22 @@ def run(store: JobStore, job_id: str, score: Score) -> None:
             done = end
             store.record(job_id, done, rows)
         store.finish(job_id, JobStatus.DONE)
-    except InputError:
+    except StoreUnavailable:
         # The store itself failed: the job shows as interrupted once its heartbeat is stale.
         return
     except Exception as exc:  # a bug must end the job visibly, not leave it "running"
         error = InputError("batch.job_failed", detail=type(exc).__name__)
         store.finish(job_id, JobStatus.FAILED, error)
+    finally:
+        _cancels.pop(job_id, None)
+
+
+def cancel_here(job_id: str) -> None:
+    """Drop the chunk this process's runner of the job has waiting for the model, at once (the
+    stop recorded in the store ends the job; this spares the wait for the chunk)."""
+    cancel = _cancels.get(job_id)
+    if cancel is not None:
+        cancel.cancel()
 
 
 def start(store: JobStore, job_id: str, score: Score) -> None:

@@ -77,6 +77,20 @@ def split_words(text: str) -> list[Word]:
     return [Word(text[s:e], s, e) for s, e in zip(starts, ends, strict=True)]
 
 
+def occluded_requests(
+    request: ClassificationRequest, label: str, max_words: int
+) -> list[ClassificationRequest]:
+    """The request once per each of its text's first `max_words` words, without that word (in
+    multi-label mode with `label` alone: a label's score there depends on its own pair only)."""
+    occluded = [
+        replace(request, text=request.text[: w.start] + request.text[w.end :])
+        for w in split_words(request.text)[:max_words]
+    ]
+    if request.multi_label:
+        occluded = [replace(r, labels=(label,)) for r in occluded]
+    return occluded
+
+
 def explain(
     request: ClassificationRequest,
     score: Callable[[Sequence[ClassificationRequest]], list[ClassificationResult]],
@@ -94,15 +108,15 @@ def explain(
     label = label if label is not None else full.top_label
     words = split_words(request.text)
     explained = words[:max_words]
-    occluded = [
-        replace(request, text=request.text[: w.start] + request.text[w.end :]) for w in explained
-    ]
-    if request.multi_label:
-        # In multi-label mode a label's score depends on its own pair only.
-        occluded = [replace(r, labels=(label,)) for r in occluded]
+    occluded = occluded_requests(request, label, max_words)
+    scored = score(occluded) if occluded else []
     base = full.score_of(label)
     effects = tuple(
         WordEffect(w.word, w.start, w.end, base - r.score_of(label))
-        for w, r in zip(explained, score(occluded) if occluded else [], strict=True)
+        for w, r in zip(explained, scored, strict=True)
     )
-    return Explanation(label, effects, len(words), full)
+    # The pairs it ran, the occluded texts' too: what the explanation cost, not the plain result.
+    computed = full.computed_pairs + sum(r.computed_pairs for r in scored)
+    cached = full.cached_pairs + sum(r.cached_pairs for r in scored)
+    result = replace(full, computed_pairs=computed, cached_pairs=cached, from_cache=not computed)
+    return Explanation(label, effects, len(words), result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -87,18 +88,39 @@ def clean_text(text: object, settings: Settings) -> str:
     return text
 
 
+def normalize_label(label: str) -> str:
+    """The form the model reads `label` in: BertJapaneseTokenizer's MecabTokenizer applies NFKC
+    (``normalize_text=True``) and splits on whitespace, so width variants (テニス/ﾃﾆｽ), ideographic
+    spaces and runs of spaces cannot be told apart by the model. Two labels with the same
+    normal form are one label."""
+    return " ".join(unicodedata.normalize("NFKC", label).split())
+
+
 def clean_labels(
     labels: Iterable[object], settings: Settings
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Stripped labels in order with duplicates dropped, and the dropped ones."""
+    """Stripped labels in order with duplicates dropped, and the dropped ones.
+
+    Duplicates are labels with the same `normalize_label` form; the first spelling is kept. Every
+    non-blank label counts toward `max_labels`, duplicates too, so a request cannot send more
+    than that many labels however it repeats them. Linear in the number of labels."""
+    limit = settings.limits.max_labels
     kept: list[str] = []
+    seen: set[str] = set()
     dropped: list[str] = []
-    for raw in labels:
+    count = 0
+    remaining = iter(labels)
+    for raw in remaining:
         if not isinstance(raw, str):
             raise InputError("error.label_not_text")
         label = check_plain_text(raw.strip(), "labels")
         if not label:
             continue
+        count += 1
+        if count > limit:
+            # Counted on as far as a list goes, so the message names the real number.
+            count += sum(1 for rest in remaining if isinstance(rest, str) and rest.strip())
+            raise InputError("error.too_many_labels", count=count, limit=limit)
         if len(label) > settings.limits.max_label_chars:
             raise InputError(
                 "error.label_too_long",
@@ -106,14 +128,14 @@ def clean_labels(
                 length=len(label),
                 limit=settings.limits.max_label_chars,
             )
-        if label in kept:
+        key = normalize_label(label)
+        if key in seen:
             dropped.append(label)
         else:
+            seen.add(key)
             kept.append(label)
     if not kept:
         raise InputError("error.no_labels")
-    if len(kept) > settings.limits.max_labels:
-        raise InputError("error.too_many_labels", count=len(kept), limit=settings.limits.max_labels)
     return tuple(kept), tuple(dropped)
 
 

@@ -15,7 +15,7 @@ from core.errors import InputError, ModelError, ModelNotReady
 from core.inference import scoring
 from core.inference.adapters import ADAPTER_KEY, AdapterRef, is_loaded, load_adapter
 from core.inference.explain import Explanation, explain
-from core.inference.microbatch import MicroBatcher
+from core.inference.microbatch import Cancellation, MicroBatcher
 from core.inference.model_loading import LoadedModel, load_from_settings
 from core.inference.pair_cache import PairCache, PairKey, PairLogits
 from core.inference.request import ClassificationRequest, build_request, build_requests
@@ -98,6 +98,7 @@ class ClassifierService:
                 max_wait_seconds=self.settings.batching.batch_wait_ms / 1000,
                 max_pairs=self.settings.batching.max_batch_pairs,
                 max_queued_pairs=self.settings.batching.max_queue_pairs,
+                max_tokens=self.settings.batching.max_batch_tokens,
             )
         except ModelError as exc:
             self._fail(str(exc), generation)
@@ -164,16 +165,20 @@ class ClassifierService:
         multi_label: bool = False,
         wait: float | None = None,
         adapter: AdapterRef | None = None,
+        client: object = None,
+        cancel: Cancellation | None = None,
     ) -> ClassificationResult:
         """Validate first, so bad input is refused even while the model loads; then score
         (through a tuned set's `adapter` when given).
 
         Only the pairs not seen before run the model; the result says how many did, and its
-        `elapsed_ms` is this request's own time.
+        `elapsed_ms` is this request's own time. `client` and `cancel`: see `score`.
         """
         started = time.perf_counter()
         request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
-        return self.score([request], wait, started, adapter=adapter)[0]
+        return self.score([request], wait, started, adapter=adapter, client=client, cancel=cancel)[
+            0
+        ]
 
     def classify_many(
         self,
@@ -183,6 +188,8 @@ class ClassifierService:
         multi_label: bool = False,
         wait: float | None = None,
         adapter: AdapterRef | None = None,
+        client: object = None,
+        cancel: Cancellation | None = None,
     ) -> list[ClassificationResult]:
         """Several texts against one label set, in order; all their new pairs go to the model
         together. A bad text raises InputError naming its position (`index`, from 0)."""
@@ -194,7 +201,7 @@ class ClassifierService:
             raise InputError("error.too_many_texts", count=len(texts), limit=limit)
         items = [(text, hypothesis_template) for text in texts]
         requests = build_requests(items, labels, self.settings, multi_label)
-        return self.score(requests, wait, started, adapter=adapter)
+        return self.score(requests, wait, started, adapter=adapter, client=client, cancel=cancel)
 
     def explain(
         self,
@@ -205,14 +212,40 @@ class ClassifierService:
         label: str | None = None,
         wait: float | None = None,
         adapter: AdapterRef | None = None,
+        client: object = None,
+        cancel: Cancellation | None = None,
     ) -> Explanation:
-        """Word-level evidence for `label` (default: the top one); see core.inference.explain."""
+        """Word-level evidence for `label` (default: the top one); see core.inference.explain.
+
+        Its cost is every pair it runs: the text's, then each occluded text's (with every label,
+        or the explained one alone in multi-label mode). It explains as many of the first
+        `explain_max_words` words as `max_request_tokens` allows, and says so (`capped`); a text
+        whose plain classification and one occluded text already exceed it is InputError
+        `error.too_much_work`, before anything runs."""
         request = build_request(text, labels, self.settings, hypothesis_template, multi_label)
+        loaded = self.model(wait)
+        keys = [self._pair_key(request.text, h) for h in scoring.hypotheses(request)]
+        pairs = self._encode(loaded, keys)
+        whole = sum(len(pair.features["input_ids"]) for pair in pairs)
+        # An occluded text is shorter than the whole one: its pairs cost at most the whole's.
+        per_word = max(len(p.features["input_ids"]) for p in pairs) if multi_label else whole
+        limit = self.settings.limits.max_request_tokens
+        fit = (limit - whole) // per_word
+        if fit < 1:
+            raise InputError(
+                "error.too_much_work",
+                pairs=2 * len(pairs),
+                tokens=whole + per_word,
+                limit=limit,
+            )
+        max_words = min(self.settings.limits.explain_max_words, fit)
         return explain(
             request,
-            lambda requests: self.score(requests, wait, adapter=adapter),
+            lambda requests: self.score(
+                requests, wait, adapter=adapter, client=client, cancel=cancel
+            ),
             label,
-            self.settings.limits.explain_max_words,
+            max_words,
         )
 
     def _pair_key(self, text: str, hypothesis: str, adapter: str = "") -> PairKey:
@@ -245,12 +278,19 @@ class ClassifierService:
         started: float | None = None,
         bulk: bool = False,
         adapter: AdapterRef | None = None,
+        client: object = None,
+        cancel: Cancellation | None = None,
     ) -> list[ClassificationResult]:
         """Results for validated requests: cached pairs looked up, the others (from every
         request, each once) handed to the micro-batcher in one go, then each request scored
         from its pairs' logits exactly as the pipeline would. `bulk` work (many texts for a
         page) waits behind interactive requests, one forward pass at a time. With a tuned
-        set's `adapter`, its pairs run through it (and are cached as its own)."""
+        set's `adapter`, its pairs run through it (and are cached as its own).
+
+        The new pairs' tokens are bounded (`max_request_tokens`, bulk: `max_job_tokens`):
+        more is InputError `error.too_much_work` before anything runs. `client` (a session id,
+        a client address) shares the model fairly with other clients; `cancel` set while the
+        pairs wait drops them (Cancelled)."""
         import torch
 
         started = time.perf_counter() if started is None else started
@@ -263,7 +303,7 @@ class ClassifierService:
         loaded = self.model(wait)
         if missing:
             name = self._adapter_name(loaded, adapter) if adapter is not None else None
-            values = self._run_pairs(loaded, missing, bulk, name)
+            values = self._run_pairs(loaded, missing, bulk, name, client, cancel)
             for key, value in zip(missing, values, strict=True):
                 self.pairs.put(key, value)
                 found[key] = value
@@ -287,14 +327,8 @@ class ClassifierService:
             )
         return results
 
-    def _run_pairs(
-        self,
-        loaded: LoadedModel,
-        keys: list[PairKey],
-        bulk: bool = False,
-        adapter_name: str | None = None,
-    ) -> list[PairLogits]:
-        """Logits of new pairs: each text tokenized once, all pairs in one hand-over."""
+    def _encode(self, loaded: LoadedModel, keys: list[PairKey]) -> list[scoring.EncodedPair]:
+        """The pairs of `keys`, each text tokenized once."""
         by_text: dict[str, list[str]] = {}
         for *_, text, hypothesis in keys:
             by_text.setdefault(text, []).append(hypothesis)
@@ -302,13 +336,33 @@ class ClassifierService:
             text: dict(zip(hyps, scoring.encode_pairs(loaded, text, hyps), strict=True))
             for text, hyps in by_text.items()
         }
-        pairs = [encoded[text][hypothesis] for *_, text, hypothesis in keys]
+        return [encoded[text][hypothesis] for *_, text, hypothesis in keys]
+
+    def _check_tokens(self, pairs: Sequence[scoring.EncodedPair], bulk: bool) -> None:
+        limits = self.settings.limits
+        limit = limits.max_job_tokens if bulk else limits.max_request_tokens
+        tokens = sum(len(pair.features["input_ids"]) for pair in pairs)
+        if tokens > limit:
+            raise InputError("error.too_much_work", pairs=len(pairs), tokens=tokens, limit=limit)
+
+    def _run_pairs(
+        self,
+        loaded: LoadedModel,
+        keys: list[PairKey],
+        bulk: bool = False,
+        adapter_name: str | None = None,
+        client: object = None,
+        cancel: Cancellation | None = None,
+    ) -> list[PairLogits]:
+        """Logits of new pairs: each text tokenized once, all pairs in one hand-over."""
+        pairs = self._encode(loaded, keys)
+        self._check_tokens(pairs, bulk)
         features = [pair.features for pair in pairs]
         if adapter_name is not None:
             features = [{**f, ADAPTER_KEY: adapter_name} for f in features]
         batcher = self._batcher
         rows = (
-            batcher.rows(features, bulk=bulk)
+            batcher.rows(features, bulk=bulk, client=client, cancel=cancel)
             if batcher is not None
             else scoring.forward(loaded, features)
         )

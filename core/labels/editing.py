@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from core.config import Settings
 from core.errors import InputError
-from core.inference.request import check_plain_text, check_template, clean_labels
+from core.inference.request import check_plain_text, check_template, clean_labels, normalize_label
 
 # A label-set file is a handful of short strings; anything larger is not one.
 MAX_LABEL_SET_JSON_BYTES = 100_000
@@ -22,10 +22,17 @@ def _clean(label: str, settings: Settings) -> str:
     return kept
 
 
+def _same_as(label: str, labels: Iterable[str]) -> str | None:
+    """The label of `labels` the model cannot tell from `label` (same normal form), if any."""
+    key = normalize_label(label)
+    return next((other for other in labels if normalize_label(other) == key), None)
+
+
 def add_label(labels: list[str], label: str, settings: Settings) -> list[str]:
     label = _clean(label, settings)
-    if label in labels:
-        raise InputError("error.label_exists", label=label)
+    existing = _same_as(label, labels)
+    if existing is not None:
+        raise InputError("error.label_exists", label=existing)
     if len(labels) >= settings.limits.max_labels:
         raise InputError(
             "error.too_many_labels", count=len(labels) + 1, limit=settings.limits.max_labels
@@ -35,8 +42,9 @@ def add_label(labels: list[str], label: str, settings: Settings) -> list[str]:
 
 def rename_label(labels: list[str], index: int, new: str, settings: Settings) -> list[str]:
     new = _clean(new, settings)
-    if new != labels[index] and new in labels:
-        raise InputError("error.label_exists", label=new)
+    existing = _same_as(new, [label for i, label in enumerate(labels) if i != index])
+    if existing is not None:
+        raise InputError("error.label_exists", label=existing)
     return [new if i == index else label for i, label in enumerate(labels)]
 
 

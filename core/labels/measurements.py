@@ -3,8 +3,8 @@
 Two tables of their own, keyed by (set name, version), so a set's row in `label_sets` is left as
 it is: `label_set_measurements` (JSON: rows' count and hash, metrics per label, thresholds,
 calibration, wordings, the tuning report) and `label_set_adapters` (the adapter zip, PEFT's own
-files, with its metadata). Made on first use like every other table here (core/storage.py); a
-migration can take them over as they are.
+files, with its metadata). Made by the migration 0002 (core/migrations/), which takes over
+tables an earlier release made as they are.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy import (
     DateTime,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
@@ -27,16 +26,14 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from core.exploration.thresholds import Thresholds
 from core.labels.store import MAX_NAME_CHARS
-from core.storage import open_engine, unreachable, within_deadline
+from core.storage import Database, metadata
 
 # The adapter of a BERT-base set at rank 8 is a few MB; past this a set's zip is refused.
 MAX_ADAPTER_BYTES = 64 * 1024 * 1024
 
-metadata = MetaData()
 measurements = Table(
     "label_set_measurements",
     metadata,
@@ -116,23 +113,11 @@ class StoredAdapter:
 
 
 class MeasurementStore:
-    """Measurements and adapters per (set name, version); short transactions with a deadline."""
+    """Measurements and adapters per (set name, version) in the process's database; short
+    transactions with its deadline. A database failure raises StoreUnavailable."""
 
-    def __init__(self, url: str) -> None:
-        self._engine = open_engine(url, metadata, "label_set_measurements", {})
-
-    def dispose(self) -> None:
-        self._engine.dispose()
-
-    def _run(self, work):
-        def call():
-            try:
-                with self._engine.begin() as conn:
-                    return work(conn)
-            except SQLAlchemyError as exc:
-                raise unreachable(exc) from None
-
-        return within_deadline(call)
+    def __init__(self, database: Database) -> None:
+        self._run = database.write
 
     def put(self, name: str, version: int, measured: Measurement) -> Measurement:
         """Keep `measured` for the set version (replacing what was there); returns it as kept."""

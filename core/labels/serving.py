@@ -74,7 +74,7 @@ def resolve(
 ) -> LabelSetUse:
     """The set `name` as it is now, with its version's measurement and adapter.
 
-    Errors: UnknownLabelSet; InputError `store.unreachable` when the store is away.
+    Errors: UnknownLabelSet; StoreUnavailable when the store is away.
     """
     saved = store.get(name)
     if saved is None:

@@ -4,7 +4,7 @@ Each set carries a version; a save or a delete names the version it started from
 sessions editing the same set cannot silently overwrite each other: the later one is refused with a
 message. A deleted set stays as a tombstone whose version keeps counting, so an editor who read the
 set before it was deleted and re-created can never save over the new one. Every database failure
-is one clear message (`store.unreachable`), never a raw driver error or an empty list.
+is StoreUnavailable (core/storage.py), never a raw driver error or an empty list.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -27,18 +26,22 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from core.config import Settings
 from core.errors import Conflict, InputError
-from core.inference.request import check_plain_text, check_template, clean_labels
-from core.storage import open_engine, unreachable, within_deadline
+from core.inference.request import (
+    check_plain_text,
+    check_template,
+    clean_labels,
+    normalize_label,
+)
+from core.storage import Database, metadata
 
 # Names show in a select box and in share links; longer ones only hurt both.
 MAX_NAME_CHARS = 100
 MAX_NOTES_CHARS = 2000
 
-metadata = MetaData()
 label_sets = Table(
     "label_sets",
     metadata,
@@ -74,12 +77,28 @@ def _row_to_set(row) -> SavedSet:
     )
 
 
-def _checked(saved: SavedSet, settings: Settings) -> SavedSet:
-    name = check_plain_text(saved.name.strip(), "store.name")
-    if not name:
+def check_name(name: str) -> str:
+    """`name` unchanged if it obeys the one rule for set names, else InputError saying which part.
+
+    The rule: no control characters; no `/` (a route's `{name}` never matches one, so the set
+    could not be reached over HTTP); already in the labels' normal form (`normalize_label`: NFKC,
+    no leading, trailing or repeated spaces), so no look-alike can sit beside a set's real name
+    and a name sent in a URL is stored as sent, never silently trimmed."""
+    check_plain_text(name, "store.name")
+    if not name.strip():
         raise InputError("store.name_empty")
     if len(name) > MAX_NAME_CHARS:
         raise InputError("store.name_too_long", limit=MAX_NAME_CHARS)
+    if "/" in name:
+        raise InputError("store.name_slash")
+    normal = normalize_label(name)
+    if name != normal:
+        raise InputError("store.name_not_normal", name=name, normal=normal)
+    return name
+
+
+def _checked(saved: SavedSet, settings: Settings) -> SavedSet:
+    name = check_name(saved.name)
     # The same limits as a request to the API: a saved set must be usable as one.
     labels, _ = clean_labels(saved.labels, settings)
     notes = check_plain_text(saved.notes, "store.notes", allow_newlines=True)
@@ -90,59 +109,39 @@ def _checked(saved: SavedSet, settings: Settings) -> SavedSet:
 
 
 class LabelSetStore:
-    """Named label sets in one table; every method is one short transaction, with a deadline."""
+    """Named label sets in one table of the process's database; every method is one short
+    transaction with its deadline. A database failure raises StoreUnavailable."""
 
-    def __init__(self, url: str, settings: Settings | None = None) -> None:
-        self.url = url
+    def __init__(self, database: Database, settings: Settings | None = None) -> None:
+        self._db = database
         # Saved templates and labels obey the same limits as those typed on the pages.
         self._settings = settings or Settings()
-        # A table made by an older release has no tombstone column: it is added in place.
-        self._engine = open_engine(
-            url, metadata, "label_sets", {"deleted": "BOOLEAN NOT NULL DEFAULT FALSE"}
-        )
 
-    def _list(self) -> list[SavedSet]:
-        query = select(label_sets).where(label_sets.c.deleted.is_(False))
-        try:
-            with self._engine.connect() as conn:
-                rows = conn.execute(query.order_by(label_sets.c.name)).all()
-        except SQLAlchemyError as exc:
-            raise unreachable(exc) from None
-        return [_row_to_set(row) for row in rows]
-
-    def _get(self, name: str) -> SavedSet | None:
+    @staticmethod
+    def _get(conn, name: str) -> SavedSet | None:
         query = select(label_sets).where(label_sets.c.name == name)
-        try:
-            with self._engine.connect() as conn:
-                row = conn.execute(query.where(label_sets.c.deleted.is_(False))).first()
-        except SQLAlchemyError as exc:
-            raise unreachable(exc) from None
+        row = conn.execute(query.where(label_sets.c.deleted.is_(False))).first()
         return _row_to_set(row) if row else None
 
-    def _save(self, saved: SavedSet) -> SavedSet:
+    def _save(self, conn, saved: SavedSet) -> SavedSet:
         values = {
             "labels": json.dumps(list(saved.labels), ensure_ascii=False),
             "template": saved.template,
             "notes": saved.notes,
             "updated_at": datetime.now(UTC),
         }
-        live = label_sets.c.deleted.is_(False)
-        try:
-            with self._engine.begin() as conn:
-                if saved.version == 0:
-                    self._create(conn, saved.name, values)
-                else:
-                    changed = conn.execute(
-                        update(label_sets)
-                        .where(label_sets.c.name == saved.name, live)
-                        .where(label_sets.c.version == saved.version)
-                        .values(version=label_sets.c.version + 1, **values)
-                    ).rowcount
-                    if changed != 1:
-                        raise Conflict("store.changed_elsewhere", name=saved.name)
-        except SQLAlchemyError as exc:
-            raise unreachable(exc) from None
-        stored = self._get(saved.name)
+        if saved.version == 0:
+            self._create(conn, saved.name, values)
+        else:
+            changed = conn.execute(
+                update(label_sets)
+                .where(label_sets.c.name == saved.name, label_sets.c.deleted.is_(False))
+                .where(label_sets.c.version == saved.version)
+                .values(version=label_sets.c.version + 1, **values)
+            ).rowcount
+            if changed != 1:
+                raise Conflict("store.changed_elsewhere", name=saved.name)
+        stored = self._get(conn, saved.name)
         if stored is None:  # deleted between the save and this read
             raise Conflict("store.changed_elsewhere", name=saved.name)
         return stored
@@ -162,26 +161,27 @@ class LabelSetStore:
         except IntegrityError:
             raise Conflict("store.name_taken", name=name) from None
 
-    def _delete(self, name: str, version: int) -> None:
-        try:
-            with self._engine.begin() as conn:
-                changed = conn.execute(
-                    update(label_sets)
-                    .where(label_sets.c.name == name, label_sets.c.deleted.is_(False))
-                    .where(label_sets.c.version == version)
-                    .values(deleted=True, version=label_sets.c.version + 1)
-                ).rowcount
-        except SQLAlchemyError as exc:
-            raise unreachable(exc) from None
+    @staticmethod
+    def _delete(conn, name: str, version: int) -> None:
+        changed = conn.execute(
+            update(label_sets)
+            .where(label_sets.c.name == name, label_sets.c.deleted.is_(False))
+            .where(label_sets.c.version == version)
+            .values(deleted=True, version=label_sets.c.version + 1)
+        ).rowcount
         if changed != 1:
             raise Conflict("store.changed_elsewhere", name=name)
 
     def list(self) -> list[SavedSet]:
         """The live sets by name (tombstones left out)."""
-        return within_deadline(self._list)
+        query = (
+            select(label_sets).where(label_sets.c.deleted.is_(False)).order_by(label_sets.c.name)
+        )
+        rows = self._db.read(lambda conn: conn.execute(query).all())
+        return [_row_to_set(row) for row in rows]
 
     def get(self, name: str) -> SavedSet | None:
-        return within_deadline(lambda: self._get(name))
+        return self._db.read(lambda conn: self._get(conn, name))
 
     def save(self, saved: SavedSet) -> SavedSet:
         """Create (version 0) or update from the version it was read at; returns the stored set.
@@ -190,11 +190,8 @@ class LabelSetStore:
         meanwhile, is refused with a message: nothing anyone saved is overwritten unseen.
         """
         saved = _checked(saved, self._settings)
-        return within_deadline(lambda: self._save(saved))
+        return self._db.write(lambda conn: self._save(conn, saved))
 
     def delete(self, name: str, version: int) -> None:
         """Delete the set as it was read at `version`; refused if it changed since."""
-        within_deadline(lambda: self._delete(name, version))
-
-    def dispose(self) -> None:
-        self._engine.dispose()
+        self._db.write(lambda conn: self._delete(conn, name, version))

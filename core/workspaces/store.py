@@ -17,7 +17,6 @@ from sqlalchemy import (
     Column,
     DateTime,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
@@ -25,10 +24,9 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from core.errors import InputError
-from core.storage import open_engine, unreachable, within_deadline
+from core.storage import Database, metadata
 
 # URL-safe and unguessable: the id is the only key to a workspace when no login is on.
 ID_BYTES = 16
@@ -38,7 +36,6 @@ MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 # Recent workspaces listed for a signed-in user.
 RECENT_LIMIT = 10
 
-metadata = MetaData()
 workspaces = Table(
     "workspaces",
     metadata,
@@ -47,7 +44,7 @@ workspaces = Table(
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     # Who made it, with a login ("" without one): their list of recent workspaces.
-    Column("owner", String(320), nullable=False, default="", index=True),
+    Column("owner", String(320), nullable=False, default="", server_default="", index=True),
 )
 
 
@@ -70,86 +67,60 @@ def _encoded(data: dict[str, Any]) -> str:
     return text
 
 
+def _workspace(row) -> Workspace:
+    return Workspace(row.id, json.loads(row.data), row.version, row.updated_at)
+
+
 class WorkspaceStore:
-    """Every method is one short transaction with a deadline; failures are one clear message."""
+    """Workspaces in one table of the process's database; every method is one short transaction
+    with its deadline. A database failure raises StoreUnavailable."""
 
-    def __init__(self, url: str) -> None:
-        # A table made before workspaces had owners gets the column in place.
-        self._engine = open_engine(
-            url, metadata, "workspaces", {"owner": "VARCHAR(320) NOT NULL DEFAULT ''"}
-        )
-
-    def _get(self, workspace_id: str) -> Workspace | None:
-        query = select(workspaces).where(workspaces.c.id == workspace_id)
-        try:
-            with self._engine.connect() as conn:
-                row = conn.execute(query).first()
-        except SQLAlchemyError as exc:
-            raise unreachable(exc) from None
-        if row is None:
-            return None
-        return Workspace(row.id, json.loads(row.data), row.version, row.updated_at)
-
-    def _create(self, workspace_id: str, text: str, owner: str) -> None:
-        values = {"data": text, "version": 1, "updated_at": datetime.now(UTC), "owner": owner}
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(insert(workspaces).values(id=workspace_id, **values))
-        except SQLAlchemyError as exc:
-            raise unreachable(exc) from None
-
-    def _save(self, workspace_id: str, text: str, version: int) -> None:
-        try:
-            with self._engine.begin() as conn:
-                changed = conn.execute(
-                    update(workspaces)
-                    .where(workspaces.c.id == workspace_id, workspaces.c.version == version)
-                    .values(
-                        data=text, version=workspaces.c.version + 1, updated_at=datetime.now(UTC)
-                    )
-                ).rowcount
-        except SQLAlchemyError as exc:
-            raise unreachable(exc) from None
-        if changed != 1:
-            raise InputError("workspace.changed_elsewhere")
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     def get(self, workspace_id: str) -> Workspace | None:
+        """The workspace, or None for an id the store does not hold (or could never hold)."""
         if not workspace_id or len(workspace_id) > MAX_ID_CHARS:
             return None
-        return within_deadline(lambda: self._get(workspace_id))
+        query = select(workspaces).where(workspaces.c.id == workspace_id)
+        row = self._db.read(lambda conn: conn.execute(query).first())
+        return None if row is None else _workspace(row)
 
     def create(self, data: dict[str, Any], owner: str = "") -> Workspace:
         """A new workspace holding `data`, under a fresh unguessable id."""
-        text = _encoded(data)
-        workspace_id = new_id()
-        within_deadline(lambda: self._create(workspace_id, text, owner))
-        return Workspace(workspace_id, data, 1)
+        values = {
+            "id": new_id(),
+            "data": _encoded(data),
+            "version": 1,
+            "updated_at": datetime.now(UTC),
+            "owner": owner,
+        }
+        self._db.write(lambda conn: conn.execute(insert(workspaces).values(**values)))
+        return Workspace(values["id"], data, 1)
 
-    def _recent(self, owner: str, limit: int) -> list[Workspace]:
+    def recent(self, owner: str, limit: int = RECENT_LIMIT) -> list[Workspace]:
+        """The owner's workspaces, last changed first (none for the empty owner: no login)."""
+        if not owner:
+            return []
         query = (
             select(workspaces)
             .where(workspaces.c.owner == owner)
             .order_by(workspaces.c.updated_at.desc())
             .limit(limit)
         )
-        try:
-            with self._engine.connect() as conn:
-                rows = conn.execute(query).all()
-        except SQLAlchemyError as exc:
-            raise unreachable(exc) from None
-        return [Workspace(r.id, json.loads(r.data), r.version, r.updated_at) for r in rows]
-
-    def recent(self, owner: str, limit: int = RECENT_LIMIT) -> list[Workspace]:
-        """The owner's workspaces, last changed first (none for the empty owner: no login)."""
-        if not owner:
-            return []
-        return within_deadline(lambda: self._recent(owner, limit))
+        return [_workspace(row) for row in self._db.read(lambda conn: conn.execute(query).all())]
 
     def save(self, workspace_id: str, data: dict[str, Any], version: int) -> Workspace:
         """Write `data` over the version it was read at; refused if someone saved since."""
-        text = _encoded(data)
-        within_deadline(lambda: self._save(workspace_id, text, version))
+        statement = (
+            update(workspaces)
+            .where(workspaces.c.id == workspace_id, workspaces.c.version == version)
+            .values(
+                data=_encoded(data),
+                version=workspaces.c.version + 1,
+                updated_at=datetime.now(UTC),
+            )
+        )
+        if self._db.write(lambda conn: conn.execute(statement).rowcount) != 1:
+            raise InputError("workspace.changed_elsewhere")
         return Workspace(workspace_id, data, version + 1)
-
-    def dispose(self) -> None:
-        self._engine.dispose()

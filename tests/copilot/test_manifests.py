@@ -59,3 +59,69 @@ def test_load_balanced_service_has_sticky_sessions_and_scaling():
     assert "HTTP_ONLY" not in manifest.get("variables", {})
     # Fargate: 1 vCPU allows 2-8 GB.
     assert manifest["cpu"] == 1024 and 2048 <= manifest["memory"] <= 8192
+
+
+DATABASE_ADDON = COPILOT / "zeroshot-full" / "addons" / "database.yml"
+
+
+def _addon() -> dict:
+    from cfnlint.decode import decode_str
+
+    template, errors = decode_str(DATABASE_ADDON.read_text(encoding="utf-8"))
+    assert not errors
+    return template
+
+
+def test_database_addon_lints_clean():
+    from tests.deploy.test_ecs_express import cfn_lint
+
+    assert cfn_lint(DATABASE_ADDON) == ""
+
+
+def test_database_addon_is_an_aurora_postgresql_serverless_v2_cluster_that_keeps_its_data():
+    resources = _addon()["Resources"]
+    cluster = resources["DatabaseCluster"]
+    assert cluster["Properties"]["Engine"] == "aurora-postgresql"
+    assert set(cluster["Properties"]["ServerlessV2ScalingConfiguration"]) == {
+        "MinCapacity",
+        "MaxCapacity",
+    }
+    assert resources["DatabaseWriter"]["Properties"]["DBInstanceClass"] == "db.serverless"
+    # `copilot svc delete` deletes the addon stack: a snapshot is kept, and it is refused at all
+    # until deletion protection is turned off on purpose.
+    assert cluster["DeletionPolicy"] == cluster["UpdateReplacePolicy"] == "Snapshot"
+    assert cluster["Properties"]["DeletionProtection"] is True
+    assert cluster["Properties"]["StorageEncrypted"] is True
+
+
+def test_database_password_is_made_by_secrets_manager_never_written_down():
+    resources = _addon()["Resources"]
+    secret = resources["DatabaseSecret"]["Properties"]["GenerateSecretString"]
+    assert secret["GenerateStringKey"] == "password"
+    password = str(resources["DatabaseCluster"]["Properties"]["MasterUserPassword"])
+    assert "resolve:secretsmanager" in password
+    # The attachment adds host and port to the secret the app reads.
+    attachment = resources["DatabaseSecretAttachment"]["Properties"]
+    assert attachment["TargetType"] == "AWS::RDS::DBCluster"
+
+
+def test_database_secret_reaches_the_container_as_the_variable_the_app_reads():
+    from core.storage import SECRET_VARIABLE
+
+    outputs = _addon()["Outputs"]
+    # Copilot injects a secret output as an environment variable named in SCREAMING_SNAKE_CASE.
+    assert "DatabaseSecret" in outputs and SECRET_VARIABLE == "DATABASE_SECRET"
+    assert outputs["DatabaseSecret"]["Value"] == {"Ref": "DatabaseSecret"}
+    # Its security group output is attached to the tasks: the only way into the database.
+    assert outputs["DatabaseClientSecurityGroup"]["Value"] == {"Ref": "DatabaseClientSecurityGroup"}
+    ingress = _addon()["Resources"]["DatabaseSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    assert ingress == [
+        {
+            "IpProtocol": "tcp",
+            "FromPort": 5432,
+            "ToPort": 5432,
+            "SourceSecurityGroupId": {"Ref": "DatabaseClientSecurityGroup"},
+        }
+    ]
+    # The manifest sets no DATABASE_URL that would win over the secret.
+    assert "DATABASE_URL" not in _manifest("zeroshot-full").get("variables", {})

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -215,3 +216,10 @@ def test_every_variable_is_in_the_readme_settings_table():
             alias = field.validation_alias
             variable = alias.choices[-1] if alias is not None else name.upper()
             assert f"| `{variable}` |" in readme, variable
+
+
+def test_a_platform_secret_gives_the_store_its_url_and_stays_out_of_repr():
+    secret = {"username": "zs", "password": "db-secret", "host": "db.internal", "dbname": "zs"}
+    settings = Settings.from_env({"DATABASE_SECRET": json.dumps(secret)})
+    assert settings.store.url == "postgresql+psycopg://zs:db-secret@db.internal:5432/zs"
+    assert "db-secret" not in repr(settings)

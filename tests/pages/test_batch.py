@@ -113,8 +113,8 @@ def test_a_stopped_job_keeps_its_rows_and_goes_on_from_there(app, monkeypatch):
     real = resources._score_rows
     first_done = []
 
-    def score_then_stop(texts, **kwargs):
-        rows = real(texts, **kwargs)
+    def score_then_stop(texts, *args, **kwargs):
+        rows = real(texts, *args, **kwargs)
         if not first_done:
             first_done.append(True)
             resources.stop_batch_job(app.session_state["workspace"].batch_job)
@@ -144,8 +144,8 @@ def test_a_running_job_shows_its_progress_and_can_be_stopped_from_any_page_visit
     real = resources._score_rows
     first_row_done, go_on = threading.Event(), threading.Event()
 
-    def held_after_the_first_row(texts, **kwargs):
-        rows = real(texts, **kwargs)
+    def held_after_the_first_row(texts, *args, **kwargs):
+        rows = real(texts, *args, **kwargs)
         first_row_done.set()
         assert go_on.wait(60)
         return rows
@@ -168,6 +168,54 @@ def test_a_running_job_shows_its_progress_and_can_be_stopped_from_any_page_visit
     assert job.status == batch_jobs.JobStatus.STOPPED
     assert job.done < len(ROWS)
     assert app.button(key="batch_go_on")
+
+
+def _xlsx(rows: list[list[str | None]]) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("header", "columns"),
+    [(["本文", "本文"], ["本文", "本文.1"]), (["column2", None], ["column2", "column2.1"])],
+    ids=["repeated name", "blank cell beside column2"],
+)
+def test_an_excel_header_with_a_repeated_name_gets_unique_names(app, header, columns):
+    goto(app, "pages/batch.py")
+    _upload(app, "texts.xlsx", _xlsx([header, *[[text, "メモ"] for text in ROWS]]))
+    assert not app.error
+    assert app.selectbox(key="batch_column").options == columns
+    assert app.selectbox(key="batch_column").value == columns[0]
+
+
+def test_excels_unicode_text_export_is_read(app):
+    # Excel's 「Unicode テキスト」: UTF-16 little-endian with a BOM, tab-separated.
+    data = "\r\n".join(["id\t本文", *[f"{i}\t{text}" for i, text in enumerate(ROWS)]])
+    goto(app, "pages/batch.py")
+    _upload(app, "texts.txt", data.encode("utf-16"))
+    assert not app.error
+    assert app.selectbox(key="batch_column").value == "本文"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "says"),
+    [
+        ("broken.csv", "本文\n京都です\n".encode() + b"\xe3\x81", "UTF-8"),
+        ("broken.txt", "本文\n".encode("utf-16") + b"\x00\xd8a\x00", "UTF-16"),
+        ("wide.csv", "本文\n京都\n".encode("utf-32"), "UTF-16"),
+    ],
+    ids=["UTF-8 cut mid-character", "UTF-16 lone surrogate", "UTF-32"],
+)
+def test_malformed_unicode_in_an_upload_is_a_clear_message(app, name, data, says):
+    goto(app, "pages/batch.py")
+    _upload(app, name, data)
+    assert says in as_shown(app.error[0].value)
 
 
 def test_past_its_row_limit_the_page_gives_the_bulk_command_for_the_set_on_screen(app):

@@ -277,3 +277,35 @@ def test_a_new_result_is_scrolled_into_view_once(app):
     assert '"classify-result"' in _scroll_scripts(app)[0].proto.body
     app.run()  # any later run (a widget change) leaves the scroll position alone
     assert not _scroll_scripts(app)
+
+
+def test_a_closed_tab_has_its_waiting_work_dropped(app, ready_service):
+    import threading
+
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        SCRIPT_RUN_CONTEXT_ATTR_NAME,
+    )
+
+    from tests.conftest import held_model
+
+    with held_model(ready_service) as held:
+        app.text_area(key="classify_text").input("タブを閉じる人の文です。")
+        app.button(key=SUBMIT).click()
+        page = threading.Thread(target=app.run)
+        page.start()
+        assert held.queued.acquire(timeout=60)  # the page's pairs wait for the model
+        # What Streamlit does when the tab's WebSocket closes: stop the session's script.
+        scripts = [
+            ctx.script_requests
+            for thread in threading.enumerate()
+            if thread is not threading.current_thread()
+            and (ctx := getattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)) is not None
+            and ctx.script_requests is not None
+        ]
+        assert scripts
+        for script in scripts:
+            script.request_stop()
+        page.join(60)
+        assert not page.is_alive()  # the run ended while the model was still held
+    assert held.ran == [1]  # only the holding pass ran; the closed tab's three pairs never did
+    assert ready_service._batcher._queued == 0

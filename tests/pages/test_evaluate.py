@@ -91,3 +91,18 @@ def test_each_text_shows_its_scores(app):
     goto(app, "pages/evaluate.py")
     details = app.dataframe[-1].value
     assert {"旅行", "料理", "踊り"} <= set(details.columns)
+
+
+def test_an_excel_file_whose_header_repeats_a_name_is_evaluated(app):
+    from tests.pages.test_batch import _xlsx
+
+    goto(app, "pages/evaluate.py")
+    app.radio(key="eval_source").set_value("file").run()
+    header = ["本文", "本文", "正解"]
+    data = _xlsx([header, ["京都で寺を巡った", "メモ", "旅行"], ["ラーメン", "", "料理"]])
+    app.file_uploader(key="eval_file").set_value(("e.xlsx", data, "application/vnd.ms-excel"))
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="eval_text_column").value == "本文"
+    assert app.selectbox(key="eval_expected_column").value == "正解"
+    assert app.metric

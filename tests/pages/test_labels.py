@@ -235,3 +235,30 @@ def test_the_save_as_name_follows_the_current_set(app):
     app.text_input(key="labels_new_set").input("ニュース")
     app.button(key="labels_create_set").click().run()
     assert app.text_input(key="store_name").value == "ニュース"
+
+
+def test_a_width_variant_of_a_label_is_the_same_label(app):
+    _add(goto(app, LABELS_PAGE), "ﾘｮｺｳ")
+    _add(app, "リョコウ")
+    assert "すでにあります" in app.error[0].value
+    assert _labels(app) == ["旅行", "料理", "踊り", "ﾘｮｺｳ"]
+
+
+def test_a_set_name_with_a_slash_is_refused_with_the_reason(app):
+    goto(app, LABELS_PAGE)
+    app.text_input(key="store_name").input("チーム/旅行")
+    app.button(key="store_save").click().run()
+    assert "「/」は使えません" in app.error[0].value
+    from web.resources import get_store
+
+    assert get_store().get("チーム/旅行") is None
+
+
+def test_a_set_name_typed_in_half_width_is_saved_in_its_normal_form(app):
+    import uuid
+
+    suffix = uuid.uuid4().hex[:6]
+    goto(app, LABELS_PAGE)
+    app.text_input(key="store_name").input(f" ﾃﾆｽ  部{suffix} ")
+    app.button(key="store_save").click().run()
+    assert f"「テニス 部{suffix}」" in app.success[0].value

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.pages.conftest import goto, new_session, workspace_id
+from web.ui.i18n import plain
 
 EXAMPLES_PAGE = "pages/examples.py"
 LABELS_PAGE = "pages/labels.py"
@@ -47,9 +48,28 @@ def test_label_edits_come_back(app):
     assert elsewhere.checkbox(key="classify_label_3_音楽").value is True
 
 
-def test_an_unknown_workspace_starts_a_new_one(app):
-    fresh = new_session(w="no-such-workspace")
-    assert workspace_id(fresh) != "no-such-workspace"
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_an_unknown_workspace_is_said_and_the_url_kept(app, lang):
+    # A link cut short in a chat: the store has no such id.
+    cut_short = workspace_id(app)[:10]
+    opened = new_session(w=cut_short, lang=lang)
+    [said] = opened.error
+    assert plain(cut_short) in said.value  # as typed: escaped for Markdown
+    assert ("見つかりません" if lang == "ja" else "was not found") in said.value
+    assert workspace_id(opened) == cut_short  # not silently swapped for a fresh workspace
+    assert opened.button(key="workspace_start_new")
+
+
+def test_nothing_is_saved_under_an_unknown_workspace_until_the_user_chooses(app):
+    opened = new_session(w="no-such-workspace")
+    opened.run()
+    assert workspace_id(opened) == "no-such-workspace"
+    opened.button(key="workspace_start_new").click().run()
+    started = workspace_id(opened)
+    assert started != "no-such-workspace"
+    assert not opened.error
+    # The new workspace is a real one: another browser opens it.
+    assert workspace_id(new_session(w=started)) == started
 
 
 def test_two_windows_on_one_workspace_keep_both_changes(app):

@@ -7,9 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import Response
 
 from core.config import Settings
+from core.errors import Cancelled
 from web import resources
+from web.cancellation import client_of, disconnected, run_until_gone
 from web.http.access import add_guarded_route
 from web.http.bodies import request_bodies
 from web.http.body_limit import LimitedRoute
@@ -19,6 +22,16 @@ from web.http.tuned_sets_api import answer_by_label_set
 
 CLASSIFY_PATH = "/api/classify"
 LITE_CLASSIFY_PATH = "/lite/api/classify"
+# nginx's status for a request whose client went away before the answer.
+CLIENT_CLOSED_REQUEST = 499
+
+
+async def _until_gone(request: Request, method, *args):
+    """`method(*args)` of the service, for this client's share and cancelled if it leaves."""
+    client = client_of(request)
+    return await run_until_gone(
+        lambda cancel: method(*args, client=client, cancel=cancel), disconnected(request)
+    )
 
 
 def classify_router(settings: Settings) -> APIRouter:
@@ -54,15 +67,21 @@ def classify_router(settings: Settings) -> APIRouter:
             return answers if many else answers[0]
         service = resources.get_service()
         args = (labels, template, bool(body.multi_label))
-        if many:
-            results = await run_in_threadpool(service.classify_many, texts, *args)
-            return [ClassifyResponse.of(result) for result in results]
-        if body.explain:
-            explanation = await run_in_threadpool(
-                service.explain, body.text, *args, body.explain_label
+        try:
+            if many:
+                results = await _until_gone(request, service.classify_many, texts, *args)
+                return [ClassifyResponse.of(result) for result in results]
+            if body.explain:
+                explanation = await _until_gone(
+                    request, service.explain, body.text, *args, body.explain_label
+                )
+                return ClassifyResponse.of(explanation.result, explanation)
+            return ClassifyResponse.of(
+                await _until_gone(request, service.classify, body.text, *args)
             )
-            return ClassifyResponse.of(explanation.result, explanation)
-        return ClassifyResponse.of(await run_in_threadpool(service.classify, body.text, *args))
+        except Cancelled:
+            # Nobody is there to read an answer: the work was dropped.
+            return Response(status_code=CLIENT_CLOSED_REQUEST)
 
     summary = "Rank candidate labels for a text, or for a list of texts (an array, in order)"
     add_guarded_route(

@@ -30,6 +30,9 @@ METRICS_PREFIX = "/_stcore/metrics"
 # a script uploading in a loop is refused long before memory runs short.
 UPLOAD_WINDOW_SECONDS = 600.0
 UPLOAD_BYTES_PER_SESSION = 50 * 1024 * 1024
+# One client address (a person with a couple of tabs) takes at most a quarter of the process's
+# budget, however many sessions it opens: one script cannot lock everyone else out.
+UPLOAD_BYTES_PER_CLIENT = 100 * 1024 * 1024
 UPLOAD_BYTES_TOTAL = 400 * 1024 * 1024
 # Sessions remembered as signed in; the oldest are forgotten first (they sign in again).
 MAX_SIGNED_IN_SESSIONS = 10_000
@@ -62,23 +65,29 @@ SIGNED_IN = SignedInSessions()
 
 
 class UploadBudget:
-    """Bytes uploaded in the last window, per session and in all; refuses past either limit."""
+    """Bytes uploaded in the last window, per session, per client address and in all; refuses
+    past any of the three limits."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
-        self._events: deque[tuple[float, str, int]] = deque()
+        self._events: deque[tuple[float, str, str, int]] = deque()
 
-    def take(self, session_id: str, size: int) -> bool:
+    def take(self, session_id: str, size: int, client: str = "") -> bool:
         now = self._clock()
         with self._lock:
             while self._events and self._events[0][0] < now - UPLOAD_WINDOW_SECONDS:
                 self._events.popleft()
-            total = sum(n for _, _, n in self._events)
-            mine = sum(n for _, sid, n in self._events if sid == session_id)
-            if mine + size > UPLOAD_BYTES_PER_SESSION or total + size > UPLOAD_BYTES_TOTAL:
+            total = sum(n for *_, n in self._events)
+            session = sum(n for _, sid, _, n in self._events if sid == session_id)
+            mine = sum(n for _, _, who, n in self._events if who == client)
+            if (
+                session + size > UPLOAD_BYTES_PER_SESSION
+                or mine + size > UPLOAD_BYTES_PER_CLIENT
+                or total + size > UPLOAD_BYTES_TOTAL
+            ):
                 return False
-            self._events.append((now, session_id, size))
+            self._events.append((now, session_id, client, size))
             return True
 
 
@@ -117,6 +126,7 @@ class StreamlitSurfaceGuard:
         declared = request.headers.get("content-length", "")
         if not declared.isdigit():
             return _refusal(request, 411, "upload.length_required")
-        if not BUDGET.take(session_id, int(declared)):
+        client = request.client.host if request.client else ""
+        if not BUDGET.take(session_id, int(declared), client):
             return _refusal(request, 429, "upload.over_budget")
         return None

@@ -11,7 +11,7 @@ import math
 import streamlit as st
 
 from core.bulk.command import command_line
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.exploration import batch_files as batch
 from core.exploration.batch_jobs import BatchJob, JobSpec, JobStatus
 from web import resources
@@ -107,7 +107,7 @@ def show_job(job_id: str, current: JobSpec | None) -> None:
     than the one on screen (`current`) is not shown, so old results never sit beside new input."""
     try:
         job = resources.find_job(job_id, light=True)
-    except InputError as error:
+    except StoreUnavailable as error:
         st.warning(error_text(error))
         return
     if job is None:

@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from web.text import DEFAULT_LANGUAGE, LANGUAGES, message
 
 LANGUAGE_KEY = "ui_language"
@@ -45,7 +45,7 @@ def t(key: str, **params: object) -> str:
     return message(key, lang(), **_plain_params(params))
 
 
-def error_text(error: InputError) -> str:
+def error_text(error: InputError | StoreUnavailable) -> str:
     return message(error.key, lang(), **_plain_params(error.params))
 
 

@@ -10,6 +10,7 @@ from web.ui.drafts import keep_drafts
 from web.ui.i18n import language_picker, t
 from web.ui.style import apply_style
 from web.ui.workspace import (
+    missing_workspace,
     open_workspace,
     save_workspace,
     workspace_box,
@@ -74,6 +75,9 @@ def run_navigation() -> None:
     open_workspace()
     keep_drafts()
     workspace_box()
+    if missing_workspace():
+        st.navigation(pages)  # the menu stays; the page waits for the user's choice
+        return
     workspace_notice()
     st.navigation(pages).run()
     save_workspace()

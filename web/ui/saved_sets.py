@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
+from core.inference.request import normalize_label
 from core.labels.store import SavedSet
 from web.resources import get_store
 from web.ui import state
@@ -12,7 +13,9 @@ from web.ui.i18n import error_text, plain, t
 
 
 def _save_to_store() -> None:
-    name = st.session_state["store_name"].strip()
+    # What a person types is put in the names' normal form (width, spaces) before the store
+    # checks it: the flash names the set as saved.
+    name = normalize_label(st.session_state["store_name"])
     saved = SavedSet(
         name=name,
         labels=tuple(state.current_labels()),
@@ -22,7 +25,7 @@ def _save_to_store() -> None:
     )
     try:
         stored = get_store().save(saved)
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
         return
     state.remember_saved_version(stored.name, stored.version)
@@ -32,7 +35,7 @@ def _save_to_store() -> None:
 def _load_from_store() -> None:
     try:
         saved = get_store().get(st.session_state["store_pick"])
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
         return
     if saved is None:
@@ -61,7 +64,7 @@ def _delete_from_store() -> None:
     name, version = st.session_state.pop(_CONFIRM_DELETE)
     try:
         get_store().delete(name, version)
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error))
         return
     state.remember_saved_version(name, 0)
@@ -84,7 +87,7 @@ def saved_sets_section() -> None:
     st.caption(t("store.caption"))
     try:
         saved = {item.name: item for item in get_store().list()}
-    except InputError as error:
+    except (InputError, StoreUnavailable) as error:
         # Never an empty list: that would look as if the team's sets had been deleted.
         st.error(f"{error_text(error)} {t('store.not_saving')}")
         return

@@ -6,6 +6,10 @@ saves it to the store after every run in which it changed, and puts the workspac
 URL. Opening that URL again (after a reload, in another browser, on another task behind the load
 balancer) restores all of it. No save button: nothing to forget.
 
+A URL naming a workspace the store does not hold (a link cut short in a chat, a workspace from
+another deployment) is said so, with the choice to start a new one: never a silent fresh
+workspace under a rewritten URL, which would look as if the work were gone.
+
 Two windows on one workspace: each saves from the version it read. When the other window saved
 first, the two windows' changes are merged (core/workspaces/merge.py: both sides' additions kept)
 and the user is told; nothing either window typed is dropped unseen.
@@ -31,6 +35,9 @@ _VERSION = "workspace_version"
 _SAVED = "workspace_saved"  # the data as last read or written: what changed since is ours
 _UNSAVED = "workspace_unsaved"
 _MERGED = "workspace_merged"
+_MISSING = "workspace_missing"  # the id the URL named and the store does not hold
+# Shown of a missing id: enough to compare with the link that was sent, never a page of text.
+MISSING_ID_SHOWN_CHARS = 40
 _OVER_LIMIT = "workspace_over_limit"  # the InputError naming the size limit the work is past
 # Errors that mean "not saved now, retried by itself"; any other InputError is a size limit.
 _STORE_AWAY = frozenset({"store.unreachable", "workspace.changed_elsewhere"})
@@ -61,9 +68,11 @@ def _adopt(workspace_id: str, version: int, data: dict[str, Any]) -> None:
 
 
 def open_workspace() -> None:
-    """Before the page: load the URL's workspace into the session, or start one."""
+    """Before the page: load the URL's workspace into the session, or start one when the URL
+    names none. One it names that the store lacks is left for `missing_workspace` to say."""
     session = st.session_state
     wanted = st.query_params.get(PARAM)
+    session.pop(_MISSING, None)
     current = session.get(_ID)
     if current and wanted in (None, current):
         if wanted is None:  # a page switch dropped it from the URL (setting it sends a message)
@@ -78,6 +87,8 @@ def open_workspace() -> None:
         if found is not None:
             _restore(WorkspaceData.salvaged(found.data))
             _adopt(found.id, found.version, snapshot())
+        elif wanted:
+            session[_MISSING] = wanted
         else:
             created = store.create(snapshot(), login.account())
             _adopt(created.id, created.version, created.data)
@@ -88,6 +99,8 @@ def open_workspace() -> None:
 def save_workspace() -> None:
     """After the page: write what changed in this run; merge if another window saved first."""
     session = st.session_state
+    if session.get(_MISSING):
+        return  # nothing is saved until the user chooses to start a new workspace
     if not session.get(_ID):
         open_workspace()  # the store was down when the session began: try again now
         if not session.get(_ID):
@@ -99,8 +112,8 @@ def save_workspace() -> None:
         session.pop(_OVER_LIMIT, None)  # back to what is stored: within every limit
         return
     limits = resources.get_settings().limits
-    store = resources.get_workspaces()
     try:
+        store = resources.get_workspaces()
         workspace.check_limits(limits)
         try:
             written = store.save(session[_ID], data, session[_VERSION])
@@ -179,7 +192,7 @@ def _recent_links() -> None:
         return
     try:
         recent = resources.get_workspaces().recent(owner)
-    except InputError:
+    except StoreUnavailable:
         return  # the notice already says the store is down
     st.caption(t("workspace.recent"))
     for item in recent:
@@ -188,6 +201,31 @@ def _recent_links() -> None:
         examples = len(item.data.get("examples", []))
         summary = t("workspace.summary", examples=examples)
         st.markdown(f"[{when} · {summary}](?{PARAM}={item.id}){current}")
+
+
+def missing_workspace() -> bool:
+    """When the URL names a workspace the store does not hold: say so (its id, why that
+    happens) with a button that starts a new one; True then, and the page is not run."""
+    missing = st.session_state.get(_MISSING)
+    if not missing:
+        return False
+    shown = (
+        missing
+        if len(missing) <= MISSING_ID_SHOWN_CHARS
+        else missing[:MISSING_ID_SHOWN_CHARS] + "…"
+    )
+    st.error(t("workspace.not_found", id=shown))
+    st.caption(t("workspace.not_found_help"))
+    st.button(
+        t("workspace.start_new"), key="workspace_start_new", type="primary", on_click=_start_new
+    )
+    return True
+
+
+def _start_new() -> None:
+    for key in (_MISSING, _ID):
+        st.session_state.pop(key, None)
+    st.query_params.pop(PARAM, None)  # the next run's open_workspace starts one
 
 
 def workspace_notice() -> None:

@@ -21,17 +21,15 @@ SPEC = JobSpec("texts.csv", "abc", "text", ("旅行", "料理"), "これは{}の
 
 @pytest.fixture(params=STORE_BACKENDS)
 def store_url(request, tmp_path):
-    return empty_store_url(request, tmp_path, "batch_jobs")
+    return empty_store_url(request, tmp_path)
 
 
 @pytest.fixture
-def store(store_url):
-    store = JobStore(store_url)
-    yield store
-    store.dispose()
+def store(store_url, open_database):
+    return JobStore(open_database(store_url))
 
 
-def fake_scores(texts: list[str]) -> list[ScoredRow | None]:
+def fake_scores(texts: list[str], *_) -> list[ScoredRow | None]:
     """A stand-in for the model: 旅行 scores by text length, so rows are told apart."""
     return [
         ScoredRow("旅行", {"旅行": len(t) / 10, "料理": 0.0}) if t.strip() else None for t in texts
@@ -70,7 +68,7 @@ def test_a_stop_request_ends_the_run_after_its_chunk_with_the_rows_done(store, m
     one_row_per_chunk(monkeypatch)
     job = store.create(SPEC, TABLE)
 
-    def score_then_ask_to_stop(texts):
+    def score_then_ask_to_stop(texts, *_):
         store.request_stop(job.id)
         return fake_scores(texts)
 
@@ -87,7 +85,7 @@ def test_a_claimed_job_goes_on_from_the_rows_it_had(store, monkeypatch):
     store.finish(job.id, JobStatus.STOPPED)
     seen: list[list[str]] = []
 
-    def noting(texts):
+    def noting(texts, *_):
         seen.append(texts)
         return fake_scores(texts)
 
@@ -101,7 +99,7 @@ def test_a_bad_row_fails_the_job_naming_the_row_as_the_file_counts(store, monkey
     one_row_per_chunk(monkeypatch)
     job = store.create(SPEC, TABLE)
 
-    def third_row_is_bad(texts):
+    def third_row_is_bad(texts, *_):
         if texts == ["ラーメン"]:
             raise InputError("error.text_too_long", length=9, limit=5).at(0)
         return fake_scores(texts)
@@ -115,7 +113,7 @@ def test_a_bad_row_fails_the_job_naming_the_row_as_the_file_counts(store, monkey
 def test_a_model_that_is_not_ready_fails_the_job_with_a_way_on(store):
     job = store.create(SPEC, TABLE)
 
-    def not_ready(texts):
+    def not_ready(texts, *_):
         raise ModelNotReady("loading")
 
     batch_jobs.run(store, job.id, not_ready)
@@ -153,7 +151,7 @@ def test_shutdown_leaves_a_running_job_interrupted_to_go_on_later(store, monkeyp
     one_row_per_chunk(monkeypatch)
     job = store.create(SPEC, TABLE)
 
-    def score_during_shutdown(texts):
+    def score_during_shutdown(texts, *_):
         batch_jobs._shutting_down.set()
         return fake_scores(texts)
 
@@ -179,3 +177,27 @@ def test_a_light_read_gives_progress_without_the_file(store):
     light = store.get(job.id, light=True)
     assert (light.done, light.total, light.spec) == (1, 4, SPEC)
     assert light.table.empty and light.rows == []
+
+
+def test_stopping_a_job_drops_the_chunk_waiting_for_the_model_at_once(store):
+    import threading
+
+    from core.errors import Cancelled
+
+    job = store.create(SPEC, TABLE)
+    waiting = threading.Event()
+
+    def queued_until_cancelled(texts, cancel, client):
+        assert client == job.id  # each job is a client of its own for fair sharing
+        gone = threading.Event()
+        cancel.on_cancel(gone.set)
+        waiting.set()
+        gone.wait()  # as the micro-batcher's caller waits; a stop wakes it
+        raise Cancelled()
+
+    batch_jobs.start(store, job.id, queued_until_cancelled)
+    assert waiting.wait(60)
+    store.request_stop(job.id)
+    batch_jobs.cancel_here(job.id)
+    assert batch_jobs.wait(job.id, timeout=60)
+    assert store.get(job.id).status == batch_jobs.JobStatus.STOPPED

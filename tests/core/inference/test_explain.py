@@ -39,9 +39,12 @@ def test_words_put_together_give_the_text_back(text):
     assert [w.start for w in words[1:]] == [w.end for w in words[:-1]]
 
 
-def test_a_text_past_the_token_limit_is_explained_word_for_word(service):
+def test_a_text_past_the_token_limit_is_explained_word_for_word(settings):
+    # A few words: each occluded text is a full pass of the model's token limit.
+    capped = settings.model_copy(update=dict(limits=LimitSettings(explain_max_words=3)))
     text = "京都に行こう。" * 300
-    explanation = service.explain(text, LABELS)
+    with loaded(ClassifierService(capped)) as service:
+        explanation = service.explain(text, LABELS)
     assert explanation.result.truncated
     assert all(text[w.start : w.end] == w.word for w in explanation.words)
 
@@ -80,7 +83,49 @@ def test_words_past_the_cap_are_not_explained_and_the_cap_is_reported(settings):
 
 
 def test_all_occluded_pairs_go_to_the_model_in_one_pass(settings, forward_passes):
-    with loaded(ClassifierService(settings)) as service:
+    # One pass when the token bound allows it (MAX_BATCH_TOKENS cuts larger work into passes).
+    wide = settings.model_copy(
+        update=dict(batching=settings.batching.model_copy(update=dict(max_batch_tokens=1_000_000)))
+    )
+    with loaded(ClassifierService(wide)) as service:
         service.classify(TEXT, LABELS)
         explanation = service.explain(TEXT, LABELS)
     assert forward_passes[1:] == [len(explanation.words) * len(LABELS)]
+
+
+def test_explain_is_counted_as_the_pairs_it_runs(settings):
+    explanation_pairs = (len(split_words(TEXT)) + 1) * len(LABELS)
+    with loaded(ClassifierService(settings)) as service:
+        assert service.explain(TEXT, LABELS).result.computed_pairs == explanation_pairs
+
+
+def _whole_tokens(service) -> int:
+    from core.inference import scoring
+
+    request = service.classify(TEXT, LABELS)
+    loaded_model = service.model()
+    hypotheses = [f"この例は{label}です。" for label in request.labels]
+    return sum(
+        len(p.features["input_ids"]) for p in scoring.encode_pairs(loaded_model, TEXT, hypotheses)
+    )
+
+
+def test_explain_explains_the_words_the_token_bound_allows_and_says_so(settings):
+    with loaded(ClassifierService(settings)) as service:
+        whole = _whole_tokens(service)
+    tight = settings.model_copy(update=dict(limits=LimitSettings(max_request_tokens=whole * 4)))
+    with loaded(ClassifierService(tight)) as service:
+        explanation = service.explain(TEXT, LABELS)
+    assert len(explanation.words) == 3  # (4 x whole - whole) / whole occluded texts
+    assert explanation.capped
+
+
+def test_explain_past_the_token_bound_is_refused_before_any_work(settings, forward_passes):
+    with loaded(ClassifierService(settings)) as service:
+        whole = _whole_tokens(service)
+    tight = settings.model_copy(update=dict(limits=LimitSettings(max_request_tokens=whole * 2 - 1)))
+    passes_before = len(forward_passes)
+    with loaded(ClassifierService(tight)) as service, pytest.raises(InputError) as refused:
+        service.explain(TEXT + "。", LABELS)
+    assert refused.value.key == "error.too_much_work"
+    assert len(forward_passes) == passes_before

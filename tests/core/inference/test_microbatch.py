@@ -39,8 +39,8 @@ def _count_queued(batcher: MicroBatcher, priority: int = INTERACTIVE) -> threadi
     queued = threading.Semaphore(0)
     put = batcher._put
 
-    def noting_put(job_priority, job):
-        put(job_priority, job)
+    def noting_put(job_priority, job, *stamp):
+        put(job_priority, job, *stamp)
         if job_priority == priority:
             queued.release()
 
@@ -298,4 +298,187 @@ def test_waiting_requests_are_grouped_by_length_across_requests(tiny_model, sett
     short, long_ = len(pairs(TEXTS[0])[0]["input_ids"]), len(pairs(TEXTS[3])[0]["input_ids"])
     assert max(lengths[1]) <= short + 2  # the short text's pairs ran together, unpadded
     assert min(lengths[2] + lengths[3]) >= long_ - 2
+    batcher.shutdown(timeout=10)
+
+
+def _pairs_of(tokens: int, count: int, tag: str = "") -> list[dict]:
+    """`count` made-up pairs of `tokens` tokens each (the batcher only reads their length)."""
+    return [{"input_ids": [1] * tokens, "tag": [tag]} for _ in range(count)]
+
+
+def _held_worker(passes: list[list[dict]]):
+    """A run_batch that records each pass and holds the first until `release` is set."""
+    import torch
+
+    release, running = threading.Event(), threading.Event()
+
+    def run(features):
+        passes.append(features)
+        running.set()
+        release.wait()
+        return torch.zeros(len(features), 3)
+
+    return run, release, running
+
+
+def test_a_pass_is_bounded_by_tokens_not_only_pairs():
+    passes: list[list[dict]] = []
+    run, release, _ = _held_worker(passes)
+    release.set()
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=64, max_tokens=1024)
+    batcher.rows(_pairs_of(512, 6) + _pairs_of(16, 64), bulk=True)
+    assert all(microbatch.pass_tokens(p) <= 1024 for p in passes)
+    assert sum(len(p) for p in passes) == 70
+    batcher.shutdown(timeout=10)
+
+
+def test_an_interactive_request_waits_behind_one_token_bounded_pass_of_bulk_work():
+    passes: list[list[dict]] = []
+    run, release, running = _held_worker(passes)
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=64, max_tokens=1024)
+    bulk = threading.Thread(
+        target=batcher.rows, args=(_pairs_of(512, 70, "bulk"),), kwargs={"bulk": True}
+    )
+    bulk.start()
+    assert running.wait(60)
+    queued = _count_queued(batcher)
+    person = threading.Thread(target=batcher.rows, args=(_pairs_of(20, 3, "person"),))
+    person.start()
+    assert queued.acquire(timeout=60)
+    release.set()
+    person.join()
+    bulk.join()
+    before_person = next(i for i, p in enumerate(passes) if p[0]["tag"] == ["person"])
+    assert before_person == 1  # one pass of 2 long pairs ran first, not 64
+    assert len(passes[0]) == 2
+    batcher.shutdown(timeout=10)
+
+
+def test_a_cancelled_request_leaves_the_queue_and_its_caller_is_told_at_once():
+    from core.errors import Cancelled
+    from core.inference.microbatch import Cancellation
+
+    passes: list[list[dict]] = []
+    run, release, running = _held_worker(passes)
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=4, max_tokens=4096)
+    blocker = threading.Thread(target=batcher.rows, args=(_pairs_of(10, 1, "blocker"),))
+    blocker.start()
+    assert running.wait(60)
+    queued = _count_queued(batcher)
+    gone = Cancellation()
+    outcome: list[object] = []
+
+    def leaving_client():
+        try:
+            outcome.append(batcher.rows(_pairs_of(10, 12, "gone"), cancel=gone))
+        except Cancelled as exc:
+            outcome.append(exc)
+
+    client = threading.Thread(target=leaving_client)
+    client.start()
+    for _ in range(3):  # its three pieces wait
+        assert queued.acquire(timeout=60)
+    gone.cancel()
+    client.join()  # answered while the worker is still held
+    assert isinstance(outcome[0], Cancelled)
+    release.set()
+    blocker.join()
+    batcher.rows(_pairs_of(10, 1, "after"))
+    assert [p[0]["tag"] for p in passes] == [["blocker"], ["after"]]
+    batcher.shutdown(timeout=10)
+
+
+def test_clients_share_the_worker_fairly():
+    passes: list[list[dict]] = []
+    run, release, running = _held_worker(passes)
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=4, max_tokens=4096)
+    blocker = threading.Thread(target=batcher.rows, args=(_pairs_of(10, 1, "x"),))
+    blocker.start()
+    assert running.wait(60)
+    queued = _count_queued(batcher)
+    greedy = [
+        threading.Thread(
+            target=batcher.rows, args=(_pairs_of(10, 4, "greedy"),), kwargs={"client": "g"}
+        )
+        for _ in range(3)
+    ]
+    for thread in greedy:
+        thread.start()
+        assert queued.acquire(timeout=60)
+    honest = threading.Thread(
+        target=batcher.rows, args=(_pairs_of(10, 3, "honest"),), kwargs={"client": "h"}
+    )
+    honest.start()
+    assert queued.acquire(timeout=60)
+    release.set()
+    for thread in (blocker, *greedy, honest):
+        thread.join()
+    tags = [p[0]["tag"][0] for p in passes]
+    # The honest client's request goes after the greedy one's first piece, not its third.
+    assert tags == ["x", "greedy", "honest", "greedy", "greedy"]
+    batcher.shutdown(timeout=10)
+
+
+def test_one_client_cannot_fill_the_queue():
+    passes: list[list[dict]] = []
+    run, release, running = _held_worker(passes)
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=4, max_queued_pairs=16)
+    first = threading.Thread(target=batcher.rows, args=(_pairs_of(10, 4),), kwargs={"client": "g"})
+    first.start()
+    assert running.wait(60)
+    with pytest.raises(ModelBusy):
+        batcher.rows(_pairs_of(10, 4), client="g")
+    other = threading.Thread(target=batcher.rows, args=(_pairs_of(10, 4),), kwargs={"client": "h"})
+    other.start()
+    release.set()
+    first.join()
+    other.join()
+    assert len(passes) == 2
+    batcher.shutdown(timeout=10)
+
+
+def test_a_request_arriving_during_long_work_waits_for_one_token_bounded_pass():
+    import torch
+
+    passes: list[str] = []
+    hold, held = threading.Event(), threading.Event()
+    arrived = threading.Semaphore(0)
+    person: list[threading.Thread] = []
+
+    def run(features):
+        passes.append(features[0]["tag"][0])
+        if passes == ["x"]:
+            held.set()
+            hold.wait()
+        if passes == ["x", "long"]:  # during the first long pass, a person's request arrives
+            person.append(threading.Thread(target=batcher.rows, args=(_pairs_of(10, 3, "p"),)))
+            person[0].start()
+            assert arrived.acquire(timeout=60)
+        return torch.zeros(len(features), 3)
+
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=64, max_tokens=1024)
+    blocker = threading.Thread(target=batcher.rows, args=(_pairs_of(10, 1, "x"),))
+    blocker.start()
+    assert held.wait(60)
+    queued = _count_queued(batcher)
+    put = batcher._put
+
+    def noting_put(priority, job, *stamp):
+        put(priority, job, *stamp)
+        if job is not None and job.features[0]["tag"] == ["p"]:
+            arrived.release()
+
+    batcher._put = noting_put
+    long_work = threading.Thread(
+        target=batcher.rows, args=(_pairs_of(512, 8, "long"),), kwargs={"client": "a"}
+    )
+    long_work.start()
+    for _ in range(4):  # four pieces of two long pairs wait, all queued before any runs
+        assert queued.acquire(timeout=60)
+    hold.set()
+    long_work.join()
+    blocker.join()
+    person[0].join()
+    # The long pieces are not run as one group: the person waits for one pass, not four.
+    assert passes == ["x", "long", "p", "long", "long", "long"]
     batcher.shutdown(timeout=10)

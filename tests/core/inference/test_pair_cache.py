@@ -76,9 +76,14 @@ def test_a_cache_hit_reports_its_own_time(service, monkeypatch):
 
 
 def test_several_texts_go_to_the_model_in_one_pass_and_equal_one_at_a_time(
-    service, forward_passes, tiny_model, settings
+    forward_passes, tiny_model, settings
 ):
-    results = service.classify_many(TEXTS, LABELS)
+    # One pass when the token bound allows it (MAX_BATCH_TOKENS cuts larger work into passes).
+    wide = settings.model_copy(
+        update=dict(batching=settings.batching.model_copy(update=dict(max_batch_tokens=1_000_000)))
+    )
+    with loaded(ClassifierService(wide)) as service:
+        results = service.classify_many(TEXTS, LABELS)
     assert forward_passes == [len(TEXTS) * len(LABELS)]
     for text, result in zip(TEXTS, results, strict=True):
         alone = _alone(tiny_model, settings, text, LABELS)

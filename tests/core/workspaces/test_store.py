@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from core.errors import InputError
+from core.errors import InputError, StoreUnavailable
 from core.workspaces.store import MAX_DOCUMENT_BYTES, WorkspaceStore
 from tests.conftest import STORE_BACKENDS, empty_store_url
 from tests.postgres_server import postgres_server
@@ -16,14 +16,12 @@ DATA = {"examples": ["京都に行こう"], "label_sets": {"標準": ["旅行", 
 
 @pytest.fixture(params=STORE_BACKENDS)
 def store_url(request, tmp_path):
-    return empty_store_url(request, tmp_path, "workspaces")
+    return empty_store_url(request, tmp_path)
 
 
 @pytest.fixture
-def store(store_url):
-    store = WorkspaceStore(store_url)
-    yield store
-    store.dispose()
+def store(store_url, open_database):
+    return WorkspaceStore(open_database(store_url))
 
 
 def test_a_new_workspace_comes_back_by_its_id(store):
@@ -62,9 +60,11 @@ def test_a_save_from_a_stale_version_is_refused_and_changes_nothing(store):
     assert store.get(created.id).data == {"examples": ["一つ目"]}
 
 
-def test_two_sessions_writing_one_workspace_at_once_one_wins_one_is_told(store, store_url):
+def test_two_sessions_writing_one_workspace_at_once_one_wins_one_is_told(
+    store, store_url, open_database
+):
     created = store.create(DATA)
-    other = WorkspaceStore(store_url)  # a second task's connection pool
+    other = WorkspaceStore(open_database(store_url))  # a second task's connection pool
     errors: list[str] = []
     start = threading.Barrier(2)
 
@@ -85,7 +85,6 @@ def test_two_sessions_writing_one_workspace_at_once_one_wins_one_is_told(store, 
         thread.join()
     assert errors == ["workspace.changed_elsewhere"]
     assert store.get(created.id).version == 2
-    other.dispose()
 
 
 def test_a_workspace_over_the_size_limit_is_refused_with_the_limit(store):
@@ -95,17 +94,16 @@ def test_a_workspace_over_the_size_limit_is_refused_with_the_limit(store):
 
 
 @pytest.mark.postgres
-def test_a_stopped_database_is_a_clear_message_and_saving_resumes(tmp_path):
+def test_a_stopped_database_is_a_clear_message_and_saving_resumes(open_database):
     with postgres_server() as server:
-        store = WorkspaceStore(server.url)
+        store = WorkspaceStore(open_database(server.url))
         created = store.create(DATA)
         server.stop()
-        with pytest.raises(InputError) as caught:
+        with pytest.raises(StoreUnavailable) as caught:
             store.save(created.id, {"examples": []}, created.version)
         assert caught.value.key == "store.unreachable"
         server.start()
         assert store.save(created.id, {"examples": []}, created.version).version == 2
-        store.dispose()
 
 
 def test_recent_lists_only_the_owners_workspaces_last_changed_first(store):

@@ -194,3 +194,28 @@ def test_a_set_saved_with_wordings_classifies_with_them(open_client, name):
     ).json()
     assert by_name["labels"] == spelled["labels"]
     assert by_name["scores"] == spelled["scores"]
+
+
+@pytest.mark.parametrize(
+    ("path_name", "code"),
+    [
+        ("%20pad%20", None),  # the route's own path check may refuse it first
+        ("ﾃﾆｽ", "store.name_not_normal"),
+        ("a%20%20b", "store.name_not_normal"),
+    ],
+    ids=["spaces around", "half-width look-alike", "repeated space"],
+)
+def test_a_name_a_route_would_change_is_refused_not_altered(open_client, name, path_name, code):
+    response = _create(open_client, f"{path_name}{name}")
+    assert response.status_code == 400
+    if code is not None:
+        assert response.json()["code"] == code
+    names = [s["name"] for s in open_client.get(LABEL_SETS_PATH).json()["label_sets"]]
+    assert not [saved for saved in names if saved.endswith(name)]
+
+
+def test_a_look_alike_of_a_saved_name_is_refused(open_client, name):
+    assert _create(open_client, f"テニス{name}").status_code == 201
+    response = _create(open_client, f"ﾃﾆｽ{name}")
+    assert response.status_code == 400
+    assert f"テニス{name}" in response.json()["error"]

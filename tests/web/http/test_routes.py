@@ -461,3 +461,72 @@ def test_explain_with_options_is_a_clear_400(open_client):
 def test_an_unknown_calibration_is_a_clear_400(open_client):
     refused = open_client.post(CLASSIFY_PATH, json={**GOOD, "calibration": "magic"})
     assert refused.status_code == 400
+
+
+def test_labels_the_model_cannot_tell_apart_are_one_label(open_client):
+    # NFKC (the tokenizer's own normalisation) makes half-width ﾃﾆｽ and ＴＶ read as テニス and TV.
+    labels = ["テニス", "ﾃﾆｽ", "ＴＶ", "TV", "旅\u3000行", "旅 行"]
+    response = _post(open_client, {**GOOD, "labels": labels})
+    assert response.status_code == 200
+    assert sorted(response.json()["labels"]) == sorted(["テニス", "ＴＶ", "旅\u3000行"])
+    assert response.json()["dropped_labels"] == ["ﾃﾆｽ", "TV", "旅 行"]
+
+
+def test_duplicate_labels_count_toward_the_label_limit(open_client, ready_service):
+    limit = ready_service.settings.limits.max_labels
+    response = _post(open_client, {**GOOD, "labels": ["旅行"] * (limit + 1)})
+    assert response.status_code == 400
+    assert response.json()["code"] == "error.too_many_labels"
+
+
+def test_work_past_the_request_token_bound_is_refused_with_the_limit(open_client, ready_service):
+    limit = ready_service.settings.limits.max_request_tokens
+    long_text = "京都の古いお寺を巡りました。" * 300  # cut to the model's limit: one full pair
+    response = _post(
+        open_client, {**GOOD, "text": long_text, "labels": [f"L{i}" for i in range(50)]}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "error.too_much_work"
+    assert f"{limit}" in response.json()["error"]
+
+
+def test_explain_reports_every_pair_it_ran(open_client):
+    text = "週末は京都で寺を巡って、湯豆腐を食べました。"
+    response = _post(open_client, {**GOOD, "text": text, "explain": True})
+    assert response.status_code == 200
+    words = len(response.json()["explanation"]["words"])
+    assert response.json()["computed_pairs"] == (words + 1) * len(GOOD["labels"])
+
+
+def test_a_client_that_leaves_has_its_work_dropped(ready_service):
+    import asyncio
+
+    from tests.conftest import held_model
+    from web.http.application import build_api
+    from web.http.classify import CLIENT_CLOSED_REQUEST
+
+    body = json.dumps({**GOOD, "text": "帰ってしまう人の文です。"}).encode()
+    sent: list[dict] = []
+    app = build_api(ready_service.settings)
+    scope = {
+        "type": "http", "method": "POST", "path": CLASSIFY_PATH, "raw_path": CLASSIFY_PATH.encode(),
+        "query_string": b"", "headers": [(b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80), "scheme": "http",
+        "root_path": "", "http_version": "1.1",
+    }  # fmt: skip
+    with held_model(ready_service) as held:
+
+        async def receive():
+            if not sent:
+                sent.append({})
+                return {"type": "http.request", "body": body, "more_body": False}
+            await asyncio.to_thread(held.queued.acquire)  # its pairs wait for the model
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(app(scope, receive, send))  # answered while the model is still held
+        assert sent[1]["status"] == CLIENT_CLOSED_REQUEST
+    assert held.ran == [1]  # only the holding pass ran; the leaver's three pairs never did
+    assert ready_service._batcher._queued == 0

@@ -68,7 +68,7 @@ def test_the_process_wide_budget_holds_across_sessions():
     budget = UploadBudget(clock=lambda: now[0])
     per_session = streamlit_guard.UPLOAD_BYTES_PER_SESSION
     sessions = streamlit_guard.UPLOAD_BYTES_TOTAL // per_session
-    assert all(budget.take(f"s{i}", per_session) for i in range(sessions))
+    assert all(budget.take(f"s{i}", per_session, f"client{i}") for i in range(sessions))
     assert not budget.take("late", 1)
     now[0] += streamlit_guard.UPLOAD_WINDOW_SECONDS + 1
     assert budget.take("late", 1)
@@ -79,3 +79,18 @@ def test_metrics_need_credentials_when_access_control_is_on(guarded_service):
     assert client.get("/_stcore/metrics").status_code == 401
     headers = {"authorization": f"Bearer {API_TOKEN}"}
     assert client.get("/_stcore/metrics", headers=headers).status_code == 200
+
+
+def test_one_client_cannot_take_the_whole_process_budget(settings):
+    client = _client(settings)  # every request from one address, each from a new session
+    chunk = b"x" * (streamlit_guard.UPLOAD_BYTES_PER_SESSION // 2)
+    sessions = streamlit_guard.UPLOAD_BYTES_TOTAL // len(chunk)
+    statuses = [
+        client.put(UPLOAD.format(session=f"s{i}"), content=chunk).status_code
+        for i in range(sessions)
+    ]
+    assert 429 in statuses
+    taken = statuses.index(429) * len(chunk)
+    assert taken <= streamlit_guard.UPLOAD_BYTES_TOTAL // 4
+    # Everyone else still has the rest of the budget.
+    assert streamlit_guard.BUDGET.take("other-session", len(chunk), "203.0.113.9")
