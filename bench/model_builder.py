@@ -117,14 +117,21 @@ def build_model(
     model = BertForSequenceClassification(config).eval()
     model.save_pretrained(out_dir)
     _tokenizer(out_dir / "vocab.txt").save_pretrained(out_dir)
-    (out_dir / "SHAPE.txt").write_text(repr(asdict(shape)), encoding="utf-8")
+    (out_dir / "SHAPE.txt").write_text(_marker(shape), encoding="utf-8")
     return out_dir
+
+
+def _marker(shape: ModelShape) -> str:
+    fields = asdict(shape)
+    if fields["dropout"] == ModelShape.dropout:
+        del fields["dropout"]  # as models built before the field existed say it
+    return repr(fields)
 
 
 def ensure_model(out_dir: Path, shape: ModelShape) -> Path:
     """Build once and reuse: the BERT-base build takes a while and 400+ MB."""
     marker = Path(out_dir) / "SHAPE.txt"
-    if marker.exists() and marker.read_text(encoding="utf-8") == repr(asdict(shape)):
+    if marker.exists() and marker.read_text(encoding="utf-8") == _marker(shape):
         return Path(out_dir)
     return build_model(out_dir, shape)
 
@@ -140,3 +147,22 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def random_adapter(model_dir: Path, seed: int = 1) -> bytes:
+    """A LoRA adapter zip (the app's format, core.exploration.tuning) for the model at
+    `model_dir`, its LoRA weights random (PEFT's `init_lora_weights=False`): a tuned set that
+    differs from the plain model, without training."""
+    import torch
+    from peft import get_peft_model
+    from transformers import AutoModelForSequenceClassification
+
+    from core.exploration.tuning import TuningSettings, lora_config, save_adapter
+
+    torch.manual_seed(seed)
+    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir)).eval()
+    config = lora_config(TuningSettings())
+    config.init_lora_weights = False
+    peft_model = get_peft_model(model, config)
+    metadata = {"base_model": str(model_dir), "labels": [], "template": "この例は{}です。"}
+    return save_adapter(peft_model, metadata)

@@ -286,7 +286,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "ラベル {labels} の正解付きの例が足りません。ラベルごとに {count} 件以上入力してください。",
         "Too few examples for {labels}: give at least {count} per label.",
     ),
-    "tuning.needs_fp32": (
+    "tuning.needs_full_precision": (
         "学習済みのラベルセットは fp32 のモデルでのみ使えます (QUANTIZE=int8 では使えません)。",
         "Tuned label sets run on the fp32 model only (not with QUANTIZE=int8).",
     ),

@@ -164,6 +164,7 @@ def new_migration(url: str, message: str) -> None:
 
     # The stores put their tables on `metadata` when imported.
     import core.exploration.batch_jobs
+    import core.exploration.tuning_jobs
     import core.labels.measurements
     import core.labels.store
     import core.workspaces.store  # noqa: F401

@@ -54,6 +54,8 @@ if frame is not None:
         tuple(labels),
         state.template(),
         multi_label,
+        state.current_set_name(),
+        state.saved_version(state.current_set_name()),
     )
     if st.button(t("batch.run"), type="primary", key="batch_run"):
         with explained_refusals():

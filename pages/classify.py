@@ -11,6 +11,7 @@ from web.ui.components import (
     ranked_result,
     require_model,
     result_heading,
+    saved_set_verdict,
     scroll_to,
 )
 from web.ui.explanation import explain_toggle, explanation_view
@@ -51,6 +52,7 @@ result = state.last_result()
 if result is not None:
     st.subheader(t("classify.results"), anchor=RESULT_ANCHOR)
     result_heading(result)
+    saved_set_verdict(result)
     ranked_result(result)
     if state.take_scroll_to_result():
         scroll_to(RESULT_ANCHOR)

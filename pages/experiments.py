@@ -19,6 +19,7 @@ from web.ui.components import (
     require_model,
 )
 from web.ui.i18n import error_text, t
+from web.ui.tuning_panel import tuning_panel
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -252,3 +253,5 @@ else:
             hide_index=True,
             key="exp_changed",
         )
+
+tuning_panel(rows)

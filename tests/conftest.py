@@ -211,6 +211,9 @@ class HeldModel:
     queued: threading.Semaphore  # released each time a piece of work enters the queue
 
 
+held_count = [0]
+
+
 @contextmanager
 def held_model(service) -> Iterator[HeldModel]:
     """Hold `service`'s model inside a one-pair pass until the block ends, so work sent meanwhile
@@ -231,7 +234,10 @@ def held_model(service) -> Iterator[HeldModel]:
         held.queued.release()
 
     batcher._run_batch = run
-    blocker = threading.Thread(target=service.classify, args=("先に走る文です。", ["旅行"]))
+    # A text never classified before: a cached one would answer without a pass and hold nothing.
+    held_count[0] += 1
+    first = f"先に走る文です。その{held_count[0]}"
+    blocker = threading.Thread(target=service.classify, args=(first, ["旅行"]))
     blocker.start()
     assert running.wait(60)
     batcher._put = noting_put

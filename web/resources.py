@@ -21,15 +21,17 @@ from pathlib import Path
 
 from core.config import Settings
 from core.errors import InputError, StoreUnavailable
-from core.exploration import batch_jobs, experiments
+from core.exploration import batch_jobs, experiments, tuning_jobs
 from core.exploration.batch_jobs import JobStore
+from core.exploration.thresholds import NONE_LABEL, Decision, decide
+from core.exploration.tuning_jobs import TuningJob, TuningJobStore, TuningSpec
 from core.inference.explain import Explanation
 from core.inference.microbatch import Cancellation
-from core.inference.model_loading import LoadedModel, load_from_settings
+from core.inference.model_loading import LoadedModel, load_from_settings, load_model
 from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
-from core.labels import serving
+from core.labels import serving, tuned_sets
 from core.labels.measurements import MeasurementStore
 from core.labels.store import LabelSetStore
 from core.storage import Database
@@ -108,6 +110,85 @@ def get_measurements() -> MeasurementStore:
     return MeasurementStore(get_database())
 
 
+def get_tuning_jobs() -> TuningJobStore:
+    """The tuning-job store (the same database as saved sets)."""
+    return TuningJobStore(get_database())
+
+
+def _training_copy() -> LoadedModel:
+    """The model as the service loads it, but fp32 and a copy of its own: training changes it."""
+    model = get_settings().model
+    return load_model(model.model_id, model.num_threads, "")
+
+
+# The model's client for training steps: steps take turns with batch jobs' passes.
+_TRAINING_CLIENT = object()
+
+
+def _train(spec: TuningSpec, report, should_stop):
+    # Each step runs between forward passes, behind people classifying (bulk priority).
+    run_step = partial(get_service().run_on_model, client=_TRAINING_CLIENT)
+    return tuned_sets.train_spec(spec, _training_copy, run_step, report, should_stop)
+
+
+def _attach(spec: TuningSpec, report: dict, adapter: bytes, digest: str) -> bool:
+    try:
+        measurements = get_measurements()
+        tuned_sets.attach(
+            measurements, spec.set_name, spec.set_version, spec, report, adapter, digest
+        )
+    except InputError as error:
+        if error.key == "tuning.not_better":
+            return False
+        raise
+    return True
+
+
+def start_tuning(spec: TuningSpec) -> str:
+    """Start training an adapter for a set on a worker thread; the job's id. InputError
+    `tuning.running` while another is training in this process."""
+    if tuning_jobs.running_here() is not None:
+        raise InputError("tuning.running")
+    store = get_tuning_jobs()
+    job_id = store.create(spec)
+    tuning_jobs.start(store, job_id, _train, _attach)
+    return job_id
+
+
+def find_tuning(job_id: str, light: bool = True) -> TuningJob | None:
+    return get_tuning_jobs().get(job_id, light)
+
+
+def stop_tuning(job_id: str) -> None:
+    get_tuning_jobs().request_stop(job_id)
+
+
+def use_tuned(job_id: str, name: str, version: int):
+    """Keep a finished job's adapter (and its measurement) as set `name` version `version`'s
+    model; InputError `tuning.not_better` when it did not beat zero-shot."""
+    job = get_tuning_jobs().get(job_id)
+    if job is None or job.report is None or job.adapter is None or job.adapter_digest is None:
+        raise InputError("tuning.adapter_missing", name=name)
+    return tuned_sets.attach(
+        get_measurements(), name, version, job.spec, job.report, job.adapter, job.adapter_digest
+    )
+
+
+def saved_set_decision(result: ClassificationResult, name: str, version: int) -> Decision | None:
+    """What the saved set `name` (as read at `version`) makes of a result on the pages: its
+    fitted thresholds applied when the result is of its labels and mode; else None."""
+    if not version:
+        return None
+    measured = get_measurements().get(name, version)
+    if measured is None or measured.thresholds is None:
+        return None
+    thresholds = measured.thresholds
+    labels = {item.label for item in thresholds.per_label}
+    if thresholds.multi_label != result.multi_label or set(result.labels) != labels:
+        return None
+    return decide(result.labels, result.scores, thresholds)
+
+
 def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:
     """A saved set by name as it is served now (see core.labels.serving.resolve)."""
     return serving.resolve(get_store(), get_measurements(), name, **given)  # type: ignore[arg-type]
@@ -174,23 +255,32 @@ def _score_rows(
     labels: Sequence[str],
     template: str,
     multi_label: bool,
+    set_name: str = "",
+    set_version: int = 0,
 ) -> list[batch_jobs.ScoredRow | None]:
-    """One chunk of a batch job: empty rows stay empty, the others scored together."""
+    """One chunk of a batch job: empty rows stay empty, the others scored together; with a
+    saved set's thresholds, a row no label reaches has 該当なし as its top label."""
     items = [(text, template) for text in texts]
     results = classify_present(items, labels, multi_label, client=client, cancel=cancel)
-    return [
-        None
-        if result is None
-        else batch_jobs.ScoredRow(
-            result.top_label, dict(zip(result.labels, result.scores, strict=True))
-        )
-        for result in results
-    ]
+    rows: list[batch_jobs.ScoredRow | None] = []
+    for result in results:
+        if result is None:
+            rows.append(None)
+            continue
+        decision = saved_set_decision(result, set_name, set_version) if set_version else None
+        top = NONE_LABEL if decision is not None and decision.abstained else result.top_label
+        rows.append(batch_jobs.ScoredRow(top, dict(zip(result.labels, result.scores, strict=True))))
+    return rows
 
 
 def _job_scorer(spec: batch_jobs.JobSpec) -> batch_jobs.Score:
     return partial(
-        _score_rows, labels=spec.labels, template=spec.template, multi_label=spec.multi_label
+        _score_rows,
+        labels=spec.labels,
+        template=spec.template,
+        multi_label=spec.multi_label,
+        set_name=spec.set_name,
+        set_version=spec.set_version,
     )
 
 

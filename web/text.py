@@ -145,6 +145,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "classify.submit": ("分類する", "Classify"),
     "classify.results": ("結果", "Results"),
+    "classify.none": (
+        "該当なし: どのラベルも保存済みセット「{name}」(v{version}) のしきい値 ({threshold}) に"
+        "届きませんでした。",
+        "None of these: no label reached the threshold ({threshold}) of saved set “{name}” "
+        "(v{version}).",
+    ),
+    "classify.thresholds_applied": (
+        "保存済みセット「{name}」(v{version}) のしきい値を適用: {predicted}",
+        "Thresholds of saved set “{name}” (v{version}) applied: {predicted}",
+    ),
     "classify.running": ("分類しています…", "Classifying…"),
     "classify.truncated": (
         "テキストが長すぎるため、モデルが読める長さ ({max_tokens} トークン) に切り詰めました。",
@@ -175,6 +185,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.method": (
         "{method} は使えません (使えるのは {allowed})。",
         "{method} is not allowed here (allowed: {allowed}).",
+    ),
+    "error.unknown_tuning_job": (
+        "学習ジョブ {job} が見つかりません。",
+        "There is no tuning job {job}.",
     ),
     "error.unknown_label_set": (
         "ラベルセット「{name}」はありません。",
@@ -377,6 +391,49 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "exp.save_name": ("保存する名前 (チームのラベルセット)", "Name to save as (team label set)"),
     "exp.save": ("ラベルセットとして保存", "Save as label set"),
+    "tune.header": ("この例から学習する", "Learn from these rows"),
+    "tune.caption": (
+        "保存済みのラベルセットに、評価の例 ({count} 件) でしきい値を合わせる (該当なしを含む) か、"
+        "モデルを学習します (LoRA アダプター)。学習したモデルは検証用の例でゼロショットを上回った"
+        "ときだけ使えます。",
+        "Fit a saved set's thresholds (including 該当なし / none) or tune its model (a LoRA "
+        "adapter) on the evaluation rows ({count}). A tuned model is offered only when it beats "
+        "zero-shot on held-out rows.",
+    ),
+    "tune.set": ("保存済みのラベルセット", "Saved label set"),
+    "tune.no_sets": (
+        "保存済みのラベルセットがありません。上の結果を「ラベルセットとして保存」してください。",
+        "No saved label sets yet: save a run above with “Save as label set”.",
+    ),
+    "tune.multi": ("複数ラベル", "Multi-label"),
+    "tune.fit": ("しきい値を合わせる", "Fit thresholds"),
+    "tune.fitted": (
+        "しきい値を「{name}」v{version} に保存しました: 正解率 {accuracy}、macro-F1 {macro}、"
+        "該当なし {abstain}。",
+        "Thresholds kept with “{name}” v{version}: accuracy {accuracy}, macro-F1 {macro}, "
+        "none {abstain}.",
+    ),
+    "tune.min_top": ("最低の最上位スコア: {value}", "Minimum top score: {value}"),
+    "tune.epochs": ("エポック数", "Epochs"),
+    "tune.start": ("学習する", "Tune"),
+    "tune.progress": ("学習中: {done} / {total} ステップ", "Tuning: step {done} of {total}"),
+    "tune.stop": ("学習を止める", "Stop tuning"),
+    "tune.status": ("学習ジョブ: {status}", "Tuning job: {status}"),
+    "tune.board": (
+        "検証用の例 {rows} 件 ({method}) でのゼロショットと学習済みの比較",
+        "Zero-shot against tuned on {rows} held-out rows ({method})",
+    ),
+    "tune.zero_shot": ("ゼロショット", "Zero-shot"),
+    "tune.tuned": ("学習済み", "Tuned"),
+    "tune.beats": (
+        "学習済みモデルがゼロショットを上回りました。",
+        "The tuned model beats zero-shot.",
+    ),
+    "tune.use": ("この学習済みモデルを使う", "Use this tuned model"),
+    "tune.used": (
+        "「{name}」v{version} は学習済みモデルで答えます (API でも)。",
+        "“{name}” v{version} now answers with its tuned model (over the API too).",
+    ),
     "exp.filter": ("絞り込み (設定に含む文字)", "Filter (text in the configuration)"),
     "compare.header": ("テンプレートを比較", "Compare hypothesis templates"),
     "compare.templates": (

@@ -80,6 +80,9 @@ class JobSpec:
     labels: tuple[str, ...]
     template: str
     multi_label: bool
+    # The saved set (and the version read) the labels came from: its thresholds apply.
+    set_name: str = ""
+    set_version: int = 0
 
 
 @dataclass(frozen=True)

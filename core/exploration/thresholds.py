@@ -205,3 +205,41 @@ def decide(labels: Sequence[str], scores: Sequence[float], thresholds: Threshold
         return Decision(kept, False, label, thresholds.cut_of(label))
     # Nothing passed: the top label came closest; its cut is the one that said no.
     return Decision(kept, True, top_label, thresholds.cut_of(top_label))
+
+
+def metrics_at(
+    rows: Sequence[Mapping[str, float]],
+    expected: Sequence[frozenset[str]],
+    labels: Sequence[str],
+    thresholds: Thresholds,
+) -> dict[str, object]:
+    """{"accuracy", "macro_f1", "abstain_rate", "per_label": [...]} of the rows decided by
+    `thresholds`. A row is right when it abstains on a text that fits none, or when what it
+    predicts is its expected set (single-label: the top label is one of the expected)."""
+    expected = [expected_of(cells) for cells in expected]
+    predicted = [
+        decide(list(labels), [r[label] for label in labels], thresholds).predicted for r in rows
+    ]
+    pairs = list(zip(expected, predicted, strict=True))
+    per_label = []
+    for label in labels:
+        tp = sum(label in e and label in p for e, p in pairs)
+        fp = sum(label not in e and label in p for e, p in pairs)
+        fn = sum(label in e and label not in p for e, p in pairs)
+        precision, recall, f1 = _f1(tp, fp, fn)
+        per_label.append(
+            {"label": label, "precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+        )
+    scored = [item["f1"] for item in per_label if item["support"]]
+
+    def right(e: frozenset[str], p: frozenset[str]) -> bool:
+        if not p:
+            return not e
+        return p == e if thresholds.multi_label else p <= e
+
+    return {
+        "accuracy": _ratio(sum(right(e, p) for e, p in pairs), len(pairs)),
+        "macro_f1": sum(scored) / len(scored) if scored else 0.0,
+        "abstain_rate": _ratio(sum(not p for p in predicted), len(pairs)),
+        "per_label": per_label,
+    }

@@ -42,10 +42,8 @@ T = TypeVar("T")
 MAX_ROWS = 1000
 MAX_EPOCHS = 50
 MAX_SECONDS = 3600
-# At least this many rows per label to tune at all, and below this many rows held out a
-# single split says too little: k folds instead.
+# At least this many rows per label to tune at all.
 MIN_ROWS_PER_LABEL = 2
-MIN_HOLDOUT_ROWS = 40
 # What the adapter zip holds beside PEFT's own files.
 METADATA_FILE = "zeroshot_tuning.json"
 # PEFT's layer names in BERT: attention projections and both feed-forward layers.
@@ -65,6 +63,8 @@ class TuningSettings:
     holdout_fraction: float = 0.25
     folds: int = 3
     seed: int = 0
+    # Fewer held-out rows than this (rows x holdout_fraction): k folds instead of one split.
+    min_holdout_rows: int = 40
 
     def checked(self) -> TuningSettings:
         if not 1 <= self.epochs <= MAX_EPOCHS:
@@ -99,6 +99,11 @@ class TuningReport:
     training_pairs: int
     seconds: float
     stopped_by_time: bool
+    # The held-out rows' scores per label (tuned, zero-shot) and expected labels: thresholds
+    # for the tuned set are fitted on these.
+    tuned_scores: tuple[dict[str, float], ...] = ()
+    zero_shot_scores: tuple[dict[str, float], ...] = ()
+    held_out_expected: tuple[frozenset[str], ...] = ()
 
     @property
     def beats_zero_shot(self) -> bool:
@@ -369,7 +374,7 @@ def tune(
     expected = [expected_of(cells) for cells in expected]
     check_rows(texts, expected, labels)
     started = time.monotonic()
-    if len(texts) * settings.holdout_fraction >= MIN_HOLDOUT_ROWS:
+    if len(texts) * settings.holdout_fraction >= settings.min_holdout_rows:
         train_rows, held = holdout_split(expected, settings.holdout_fraction, settings.seed)
         rounds = [(train_rows, held)]
         method = "holdout"
@@ -434,6 +439,9 @@ def tune(
         training_pairs=len(texts) * len(labels),
         seconds=time.monotonic() - started,
         stopped_by_time=progress.out_of_time,
+        tuned_scores=tuple(tuned_rows[i] for i in held_out),
+        zero_shot_scores=tuple(zero_rows[i] for i in held_out),
+        held_out_expected=tuple(held_expected),
     )
     metadata = {
         "base_model": base.model_id,

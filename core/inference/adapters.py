@@ -46,7 +46,7 @@ def load_adapter(loaded: LoadedModel, digest: str, data: bytes) -> str:
     """Load an adapter zip (core.exploration.tuning's format) onto the model; its name.
 
     Changes the model: call it where no forward pass runs (the micro-batcher's `call`).
-    Errors: InputError `tuning.needs_fp32` on an int8 model, `tuning.other_model` for an
+    Errors: InputError `tuning.needs_full_precision` on an int8 model, `tuning.other_model` for an
     adapter trained on another base model.
     """
     from core.exploration.tuning import adapter_metadata, unpack_adapter
@@ -57,7 +57,7 @@ def load_adapter(loaded: LoadedModel, digest: str, data: bytes) -> str:
         loaded.adapters.append(name)
         return name
     if loaded.quantized:
-        raise InputError("tuning.needs_fp32")
+        raise InputError("tuning.needs_full_precision")
     base = adapter_metadata(data).get("base_model")
     if base != loaded.model_id:
         raise InputError("tuning.other_model", model=str(base), current=loaded.model_id)

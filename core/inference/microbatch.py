@@ -263,14 +263,26 @@ class MicroBatcher:
             piece.cancelled = True
             piece.done.set()
 
-    def call(self, work: Callable[[], T], bulk: bool = False) -> T:
+    def call(
+        self,
+        work: Callable[[], T],
+        bulk: bool = False,
+        client: object = None,
+        cost: int | None = None,
+    ) -> T:
         """Run `work` on the worker thread between forward passes, never beside one (so it may
         change the model or train it); its result, or its exception. `bulk` work waits behind
-        interactive requests, as a bulk pass does."""
+        interactive requests, as a bulk pass does. Queued fairly like a pass: charged `cost`
+        tokens (None: one full pass, `max_tokens`) to `client` (None: a client of its own), so
+        a client calling again and again (a training job's steps) takes turns with the others
+        instead of going before them every time."""
         if self._closed:
             raise RuntimeError("the micro-batcher is shut down")
         job = _Job([], work=work)
-        self._put(BULK if bulk else INTERACTIVE, job, self._virtual)
+        charge = (self._max_tokens or 0) if cost is None else cost
+        with self._count_lock:
+            stamp = self._stamp(object() if client is None else client, charge)
+        self._put(BULK if bulk else INTERACTIVE, job, stamp)
         job.done.wait()
         if job.error is not None:
             raise job.error

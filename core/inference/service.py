@@ -252,11 +252,12 @@ class ClassifierService:
         model = self.settings.model
         return (model.model_id, model.quantize, adapter, text, hypothesis)
 
-    def run_on_model(self, work: Callable[[], T], bulk: bool = True) -> T:
+    def run_on_model(self, work: Callable[[], T], bulk: bool = True, client: object = None) -> T:
         """Run `work` between forward passes, never beside one (a training step, which must
-        not starve people classifying: `bulk` waits behind their requests)."""
+        not starve people classifying: `bulk` waits behind their requests, and takes turns
+        with other bulk clients as `client`, each call charged one full pass)."""
         batcher = self._batcher
-        return work() if batcher is None else batcher.call(work, bulk=bulk)
+        return work() if batcher is None else batcher.call(work, bulk=bulk, client=client)
 
     def _adapter_name(self, loaded: LoadedModel, adapter: AdapterRef) -> str:
         """The loaded adapter's name, loading it first (its zip read once per process)."""

@@ -8,11 +8,11 @@ call it, so a set scores the same wherever it is used.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from core.errors import InputError
 from core.exploration import experiments
-from core.exploration.thresholds import Decision, Thresholds, decide
+from core.exploration.thresholds import Decision, Thresholds, decide, expected_of
 from core.inference.adapters import AdapterRef
 from core.inference.request import build_requests
 from core.inference.result import ClassificationResult
@@ -168,3 +168,38 @@ def classify_label_set(
     `given`: labels, template, multi_label, wordings, calibration, each overriding the set's."""
     use = resolve(store, measurements, name, **given)  # type: ignore[arg-type]
     return classify_with_use(service, use, texts, bulk)
+
+
+def measure(
+    service: ClassifierService,
+    use: LabelSetUse,
+    texts: Sequence[str],
+    expected: Sequence[frozenset[str]],
+) -> Measurement:
+    """Fit the set's thresholds on rows (texts with expected labels; 該当なし / none for a text
+    that fits none), scored as the set is served, and what they give there. The set's tuning
+    report and adapter, if any, are kept."""
+    from core.exploration.evaluation import check_example_count
+    from core.exploration.thresholds import fit, metrics_at
+    from core.exploration.tuning import rows_hash
+
+    check_example_count(len(texts), service.settings.limits.max_evaluation_rows)
+    unknown = sorted(set().union(*map(expected_of, expected), frozenset()) - set(use.labels))
+    if unknown:
+        raise InputError("eval.unknown_label", labels="、".join(unknown))
+    unthresholded = replace(use, measurement=None)
+    answer = classify_with_use(service, unthresholded, texts, bulk=True)
+    rows = [dict(zip(r.labels, r.scores, strict=True)) for r in answer.results]
+    fitted = fit(rows, expected, use.labels, use.multi_label)
+    previous = use.measurement
+    return Measurement(
+        rows=len(texts),
+        rows_hash=rows_hash(texts, expected),
+        multi_label=use.multi_label,
+        metrics=metrics_at(rows, expected, use.labels, fitted),
+        thresholds=fitted,
+        calibration=use.calibration,
+        wordings={k: list(v) for k, v in use.wordings.items()},
+        tuning=previous.tuning if previous else None,
+        adapter_digest=previous.adapter_digest if previous else None,
+    )

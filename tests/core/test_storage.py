@@ -31,6 +31,7 @@ from sqlalchemy import (
 import core.exploration.batch_jobs
 import core.labels.measurements  # noqa: F401
 from core.errors import StoreUnavailable
+from core.exploration.tuning_jobs import TuningJobStore, tuning_jobs
 from core.labels.store import LabelSetStore
 from core.storage import MIGRATIONS, Database, database_url, engine_for, metadata
 from core.workspaces.store import WorkspaceStore
@@ -40,6 +41,17 @@ from tests.conftest import STORE_BACKENDS, empty_store_url
 CONCURRENT_STARTS = 3
 PROCESS_SECONDS = 60
 ROOT = Path(__file__).resolve().parents[2]
+# A tuning job's spec as stored (core.exploration.tuning_jobs.TuningSpec.to_json).
+TUNING_SPEC = {
+    "set_name": "旅行系",
+    "set_version": 1,
+    "labels": ["旅行", "料理"],
+    "template": "この例は{}です。",
+    "multi_label": False,
+    "texts": ["京都へ行く"],
+    "expected": [["旅行"]],
+    "settings": {},
+}
 
 
 @pytest.fixture(params=STORE_BACKENDS)
@@ -146,6 +158,30 @@ def test_a_database_made_before_migrations_is_brought_up_to_date_keeping_its_row
     # And the tables work as today's: a new set saved, a workspace with an owner listed.
     created = WorkspaceStore(database).create({"examples": []}, owner="a@example.co.jp")
     assert [w.id for w in WorkspaceStore(database).recent("a@example.co.jp")] == [created.id]
+
+
+def test_a_tuning_jobs_table_made_on_first_use_is_adopted_with_its_jobs(store_url, open_database):
+    # Before the migration 0003 the tuning-job store made its table with create_all.
+    old = MetaData()
+    tuning_jobs.to_metadata(old)
+    engine = engine_for(store_url)
+    old.create_all(engine)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            old.tables["tuning_jobs"]
+            .insert()
+            .values(id="kept", set_name="旅行系", spec=json.dumps(TUNING_SPEC), status="done")
+            .values(done=4, total=4, attached=False, stop_requested=False, runner="gone")
+            .values(started_at=now, updated_at=now)
+        )
+    engine.dispose()
+
+    database = open_database(store_url)
+    assert _differences(database) == []
+    assert _revision(store_url) == _head()
+    kept = TuningJobStore(database).get("kept")
+    assert (kept.spec.set_name, kept.status, kept.done) == ("旅行系", "done", 4)
 
 
 def test_opening_a_migrated_database_again_changes_nothing(store_url, open_database):

@@ -8,6 +8,7 @@ MCP is the official SDK's app on its own route, and whatever no route claims goe
 405 with `Allow`, before Streamlit is asked.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -18,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.config import Settings
-from core.exploration import batch_jobs
+from core.exploration import batch_jobs, tuning_jobs
 from web import resources
 from web.http.access import AccessRefused, access_refused
 from web.http.classify import classify_router
@@ -33,6 +34,7 @@ from web.http.request_log import RequestLogMiddleware
 from web.http.status import status_router
 from web.http.streamlit_guard import StreamlitSurfaceGuard
 from web.http.tcp import disable_nagle_on_listeners
+from web.http.tuned_sets_api import tuning_router
 
 API_PREFIX = "/api/"
 TITLE = "日本語ゼロショット分類 API / Japanese zero-shot classification API"
@@ -67,8 +69,13 @@ async def lifespan(app: object) -> AsyncIterator[None]:
     resources.get_service().start_loading()
     async with running_mcp():
         yield
-    # Batch jobs end their chunk and are left "interrupted": a restarted task goes on with them.
-    await run_in_threadpool(batch_jobs.shutdown, JOB_SHUTDOWN_WAIT_SECONDS)
+    # Batch jobs end their chunk and are left "interrupted": a restarted task goes on with them;
+    # a tuning job ends its step, left "interrupted" too (started again from the start). Both
+    # at once, so the wait stays within the stop timeout.
+    await asyncio.gather(
+        run_in_threadpool(batch_jobs.shutdown, JOB_SHUTDOWN_WAIT_SECONDS),
+        run_in_threadpool(tuning_jobs.shutdown, JOB_SHUTDOWN_WAIT_SECONDS),
+    )
     resources.get_service().shutdown()
 
 
@@ -106,6 +113,7 @@ def add_api(app: FastAPI, settings: Settings, streamlit_app: ASGIApp | None = No
         classify_router(settings),
         hf_router(settings),
         label_sets_router(settings),
+        tuning_router(settings),
         lite_router(settings),
         login_router(settings),
     ):

@@ -61,6 +61,7 @@ class BadBody(ValueError):
 _MEANINGS = {
     401: "Credentials needed (access control is on)",
     404: "Not found: no such label set (or file)",
+    409: "Busy with the same kind of work: another tuning job is training here",
     412: "The set changed since it was read (or the name exists)",
     413: "The body is over the size limit",
     422: "Not the protocol's shape",

@@ -21,6 +21,7 @@ from web.http.bodies import SET_NAME, request_bodies
 from web.http.body_limit import LimitedRoute
 from web.http.errors import Refusal, refusals
 from web.http.schemas import LabelSetList, LabelSetResponse, dump
+from web.http.tuned_sets_api import measured_json
 
 LABEL_SETS_PATH = "/api/label-sets"
 LABEL_SET_PATH = LABEL_SETS_PATH + "/{name}"
@@ -41,9 +42,11 @@ def _matches(header: str, saved: SavedSet | None) -> bool:
     return "*" in tags or etag(saved) in tags
 
 
-def _reply(saved: SavedSet, status: int = 200) -> JSONResponse:
+def _reply(saved: SavedSet, status: int = 200, measured: dict | None = None) -> JSONResponse:
     return JSONResponse(
-        dump(LabelSetResponse.of(saved)), status_code=status, headers={"ETag": etag(saved)}
+        dump(LabelSetResponse.of(saved, measured)),
+        status_code=status,
+        headers={"ETag": etag(saved)},
     )
 
 
@@ -100,7 +103,9 @@ def label_sets_router(settings: Settings) -> APIRouter:
             raise _not_found(name)
         if (if_none_match or "").strip() == etag(saved):
             return Response(status_code=304, headers={"ETag": etag(saved)})
-        return _reply(saved)
+        # What was measured about this version: thresholds, metrics, its tuned model.
+        measured = await run_in_threadpool(measured_json, saved.name, saved.version)
+        return _reply(saved, measured=measured)
 
     @router.put(
         LABEL_SET_PATH,

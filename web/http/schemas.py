@@ -3,10 +3,15 @@ web/http/bodies.py). Core knows nothing of these."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import (
     BaseModel,
+    ConfigDict,
     Field,
     RootModel,
+    StrictBool,
+    StrictStr,
 )
 
 from core.exploration.thresholds import Decision
@@ -14,6 +19,68 @@ from core.inference.explain import Explanation
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelStatus
 from core.labels.store import SavedSet
+
+
+class RowBody(BaseModel):
+    """A text with its expected labels (該当なし / "none", or none at all: fits no label)."""
+
+    text: StrictStr
+    expected: list[StrictStr] = Field(default_factory=list)
+
+
+class ThresholdsBody(BaseModel):
+    """`POST /api/label-sets/{name}/thresholds`: rows to fit the set's thresholds on."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    rows: list[RowBody] = Field(min_length=1)
+    multi_label: StrictBool = False
+
+
+class TuningBody(BaseModel):
+    """`POST /api/label-sets/{name}/tuning`: rows to tune the set on, and bounds."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    rows: list[RowBody] = Field(min_length=1)
+    multi_label: StrictBool = False
+    epochs: int = Field(default=10, ge=1, le=50)
+    learning_rate: float = Field(default=1e-3, gt=0, le=0.1)
+    max_seconds: float = Field(default=600, gt=0, le=3600)
+    seed: int = 0
+
+
+class MeasurementResponse(BaseModel):
+    """What was measured about a set version: rows (count, SHA-256), metrics per label at its
+    thresholds, thresholds, calibration, wordings, tuning report, adapter digest."""
+
+    model_config = ConfigDict(extra="allow")
+
+    rows: int
+    rows_hash: str
+    multi_label: bool
+    metrics: dict[str, Any]
+    thresholds: dict[str, Any] | None = None
+    calibration: str = "none"
+    wordings: dict[str, list[str]] = Field(default_factory=dict)
+    tuning: dict[str, Any] | None = None
+    adapter_digest: str | None = None
+    measured_at: str = ""
+
+
+class TuningJobResponse(BaseModel):
+    """A tuning job: its progress, then zero-shot and tuned on held-out rows."""
+
+    id: str
+    label_set: str
+    version: int
+    status: str = Field(description="running, done, stopped, failed or interrupted")
+    done: int = Field(description="training steps done")
+    total: int
+    seconds_left: float | None = None
+    report: dict[str, Any] | None = None
+    attached: bool = Field(description="Kept as the set version's model (beat zero-shot)")
+    error: str | None = None
 
 
 class LabelSetResponse(BaseModel):
@@ -25,10 +92,14 @@ class LabelSetResponse(BaseModel):
     notes: str
     version: int
     updated_at: str | None = Field(description="ISO 8601, UTC")
+    measurement: MeasurementResponse | None = Field(
+        default=None, description="What was measured about this version (GET of one set)"
+    )
 
     @classmethod
-    def of(cls, saved: SavedSet) -> LabelSetResponse:
+    def of(cls, saved: SavedSet, measured: dict[str, Any] | None = None) -> LabelSetResponse:
         return cls(
+            measurement=MeasurementResponse(**measured) if measured else None,
             name=saved.name,
             labels=list(saved.labels),
             hypothesis_template=saved.template,
@@ -90,7 +161,11 @@ class ExplanationBody(BaseModel):
 class ThresholdBody(BaseModel):
     """The threshold that decided: a label's cut (multi-label) or the set's minimum top score."""
 
-    label: str | None = Field(description="The label whose cut decided; null: minimum top score")
+    kind: Literal["label_cut", "min_top_score"] = Field(
+        description="label_cut: a label's cut (multi-label); min_top_score: the set's minimum "
+        "top score (single-label)"
+    )
+    label: str | None = Field(default=None, description="The label whose cut decided")
     value: float
 
 
@@ -139,7 +214,11 @@ class ClassifyResponse(BaseModel):
         used: LabelSetUsed | None = None,
     ) -> ClassifyResponse:
         if decision is not None:
-            threshold = ThresholdBody(label=decision.threshold_label, value=decision.threshold)
+            threshold = ThresholdBody(
+                kind="min_top_score" if decision.threshold_label is None else "label_cut",
+                label=decision.threshold_label,
+                value=decision.threshold,
+            )
             ordered = [label for label in result.labels if label in decision.predicted]
         return cls(
             abstained=decision.abstained if decision is not None else None,

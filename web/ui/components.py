@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.errors import InputError, ModelBusy, ModelNotReady
+from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.exploration.evaluation import NO_LABEL
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelState
@@ -86,11 +86,14 @@ def require_model() -> None:
 
 @contextmanager
 def explained_refusals() -> Iterator[None]:
-    """Show bad input, or a model that is not ready, as a message; the page goes on below."""
+    """Show bad input, a model that is not ready, or a store that is away, as a message; the
+    page goes on below."""
     try:
         yield
     except InputError as error:
         st.error(error_text(error))
+    except StoreUnavailable as error:
+        st.warning(error_text(error))
     except ModelNotReady:
         st.error(t("model.not_ready"))
     except ModelBusy:
@@ -132,6 +135,25 @@ def result_heading(result: ClassificationResult) -> None:
     # t() escapes its parameters for Markdown itself.
     labels = "、".join(result.labels)
     st.caption(t("run.caption", labels=labels, template=result.hypothesis_template, mode=mode))
+
+
+def saved_set_verdict(result: ClassificationResult) -> None:
+    """When the current set is a saved one with fitted thresholds: 該当なし (none of these) if
+    no label reached them, else the labels that did. Silent when the store is away."""
+    name = state.current_set_name()
+    version = state.saved_version(name)
+    try:
+        decision = resources.saved_set_decision(result, name, version)
+    except StoreUnavailable:
+        return
+    if decision is None:
+        return
+    threshold = f"{decision.threshold:.3f}"
+    if decision.abstained:
+        st.warning(t("classify.none", name=name, version=version, threshold=threshold))
+        return
+    predicted = "、".join(label for label in result.labels if label in decision.predicted)
+    st.caption(t("classify.thresholds_applied", name=name, version=version, predicted=predicted))
 
 
 def ranked_result(result: ClassificationResult) -> None:

@@ -342,6 +342,15 @@ def batch_job() -> str:
     return workspace().batch_job
 
 
+def tuning_job() -> str:
+    """The tuning job this session started last ("" for none): shown again on return."""
+    return st.session_state.get("tuning_job", "")
+
+
+def set_tuning_job(job_id: str) -> None:
+    st.session_state["tuning_job"] = job_id
+
+
 def set_batch_job(job_id: str) -> None:
     workspace().batch_job = job_id
 

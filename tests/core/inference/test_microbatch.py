@@ -7,7 +7,7 @@ import pytest
 from core.config import BatchingSettings, ModelSettings, Settings
 from core.errors import ModelBusy
 from core.inference import microbatch, scoring
-from core.inference.microbatch import INTERACTIVE, MicroBatcher
+from core.inference.microbatch import BULK, INTERACTIVE, MicroBatcher
 from core.inference.request import build_request
 from core.inference.service import ClassifierService
 from tests.conftest import loaded
@@ -416,6 +416,49 @@ def test_clients_share_the_worker_fairly():
     tags = [p[0]["tag"][0] for p in passes]
     # The honest client's request goes after the greedy one's first piece, not its third.
     assert tags == ["x", "greedy", "honest", "greedy", "greedy"]
+    batcher.shutdown(timeout=10)
+
+
+def test_work_from_one_client_takes_turns_with_other_bulk_clients():
+    # A training job's steps (MicroBatcher.call) beside a batch job's passes, both bulk: each
+    # step is charged a full pass, so the steps do not all go before the batch's second piece.
+    import torch
+
+    ran: list[str] = []
+    release, running = threading.Event(), threading.Event()
+
+    def run(features):
+        ran.append(features[0]["tag"][0])
+        running.set()
+        release.wait()
+        return torch.zeros(len(features), 3)
+
+    batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=4, max_tokens=40)
+    blocker = threading.Thread(target=batcher.rows, args=(_pairs_of(10, 1, "x"),))
+    blocker.start()
+    assert running.wait(60)
+    queued = _count_queued(batcher, BULK)
+    batch = threading.Thread(
+        target=batcher.rows, args=(_pairs_of(10, 8, "batch"),), kwargs={"bulk": True}
+    )
+    batch.start()
+    for _ in range(2):  # its two pieces wait
+        assert queued.acquire(timeout=60)
+    steps = [
+        threading.Thread(
+            target=batcher.call,
+            args=(lambda: ran.append("step"),),
+            kwargs={"bulk": True, "client": "tuning"},
+        )
+        for _ in range(3)
+    ]
+    for thread in steps:
+        thread.start()
+        assert queued.acquire(timeout=60)
+    release.set()
+    for thread in (blocker, batch, *steps):
+        thread.join()
+    assert ran == ["x", "batch", "step", "batch", "step", "step"]
     batcher.shutdown(timeout=10)
 
 

@@ -491,7 +491,8 @@ def test_work_past_the_request_token_bound_is_refused_with_the_limit(open_client
 
 
 def test_explain_reports_every_pair_it_ran(open_client):
-    text = "週末は京都で寺を巡って、湯豆腐を食べました。"
+    # A text no other test sends: the pair cache would answer a seen one without a pass.
+    text = "日曜は奈良で鹿を眺めて、柿の葉寿司を食べました。"
     response = _post(open_client, {**GOOD, "text": text, "explain": True})
     assert response.status_code == 200
     words = len(response.json()["explanation"]["words"])

@@ -1,0 +1,319 @@
+"""Tuning jobs: a label set's adapter trained on a worker thread, its progress and result in the
+store (the `tuning_jobs` table, made by the migration 0003), like batch jobs.
+
+A job outlives the page (or HTTP client) that started it: found by id, it shows its progress,
+time left, then its report and adapter. One runs at a time in a process (training takes the
+model's threads; each step waits behind people classifying, through the micro-batcher). A stop
+is heard after the step under way; a job whose process went away shows as interrupted and can be
+started again (from the start: steps are not kept).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+    update,
+)
+
+from core.errors import InputError, StoreUnavailable
+from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS, STALE_SECONDS, JobStatus, _aware
+from core.exploration.tuning import TuningSettings, TuningStopped
+from core.labels.store import MAX_NAME_CHARS
+from core.storage import Database, metadata
+
+# Progress is written (and a stop looked for) at most this often: a step can take milliseconds.
+RECORD_SECONDS = 1.0
+PROCESS_TOKEN = secrets.token_hex(8)
+
+# Progress, then the report and the adapter.
+tuning_jobs = Table(
+    "tuning_jobs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("set_name", String(MAX_NAME_CHARS), nullable=False),
+    Column("spec", Text, nullable=False),  # JSON: TuningSpec (the rows included)
+    Column("status", String(16), nullable=False),
+    Column("done", Integer, nullable=False),  # training steps
+    Column("total", Integer, nullable=False),
+    Column("report", Text, nullable=True),  # JSON: the tuning report, once done
+    Column("adapter", LargeBinary, nullable=True),  # the adapter zip, once done
+    Column("adapter_digest", String(64), nullable=True),
+    Column("attached", Boolean, nullable=False, default=False),
+    Column("error", Text, nullable=True),  # JSON: [key, params]
+    Column("stop_requested", Boolean, nullable=False, default=False),
+    Column("runner", String(32), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class TuningSpec:
+    """What a job tunes: a set (name and version read), its labels, template, mode, the rows."""
+
+    set_name: str
+    set_version: int
+    labels: tuple[str, ...]
+    template: str
+    multi_label: bool
+    texts: tuple[str, ...]
+    expected: tuple[tuple[str, ...], ...]
+    settings: TuningSettings
+    # Keep the adapter and its measurement for the set version when it beats zero-shot.
+    attach: bool = False
+
+    def to_json(self) -> str:
+        plain = asdict(self)
+        return json.dumps(plain, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> TuningSpec:
+        data = json.loads(text)
+        return cls(
+            set_name=data["set_name"],
+            set_version=int(data["set_version"]),
+            labels=tuple(data["labels"]),
+            template=data["template"],
+            multi_label=bool(data["multi_label"]),
+            texts=tuple(data["texts"]),
+            expected=tuple(tuple(e) for e in data["expected"]),
+            settings=TuningSettings(**data["settings"]),
+            attach=bool(data.get("attach", False)),
+        )
+
+
+@dataclass(frozen=True)
+class TuningJob:
+    id: str
+    spec: TuningSpec
+    status: JobStatus
+    done: int  # training steps
+    total: int
+    started_at: datetime
+    updated_at: datetime
+    report: dict[str, Any] | None = None  # TuningReport.to_json() (+ thresholds) once done
+    adapter: bytes | None = None  # the adapter zip once done
+    adapter_digest: str | None = None
+    attached: bool = False  # kept as the set version's model
+    stop_requested: bool = False
+    error: tuple[str, dict[str, Any]] | None = None
+
+    def seconds_left(self, now: datetime | None = None) -> float | None:
+        if not self.done or self.status != JobStatus.RUNNING:
+            return None
+        spent = ((now or datetime.now(UTC)) - self.started_at).total_seconds()
+        return spent / self.done * (self.total - self.done)
+
+
+class TuningJobStore:
+    """Tuning jobs in one table of the process's database; every method is one short
+    transaction with its deadline. A database failure raises StoreUnavailable."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def _execute(self, statement, fetch: bool = False):
+        def call(conn):
+            result = conn.execute(statement)
+            return result.first() if fetch else result.rowcount
+
+        return self._db.write(call)
+
+    def create(self, spec: TuningSpec) -> str:
+        now = datetime.now(UTC)
+        job_id = secrets.token_urlsafe(ID_BYTES)
+        self._execute(
+            insert(tuning_jobs).values(
+                id=job_id,
+                set_name=spec.set_name,
+                spec=spec.to_json(),
+                status=JobStatus.RUNNING.value,
+                done=0,
+                total=0,
+                stop_requested=False,
+                attached=False,
+                runner=PROCESS_TOKEN,
+                started_at=now,
+                updated_at=now,
+            )
+        )
+        return job_id
+
+    def get(self, job_id: str, light: bool = False) -> TuningJob | None:
+        """The job; `light`: without the adapter's bytes."""
+        if not job_id or len(job_id) > MAX_ID_CHARS:
+            return None
+        columns = [c for c in tuning_jobs.c if not (light and c.name == "adapter")]
+        row = self._execute(select(*columns).where(tuning_jobs.c.id == job_id), fetch=True)
+        if row is None:
+            return None
+        status = JobStatus(row.status)
+        updated_at = _aware(row.updated_at)
+        if status == JobStatus.RUNNING and not _alive(row.id, row.runner, updated_at):
+            status = JobStatus.INTERRUPTED
+        return TuningJob(
+            id=row.id,
+            spec=TuningSpec.from_json(row.spec),
+            status=status,
+            done=row.done,
+            total=row.total,
+            started_at=_aware(row.started_at),
+            updated_at=updated_at,
+            report=json.loads(row.report) if row.report else None,
+            adapter=None if light or row.adapter is None else bytes(row.adapter),
+            adapter_digest=row.adapter_digest,
+            attached=row.attached,
+            stop_requested=row.stop_requested,
+            error=tuple(json.loads(row.error)) if row.error else None,
+        )
+
+    def update(self, job_id: str, **values: Any) -> None:
+        values["updated_at"] = datetime.now(UTC)
+        self._execute(update(tuning_jobs).where(tuning_jobs.c.id == job_id).values(**values))
+
+    def request_stop(self, job_id: str) -> None:
+        self.update(job_id, stop_requested=True)
+
+    def finish(self, job_id: str, status: JobStatus, error: InputError | None = None) -> None:
+        reason = json.dumps([error.key, error.params], ensure_ascii=False) if error else None
+        self.update(job_id, status=status.value, error=reason)
+
+    def claim(self, job_id: str) -> None:
+        """Mark a stopped, failed or interrupted job running again here, from the start."""
+        self.update(
+            job_id,
+            status=JobStatus.RUNNING.value,
+            stop_requested=False,
+            error=None,
+            done=0,
+            runner=PROCESS_TOKEN,
+            started_at=datetime.now(UTC),
+        )
+
+
+_threads: dict[str, threading.Thread] = {}
+_threads_lock = threading.Lock()
+_shutting_down = threading.Event()
+
+
+def _alive(job_id: str, runner: str, updated_at: datetime) -> bool:
+    if runner == PROCESS_TOKEN:
+        with _threads_lock:
+            thread = _threads.get(job_id)
+        return thread is not None and thread.is_alive()
+    return (datetime.now(UTC) - updated_at).total_seconds() < STALE_SECONDS
+
+
+# (spec, report(done, total), should_stop) → (report JSON, adapter zip, digest); raises
+# TuningStopped when asked to stop, InputError for bad rows or settings.
+Train = Callable[
+    [TuningSpec, Callable[[int, int], None], Callable[[], bool]],
+    tuple[dict[str, Any], bytes, str],
+]
+# (spec, report JSON, adapter zip, digest) → kept as the set version's model?
+Attach = Callable[[TuningSpec, dict[str, Any], bytes, str], bool]
+
+
+def run(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> None:
+    """Train the job's adapter, recording progress; keep the result (and attach it when the
+    spec asks and it beats zero-shot)."""
+    job = store.get(job_id, light=True)
+    if job is None:
+        return
+    last = [0.0]
+    stop = [False]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= RECORD_SECONDS or done == total:
+            last[0] = now
+            store.update(job_id, done=done, total=total)
+            current = store.get(job_id, light=True)
+            stop[0] = current is None or current.stop_requested
+
+    def should_stop() -> bool:
+        return stop[0] or _shutting_down.is_set()
+
+    try:
+        report_json, adapter, digest = train(job.spec, report, should_stop)
+        store.update(job_id, report=json.dumps(report_json, ensure_ascii=False))
+        store.update(job_id, adapter=adapter, adapter_digest=digest)
+        attached = job.spec.attach and attach(job.spec, report_json, adapter, digest)
+        store.update(job_id, attached=bool(attached))
+        store.finish(job_id, JobStatus.DONE)
+    except TuningStopped:
+        interrupted = _shutting_down.is_set() and not stop[0]
+        store.finish(job_id, JobStatus.INTERRUPTED if interrupted else JobStatus.STOPPED)
+    except StoreUnavailable:
+        return  # the store itself failed: shown as interrupted once its heartbeat is stale
+    except InputError as error:
+        store.finish(job_id, JobStatus.FAILED, error)
+    except Exception as exc:  # a bug must end the job visibly, not leave it "running"
+        store.finish(job_id, JobStatus.FAILED, InputError("tuning.job_failed", detail=repr(exc)))
+
+
+def running_here() -> str | None:
+    """The id of the job this process is training, if any."""
+    with _threads_lock:
+        for job_id, thread in _threads.items():
+            if thread.is_alive():
+                return job_id
+    return None
+
+
+def start(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> None:
+    """Run the job on a thread of its own; InputError `tuning.running` while another job is
+    training in this process (one at a time)."""
+    with _threads_lock:
+        for other, thread in list(_threads.items()):
+            if not thread.is_alive():
+                del _threads[other]
+            elif other != job_id:
+                raise InputError("tuning.running")
+            else:
+                return
+        thread = threading.Thread(
+            target=run,
+            args=(store, job_id, train, attach),
+            name=f"tuning-job-{job_id[:8]}",
+            daemon=True,
+        )
+        _threads[job_id] = thread
+    thread.start()
+
+
+def wait(job_id: str, timeout: float | None = None) -> bool:
+    with _threads_lock:
+        thread = _threads.get(job_id)
+    if thread is not None:
+        thread.join(timeout)
+        return not thread.is_alive()
+    return True
+
+
+def shutdown(timeout: float | None = None) -> None:
+    """Stop the job this process trains after its current step (left interrupted)."""
+    _shutting_down.set()
+    with _threads_lock:
+        threads = list(_threads.values())
+    for thread in threads:
+        thread.join(timeout)
+    _shutting_down.clear()
