@@ -27,7 +27,8 @@ st.subheader(t("classify.header"))
 model_status_banner()
 arrived_with_text = restore_from_link()
 
-inputs = classify_form()
+form = classify_form()
+inputs = form.inputs
 if inputs is None and arrived_with_text:
     # A share link with a text opens with its result shown, as the sender saw it.
     inputs = current_inputs()
@@ -45,13 +46,7 @@ if inputs is not None:
         state.flash(t("model.busy"), "warning")
     finally:
         # Whatever happened, the button comes back (an unexpected error must not leave it off).
-        submitted = state.classifying()
-        if submitted:
-            state.done_classifying()
-    if submitted:
-        # Drawn again with the button enabled, the result (or the message) in place of the
-        # spinner, and the page scrolled to it.
-        st.rerun()
+        form.done()
 
 scroll = state.take_scroll_to_result()
 # A refusal is shown here, under the button, and scrolled to like a result.

@@ -22,12 +22,19 @@ from web.ui.components import (
 )
 from web.ui.i18n import error_text, joined, plain, t
 
+
+def _keep_typed() -> None:
+    state.set_compare_templates(st.session_state["compare_templates"])
+    state.set_compare_text(st.session_state["compare_text"])
+
+
 st.title(t("compare.header"))
 model_status_banner()
 
 # Seeded from the session's plain key on every run, copied back on submit: the lines survive
 # other pages (where this widget is not drawn) and are kept in the workspace.
-st.session_state["compare_templates"] = state.compare_templates()
+state.seed_widget("compare_templates", state.compare_templates())
+state.seed_widget("compare_text", state.compare_text())
 labels = state.current_labels()
 st.caption(f"{t('classify.labels')}: {plain(joined(labels))}")
 multi_label = multi_label_toggle("compare_multi")
@@ -46,7 +53,7 @@ with st.form("compare_form"):
         t("compare.run"),
         type="primary",
         key="compare_run",
-        on_click=lambda: state.set_compare_templates(st.session_state["compare_templates"]),
+        on_click=_keep_typed,
     )
 
 if run:

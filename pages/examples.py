@@ -99,7 +99,8 @@ if st.button(t("examples.run_all"), key="examples_run_all", type="primary", disa
 run = state.example_run()
 if run is not None:
     st.subheader(t("examples.matrix"))
-    if run.made_with != (tuple(items), tuple(labels), state.template(), multi_label):
+    made_with = (tuple(items), tuple(labels), state.template(), multi_label)
+    if run.made_with is not None and run.made_with != made_with:
         # Made from other examples, labels, template or mode than those on screen: say so.
         st.warning(t("examples.stale"))
     frame = _matrix_frame(run)

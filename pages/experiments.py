@@ -62,8 +62,17 @@ def _save_as_set(run: exp.RunRecord) -> None:
 
 def _use(run: exp.RunRecord) -> None:
     config = run.config
-    name = f"{config.label_set} ({run.id[-6:]})"
-    state.put_set(name, config.label_names)
+    # The set the run was made from when it is unchanged (wordings and all); else the set of
+    # that name when it has these labels (a second click), else a new one beside it, never
+    # over the user's own.
+    if state.label_sets().get(config.label_set) == list(config.labels):
+        name = config.label_set
+    else:
+        try:
+            name = state.adopt_set(config.label_set, config.label_names)
+        except InputError as error:  # one set too many (MAX_LABEL_SETS)
+            state.flash(error_text(error))
+            return
     state.select_set(name)
     state.set_template(config.templates[0])
     state.set_multi_label(config.multi_label)
@@ -74,35 +83,82 @@ def _use(run: exp.RunRecord) -> None:
     state.flash(t("exp.used", name=name), kind="success")
 
 
+# The grid's widgets (key → the workspace's ExperimentChoices field): kept in the workspace as
+# chosen (a reload or another page keeps them), each seeded from there before it is drawn and
+# copied back when it changes.
+CHOICE_FIELDS = {
+    "exp_sets": "sets",
+    "exp_templates": "templates",
+    "exp_average": "average",
+    "exp_modes": "modes",
+    "exp_threshold": "threshold",
+    "exp_calibrations": "calibrations",
+}
+
+
+def _keep_choices() -> None:
+    session = st.session_state
+    state.set_experiment_choices(
+        {field: session[key] for key, field in CHOICE_FIELDS.items() if key in session}
+    )
+
+
+def _seed_choices(sets: dict) -> None:
+    defaults = {
+        "sets": [state.current_set_name()],
+        "templates": state.compare_templates(),
+        "average": True,
+        "modes": [False],
+        "threshold": DEFAULT_THRESHOLD,
+        "calibrations": ["none"],
+    }
+    kept = {**defaults, **state.experiment_choices()}
+    # A set deleted since is no longer offered.
+    kept["sets"] = [name for name in kept["sets"] if name in sets]
+    for key, field in CHOICE_FIELDS.items():
+        state.seed_widget(key, kept[field])
+
+
+def _seed_save_name(run: exp.RunRecord) -> None:
+    """The save-as box names the opened run's set, until the user types another name for it."""
+    session = st.session_state
+    if session.get("exp_save_name_for") != run.id or "exp_save_name" not in session:
+        session["exp_save_name_for"] = run.id
+        session["exp_save_name"] = run.config.label_set
+
+
 st.title(t("exp.header"))
 model_status_banner()
 rows = [r for r in state.evaluation_rows() if r["text"].strip()]
 st.caption(t("exp.caption", count=len(rows)))
 
 sets = state.label_sets()
+_seed_choices(sets)
 chosen_sets = st.multiselect(
     t("exp.label_sets"),
     list(sets),
-    default=[state.current_set_name()],
     format_func=set_title,
     key="exp_sets",
+    on_change=_keep_choices,
 )
-templates = st.text_area(t("exp.templates"), value=state.compare_templates(), key="exp_templates")
-average = st.checkbox(t("exp.average"), value=True, key="exp_average")
+templates = st.text_area(t("exp.templates"), key="exp_templates", on_change=_keep_choices)
+average = st.checkbox(t("exp.average"), key="exp_average", on_change=_keep_choices)
 modes = st.multiselect(
     t("exp.modes"),
     [False, True],
-    default=[False],
     format_func=lambda m: t("exp.mode_multi") if m else t("exp.mode_single"),
     key="exp_modes",
+    on_change=_keep_choices,
 )
-threshold = st.slider(t("exp.threshold"), 0.0, 1.0, DEFAULT_THRESHOLD, 0.05, key="exp_threshold")
+threshold = st.slider(
+    t("exp.threshold"), 0.0, 1.0, step=0.05, key="exp_threshold", on_change=_keep_choices
+)
 calibrations = st.multiselect(
     t("exp.calibrations"),
     list(exp.CALIBRATIONS),
-    default=["none"],
     format_func=lambda c: t(CALIBRATION_KEYS[c]),
     key="exp_calibrations",
+    on_change=_keep_choices,
 )
 st.caption(t("exp.cancel_hint"))
 
@@ -175,7 +231,8 @@ else:
     state.show_flash()  # what "use" or "save" just did, by their buttons
     st.button(t("exp.use"), key="exp_use", on_click=_use, args=(run,))
     name_col, save_col = st.columns([3, 2], vertical_alignment="bottom")
-    name_col.text_input(t("exp.save_name"), value=run.config.label_set, key="exp_save_name")
+    _seed_save_name(run)
+    name_col.text_input(t("exp.save_name"), key="exp_save_name")
     save_col.button(t("exp.save"), key="exp_save", on_click=_save_as_set, args=(run,))
     per_label = pd.DataFrame(
         {t("result.label"): list(run.per_label_f1), "F1": list(run.per_label_f1.values())}

@@ -177,6 +177,7 @@ st.download_button(
     file_name=f"{picked}.json",
     mime="application/json",
     key="labels_export",
+    on_click="ignore",  # see web/ui/batch_job.py: a download never reruns the page
 )
 st.file_uploader(t("labels.import"), type=["json"], key="labels_import", on_change=_import)
 

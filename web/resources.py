@@ -8,7 +8,10 @@ from here to routes, access control, login and the plain page.
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
+import pkgutil
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -24,7 +27,7 @@ from core.exploration.thresholds import NONE_LABEL, Decision, decide
 from core.exploration.tuning_jobs import TuningJob, TuningJobStore, TuningSpec
 from core.inference.explain import Explanation
 from core.inference.microbatch import Cancellation
-from core.inference.model_loading import LoadedModel, load_model
+from core.inference.model_loading import LoadedModel, load_from_settings, load_model
 from core.inference.request import build_requests, check_template, clean_labels
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
@@ -56,8 +59,34 @@ def get_service() -> ClassifierService:
     global _service
     with _lock:
         if _service is None:
-            _service = ClassifierService(get_settings())
+            _service = ClassifierService(get_settings(), loader=_load_then_freeze)
         return _service
+
+
+def _load_then_freeze(settings: Settings) -> LoadedModel:
+    loaded = load_from_settings(settings)
+    freeze_long_lived_heap()
+    return loaded
+
+
+def freeze_long_lived_heap() -> None:
+    """Take what lives as long as the process (imports, the model) out of the collector's walks.
+
+    Streamlit runs a full collection after every script run (`runner.postScriptGC`), and Python
+    runs one whenever the heap has grown by a quarter: with torch, transformers and the model that
+    is about 580,000 objects and 0.1-1 s on our 2 vCPUs, over 80 % of a click's time
+    (bench/clicks.py, docs/benchmarks.md). `gc.freeze()` moves every object alive now into a
+    permanent generation that collections skip; refcounting still frees them. The page code's
+    imports (pandas, altair, web.ui) are made first, so the first page run does not add them to
+    the walked heap. Called once per loaded model, from the loader thread; tests that build their
+    own service never call it.
+    """
+    import web.ui
+
+    for module in pkgutil.iter_modules(web.ui.__path__, "web.ui."):
+        importlib.import_module(module.name)
+    gc.collect()
+    gc.freeze()
 
 
 def get_database() -> Database:

@@ -359,7 +359,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Puts the labels, template, mode and text in the URL; opening it restores them.",
     ),
     "share.make": ("共有リンクを作る", "Make a share link"),
-    "share.restored": ("共有リンクの内容を読み込みました。", "Loaded the shared link."),
+    "share.restored": (
+        "共有リンクの内容を読み込みました(ラベルセット「{name}」)。",
+        "Loaded the shared link (label set “{name}”).",
+    ),
     "nav.compare": ("テンプレート比較", "Compare templates"),
     "nav.batch": ("ファイル一括", "Batch files"),
     "nav.evaluate": ("評価", "Evaluate"),
@@ -570,8 +573,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "batch.stopping": ("止めています…", "Stopping…"),
     "batch.go_on": ("続きから実行", "Go on"),
     "batch.stopped": (
-        "{done}/{total} 行で止めました。分類済みの行はダウンロードできます。",
-        "Stopped at {done} of {total} rows. The rows done can be downloaded.",
+        "{done}/{total} 行で止めました。分類済みの {done} 行を表示・ダウンロードできます。「続きから実行」で残りを分類します。",
+        "Stopped at {done} of {total} rows. The {done} rows done are shown and can be downloaded; “Go on” classifies the rest.",
     ),
     "batch.interrupted": (
         "{done}/{total} 行で中断されました (サーバーの再起動など)。「続きから実行」で残りを分類します。",

@@ -42,9 +42,10 @@ MAX_ID_CHARS = 64
 # A job whose runner has said nothing for this long is taken as interrupted (its task is gone):
 # a chunk of JOB_CHUNK_PAIRS takes seconds, even waiting behind other people's requests.
 STALE_SECONDS = 120
-# Pairs per hand-over to the model: one fp32 pass, so progress moves and a stop is heard within
-# seconds, while pairs of different texts still share passes.
-JOB_CHUNK_PAIRS = 64
+# Pairs per hand-over to the model: a stop is heard between hand-overs. 64 pairs took 2-4 s
+# on the BERT-base shape with 2 threads, so a stop took that long and rows kept coming after
+# it (issue 20); 16 take a fraction of a second, and pairs of different texts still share passes.
+JOB_CHUNK_PAIRS = 16
 # Which process runs a job: a job marked running by this process with no live thread was cut
 # short (a crash in the runner), not running elsewhere.
 PROCESS_TOKEN = secrets.token_hex(8)

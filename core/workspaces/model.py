@@ -6,6 +6,10 @@ Each field is one thing a teammate typed or chose; the session holds one Workspa
 the keys of the saved and exported JSON. A field never set is left out of the JSON
 (`exclude_unset`), so opening the workspace leaves that value to the page's default.
 
+Results (Classify's last one, Compare's, the Examples matrix) and Experiments' choices are kept
+too, so a reload or another browser shows them again; each is merged whole (MERGED_WHOLE), never
+field by field, so a merge never makes one result out of two.
+
 Experiment runs do not copy the evaluation texts they ran on: each run names them (`rows`, a
 digest) and `experiment_rows` keeps each distinct list of texts once. Workspaces saved before that
 (each run with its own `texts`) are read into the new shape.
@@ -15,7 +19,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -30,6 +35,8 @@ from core.config import LimitSettings
 from core.errors import InputError
 from core.exploration.evaluation import check_example_count
 from core.exploration.experiments import RunRecord, rows_digest
+from core.exploration.template_compare import TemplateComparison
+from core.inference.result import ClassificationResult
 
 
 def check_count(what: str, count: int, limit: int) -> None:
@@ -63,6 +70,30 @@ class EvaluationRow(BaseModel):
     expected: str = ""
 
 
+@dataclass(frozen=True)
+class ExampleRun:
+    """The Examples page's score matrix: each example's result over `labels`."""
+
+    labels: tuple[str, ...]
+    results: tuple[ClassificationResult, ...]
+    # (examples, label entries, template, multi-label) the matrix was made from; None in a run
+    # kept before this was (nothing known to compare with what is on screen).
+    made_with: tuple[tuple[str, ...], tuple[str, ...], str, bool] | None = None
+
+
+class ExperimentChoices(BaseModel):
+    """What Experiments' grid is set to, as last chosen; None: the page's default."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    sets: list[str] | None = None
+    templates: str | None = None
+    average: StrictBool | None = None
+    modes: list[StrictBool] | None = None
+    threshold: float | None = None
+    calibrations: list[str] | None = None
+
+
 class WorkspaceData(BaseModel):
     """Everything a workspace keeps. Validated whole: a value of the wrong shape anywhere is a
     ValidationError naming where (see document.parse_document)."""
@@ -88,6 +119,19 @@ class WorkspaceData(BaseModel):
     # The texts experiment runs ran on, once per distinct list: digest → texts.
     experiment_rows: dict[str, list[str]] = {}
     batch_job: str = ""
+    # Digests of the share links this workspace has taken in (the last few): each is applied once.
+    shared_links_applied: list[str] = []
+    experiment_choices: ExperimentChoices = ExperimentChoices()
+    # Results, so a reload or another browser shows them again.
+    last_result: ClassificationResult | None = None
+    compare_text_value: str = ""
+    compare_result: TemplateComparison | None = None
+    example_results: ExampleRun | None = None
+
+    # Fields two windows' changes are merged on as one value (core/workspaces/merge.py).
+    MERGED_WHOLE: ClassVar[frozenset[str]] = frozenset(
+        {"experiment_choices", "last_result", "compare_result", "example_results"}
+    )
 
     @model_validator(mode="before")
     @classmethod

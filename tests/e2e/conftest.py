@@ -13,7 +13,8 @@ from tests.conftest import ROOT
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # Streamlit renders after its WebSocket connects; a cold first render on CI can take a while.
 UI_TIMEOUT_MS = 60_000
-# Assertions wait as long: a rerun on a busy 2-core machine can take several seconds.
+# Assertions wait as long as actions do: on a busy 2-core box a page's first draw, or a run after
+# a click, can take longer than Playwright's 5 s default.
 expect.set_options(timeout=UI_TIMEOUT_MS)
 
 

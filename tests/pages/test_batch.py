@@ -126,6 +126,9 @@ def test_a_stopped_job_keeps_its_rows_and_goes_on_from_there(app, monkeypatch):
     assert (job.status, job.done) == (batch_jobs.JobStatus.STOPPED, 1)
     assert "1/3 行で止めました" in app.warning[0].value
     assert _batch_download(app)  # the row done can be downloaded
+    # Shown (and downloaded) alone: not beside rows without scores.
+    results = [d.value for d in app.dataframe if "最上位ラベル" in d.value.columns]
+    assert [list(r["text"]) for r in results] == [ROWS[:1]]
     app.button(key="batch_go_on").click().run()
     assert batch_jobs.wait(job_id, timeout=60)
     app.run()

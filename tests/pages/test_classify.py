@@ -234,9 +234,28 @@ def _stopped_mid_classification(app, monkeypatch):
 
 
 def test_the_button_is_disabled_while_it_classifies(app, monkeypatch):
-    _stopped_mid_classification(app, monkeypatch)
-    assert app.exception  # the page as it stood when the model was called
-    assert app.button(key=SUBMIT).disabled
+    from web import resources
+    from web.ui import classify_form
+
+    drawn, while_classifying = [], []
+    draw, classify = classify_form._submit_button, resources.classify_inputs
+
+    def drawing(slot, busy):
+        drawn.append(busy)
+        draw(slot, busy)
+
+    def classifying(inputs):
+        while_classifying.append(drawn[-1])
+        return classify(inputs)
+
+    monkeypatch.setattr(classify_form, "_submit_button", drawing)
+    monkeypatch.setattr(resources, "classify_inputs", classifying)
+    _submit(app)
+    assert while_classifying == [True]
+    # Back in the same run, with the result: one script run per click.
+    assert drawn == [True, False]
+    assert not app.button(key=SUBMIT).disabled
+    assert app.table
 
 
 def test_an_unexpected_error_does_not_leave_the_button_disabled(app, monkeypatch):

@@ -63,6 +63,52 @@ def test_save_as_label_set_stores_the_run_for_production(app, ready_service):
     assert saved.template in TEMPLATES.splitlines()
 
 
+def _run_of_set(app, name: str) -> str:
+    runs = app.session_state["workspace"].experiment_runs
+    return next(r.id for r in runs if r.config.label_set == name)
+
+
+def test_the_save_as_name_follows_the_run_opened(app):
+    _run_grid(app)
+    for name in SETS:
+        app.selectbox(key="exp_pick").set_value(_run_of_set(app, name)).run()
+        assert app.text_input(key="exp_save_name").value == name
+
+
+def test_the_grids_choices_are_kept_across_pages_and_reloads(app):
+    _run_grid(app)
+    app.slider(key="exp_threshold").set_value(0.7).run()
+    goto(app, "pages/classify.py")
+    back = goto(app, PAGE)
+    for at in (back, goto(new_session(w=workspace_id(app)), PAGE)):
+        assert at.multiselect(key="exp_sets").value == list(SETS)
+        assert at.text_area(key="exp_templates").value == TEMPLATES
+        assert at.checkbox(key="exp_average").value is False
+        assert at.slider(key="exp_threshold").value == 0.7
+
+
+def test_using_a_run_twice_makes_no_new_set(app):
+    _run_grid(app)
+    app.selectbox(key="exp_pick").set_value(_run_of_set(app, "言い換え")).run()
+    app.button(key="exp_use").click().run()
+    app.button(key="exp_use").click().run()
+    kept = app.session_state["workspace"]
+    assert sorted(kept.label_sets) == sorted(SETS)
+    assert kept.current_label_set == "言い換え"
+
+
+def test_using_a_run_of_a_set_changed_since_keeps_the_users_set(app):
+    _run_grid(app)
+    app.selectbox(key="exp_pick").set_value(_run_of_set(app, "標準")).run()
+    app.session_state["workspace"].label_sets = {**SETS, "標準": ["音楽"]}
+    app.button(key="exp_use").click().run()
+    app.button(key="exp_use").click().run()
+    sets = app.session_state["workspace"].label_sets
+    assert sets["標準"] == ["音楽"]
+    assert sets["標準 (2)"] == SETS["標準"]
+    assert len(sets) == 3
+
+
 def test_runs_name_their_rows_instead_of_copying_the_texts(app):
     import json
 

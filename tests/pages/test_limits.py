@@ -78,6 +78,17 @@ def test_a_label_set_past_the_limit_is_refused(ready_service):
         assert "二つ目" not in at.session_state["workspace"].label_sets
 
 
+def test_a_share_link_whose_set_would_be_one_too_many_is_refused(ready_service):
+    from core.labels.share_links import QUERY_KEY, SharedState, encode
+
+    link = encode(SharedState(labels=("旅行", "温泉"), template="この例は{}です。", set_name="旅"))
+    with limited(ready_service, max_label_sets=1):
+        at = new_session(**{QUERY_KEY: link})
+        assert any("ラベルセットが多すぎます" in e.value for e in at.error)
+        assert list(at.session_state["workspace"].label_sets) == ["標準"]
+        assert not at.success
+
+
 def test_an_evaluation_row_past_the_limit_is_refused_before_it_is_stored(ready_service):
     with limited(ready_service, max_evaluation_rows=4):  # the seed's four rows
         at = goto(new_session(), EVALUATE_PAGE)

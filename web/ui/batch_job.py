@@ -76,15 +76,30 @@ def _progress(job_id: str) -> None:
 
 
 def _results(job: BatchJob) -> None:
-    names = label_names(job.spec.labels)
-    suffix = f" ({t('result.score')})"
-    table = batch.results_table(job.table, job.rows, names, t("batch.top_label"), suffix)
+    """The rows classified, as a table and as files: all of them for a finished job, the first
+    `done` (the rows a stopped, interrupted or failed job got to) otherwise, never rows
+    without scores posing as results."""
+    done = job.total if job.status == JobStatus.DONE else job.done
+    table = batch.results_table(
+        job.table.iloc[:done],
+        job.rows[:done],
+        label_names(job.spec.labels),
+        t("batch.top_label"),
+        f" ({t('result.score')})",
+    )
     st.dataframe(table, hide_index=True, key="batch_results")
     # Made when clicked, through this session's own socket: no results file waits in the media
-    # store at an address someone else could fetch.
+    # store at an address someone else could fetch. A click does not rerun the page: each run
+    # gives every deferred download a new address and drops the old ones, so the CSV button's
+    # rerun left the Excel button pointing at a file that was gone ("Deferred file … not found").
     for key, label, write, name, mime in DOWNLOADS:
         st.download_button(
-            t(label), data=lambda write=write: write(table), file_name=name, mime=mime, key=key
+            t(label),
+            data=lambda write=write: write(table),
+            file_name=name,
+            mime=mime,
+            key=key,
+            on_click="ignore",
         )
 
 
@@ -155,6 +170,6 @@ def bulk_command(file_name: str | None, column: str | None, multi_label: bool) -
         column=column,
         input_path=file_name,
     )
-    with st.expander(t("batch.bulk_title", rows=batch.MAX_ROWS)):
+    with st.expander(t("batch.bulk_title", rows=batch.MAX_ROWS), key="batch_bulk"):
         st.caption(t("batch.bulk_hint", rows=batch.MAX_ROWS))
         st.code(command, language="bash")

@@ -19,6 +19,9 @@ TEMPLATE_KEY = "classify_template"
 MULTI_KEY = "classify_multi"
 CUSTOM_KEY = "classify_custom"
 SUBMIT_KEY = "classify_submit"
+# The button as drawn while a submitted request runs: off, under its own key (one run draws it
+# and then, in the same place, the live button once the result is in).
+BUSY_SUBMIT_KEY = "classify_submit_busy"
 WORDINGS_KEY = "classify_wordings"
 CALIBRATION_KEY = "classify_calibration"
 # Calibrations for one text: batch calibration needs many (it is on the Experiments page).
@@ -81,22 +84,46 @@ def _keep_submitted() -> None:
 
 
 def _seed(labels: list[str]) -> None:
-    session = st.session_state
-    session[TEXT_KEY] = state.text()
-    session[TEMPLATE_KEY] = state.template()
-    session[MULTI_KEY] = state.multi_label()
-    session[CUSTOM_KEY] = state.custom_labels()
-    session[WORDINGS_KEY] = state.wordings()
+    state.seed_widget(TEXT_KEY, state.text())
+    state.seed_widget(TEMPLATE_KEY, state.template())
+    state.seed_widget(MULTI_KEY, state.multi_label())
+    state.seed_widget(CUSTOM_KEY, state.custom_labels())
+    state.seed_widget(WORDINGS_KEY, state.wordings())
     # Shown by name, in the session's language: a language switch redraws it in the new one.
     names = {value: name for name, value in _calibration_by_name().items()}
-    session[CALIBRATION_KEY] = names.get(state.calibration(), names["none"])
+    state.seed_widget(CALIBRATION_KEY, names.get(state.calibration(), names["none"]))
     for i, label in enumerate(labels):
-        session[checkbox_key(i, label)] = state.label_checked(label)
+        state.seed_widget(checkbox_key(i, label), state.label_checked(label))
 
 
-def classify_form() -> ClassifyInputs | None:
-    """Draw the form; the inputs to classify when it was just submitted, else None. While
-    that run classifies, its button is drawn disabled (a second click would only queue)."""
+def _submit_button(slot, busy: bool) -> None:
+    slot.form_submit_button(
+        t("classify.submit"),
+        type="primary",
+        key=BUSY_SUBMIT_KEY if busy else SUBMIT_KEY,
+        on_click=None if busy else _keep_submitted,
+        disabled=busy,
+    )
+
+
+@dataclass
+class ClassifyForm:
+    """The form as drawn in this run: `inputs` to classify when it was just submitted."""
+
+    inputs: ClassifyInputs | None
+    _submit_slot: object
+
+    def done(self) -> None:
+        """The request is answered (or failed): the button comes back in the same run, so a
+        result costs one script run, not a second one to redraw the form."""
+        if state.classifying():
+            state.done_classifying()
+            _submit_button(self._submit_slot, busy=False)
+
+
+def classify_form() -> ClassifyForm:
+    """Draw the form. When it was just submitted, its button is drawn disabled while the run
+    classifies (a second click would only queue) until `done()` puts it back."""
     labels = state.current_labels()
     _seed(labels)
     with st.form("classify_form"):
@@ -109,7 +136,11 @@ def classify_form() -> ClassifyInputs | None:
         )
         st.toggle(t("classify.multi_label"), key=MULTI_KEY)
         st.text_input(t("classify.template"), key=TEMPLATE_KEY, help=t("classify.template_help"))
-        with st.expander(t("classify.options"), expanded=bool(state.wordings().strip())):
+        with st.expander(
+            t("classify.options"),
+            expanded=bool(state.wordings().strip()),
+            key="classify_options_box",
+        ):
             st.text_area(
                 t("classify.wordings"),
                 key=WORDINGS_KEY,
@@ -118,13 +149,6 @@ def classify_form() -> ClassifyInputs | None:
                 height=80,
             )
             st.selectbox(t("exp.calibrations"), list(_calibration_by_name()), key=CALIBRATION_KEY)
-        st.form_submit_button(
-            t("classify.submit"),
-            type="primary",
-            key=SUBMIT_KEY,
-            on_click=_keep_submitted,
-            disabled=state.classifying(),
-        )
-    if not state.classifying():
-        return None
-    return current_inputs()
+        submit_slot = st.empty()
+        _submit_button(submit_slot, busy=state.classifying())
+    return ClassifyForm(current_inputs() if state.classifying() else None, submit_slot)

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from web.ui import login
+from web.ui.drafts import keep_drafts
 from web.ui.i18n import language_picker, t
 from web.ui.style import apply_style
 from web.ui.workspace import (
@@ -72,6 +73,7 @@ def run_navigation() -> None:
         return
     login.account_box()
     open_workspace()
+    keep_drafts()
     workspace_box()
     if missing_workspace():
         st.navigation(pages)  # the menu stays; the page waits for the user's choice

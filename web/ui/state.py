@@ -3,30 +3,37 @@
 Pages never reach into st.session_state by raw key for shared things; they call these. What a
 workspace keeps lives in one typed object, `workspace()` (core.workspaces.model.WorkspaceData),
 under one session key: the accessors below read and write its fields, and web/ui/workspace.py
-saves and restores it whole. Everything else here is per-session (results, flashes).
+saves and restores it whole, results included (a reload shows them again). Everything else here
+is per-session (flashes, the editor's base, whether Classify is running).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
 
 import streamlit as st
 
 from core.exploration.evaluation import check_example_count
 from core.exploration.experiments import RunRecord
+from core.exploration.template_compare import TemplateComparison
 from core.inference.result import ClassificationResult
 from core.labels.defaults import DEFAULT_EXAMPLES, DEFAULT_EXPECTED, DEFAULT_LABELS
 from core.labels.share_links import SharedState
 from core.labels.written import split_labels
-from core.workspaces.model import EvaluationRow, WorkspaceData, check_count
+from core.workspaces.model import (
+    EvaluationRow,
+    ExampleRun,
+    ExperimentChoices,
+    WorkspaceData,
+    check_count,
+)
 from web import resources
 from web.text import DEFAULT_LANGUAGE, message
 
 WORKSPACE_KEY = "workspace"
-_EXAMPLE_RESULTS = "example_results"
-_LAST_RESULT = "last_result"
 _FLASH = "flash"
-_SHARED_APPLIED = "shared_link_applied"
+# Share links a workspace remembers having taken in (each is applied once).
+SHARED_LINKS_KEPT = 50
 _SAVED_VERSIONS = "saved_set_versions"
 _CLASSIFYING = "classifying"
 _SCROLL_TO_RESULT = "scroll_to_result"
@@ -95,6 +102,22 @@ def check_room_for_set() -> None:
     check_count("label_sets", len(label_sets()) + 1, limit)
 
 
+def adopt_set(name: str, labels: list[str]) -> str:
+    """Take in a set from elsewhere (a share link, an experiment) without overwriting one of
+    the user's: the set of that name when it holds these very labels, else a new set under the
+    first free name `name (2)`, `name (3)`, … that is not one of those same labels already.
+    The name it is kept under; InputError when a new set would pass MAX_LABEL_SETS."""
+    sets, wanted = label_sets(), list(labels)
+    candidate, number = name, 1
+    while candidate in sets and sets[candidate] != wanted:
+        number += 1
+        candidate = f"{name} ({number})"
+    if candidate not in sets:
+        check_room_for_set()
+    sets[candidate] = wanted
+    return candidate
+
+
 def delete_set(name: str) -> None:
     sets = label_sets()
     sets.pop(name, None)
@@ -118,27 +141,19 @@ def set_examples(items: list[str]) -> None:
     workspace().examples = list(items)
 
 
-@dataclass(frozen=True)
-class ExampleRun:
-    labels: tuple[str, ...]
-    results: tuple[ClassificationResult, ...]
-    # (examples, label entries, template, multi-label) the run was made from.
-    made_with: tuple = ()
-
-
 def example_run() -> ExampleRun | None:
-    return st.session_state.get(_EXAMPLE_RESULTS)
+    """The Examples matrix last scored, kept across pages and reloads, or None."""
+    return workspace().example_results
 
 
 def set_example_run(run: ExampleRun | None) -> None:
-    st.session_state[_EXAMPLE_RESULTS] = run
+    workspace().example_results = run
 
 
 # The Classify inputs ------------------------------------------------------------
 # Kept in the workspace, not in widget keys: Streamlit deletes a widget's key on any run that does
 # not draw it, so the widgets are seeded from these before each draw and copied back when the
 # form is submitted.
-_COMPARE_RESULT = "compare_result"
 
 
 def _is_set(field: str) -> bool:
@@ -251,13 +266,31 @@ def run_texts(run: RunRecord) -> list[str]:
     return list(workspace().texts_of(run) or [])
 
 
-def compare_result():
-    """The last template comparison (core's TemplateComparison), kept across pages, or None."""
-    return st.session_state.get(_COMPARE_RESULT)
+def experiment_choices() -> dict:
+    """What Experiments' grid is set to (ExperimentChoices' fields), as last chosen; {} before."""
+    return workspace().experiment_choices.model_dump(exclude_none=True)
 
 
-def set_compare_result(comparison) -> None:
-    st.session_state[_COMPARE_RESULT] = comparison
+def set_experiment_choices(choices: dict) -> None:
+    workspace().experiment_choices = ExperimentChoices.model_validate(choices)
+
+
+def compare_text() -> str:
+    """Compare's one text (when it compares on a text rather than on the examples)."""
+    return workspace().compare_text_value
+
+
+def set_compare_text(value: str) -> None:
+    workspace().compare_text_value = value
+
+
+def compare_result() -> TemplateComparison | None:
+    """The last template comparison, kept across pages and reloads, or None."""
+    return workspace().compare_result
+
+
+def set_compare_result(comparison: TemplateComparison | None) -> None:
+    workspace().compare_result = comparison
 
 
 def custom_labels() -> str:
@@ -331,20 +364,25 @@ def classify_inputs() -> SharedState:
     )
 
 
-def apply_shared(shared: SharedState, fallback_name: str, link: str) -> bool:
-    """Restore a share link's state once per session and link; True if it was applied now."""
-    if st.session_state.get(_SHARED_APPLIED) == link:
-        return False
-    name = shared.set_name or fallback_name
-    put_set(name, list(shared.labels))
+def apply_shared(shared: SharedState, fallback_name: str, link: str) -> str | None:
+    """Take a share link's state into the workspace once: its labels as a set (never over one
+    of the user's own, see adopt_set), made current, and its text, template and mode. The
+    name of the set it is under when applied now; None when this workspace has applied this
+    link before (a reload, a bookmark, the browser's history), so later edits stay.
+    InputError, with nothing changed, when its set would pass MAX_LABEL_SETS."""
+    digest = hashlib.sha256(link.encode()).hexdigest()[:32]
+    applied = list(workspace().shared_links_applied)
+    if digest in applied:
+        return None
+    name = adopt_set(shared.set_name or fallback_name, list(shared.labels))
     select_set(name)
     set_text(shared.text)
     set_template(shared.template)
     set_multi_label(shared.multi_label)
     set_unchecked(set())
     set_custom_labels("")
-    st.session_state[_SHARED_APPLIED] = link
-    return True
+    workspace().shared_links_applied = [*applied, digest][-SHARED_LINKS_KEPT:]
+    return name
 
 
 def send_to_classify(value: str) -> None:
@@ -352,11 +390,12 @@ def send_to_classify(value: str) -> None:
 
 
 def last_result() -> ClassificationResult | None:
-    return st.session_state.get(_LAST_RESULT)
+    """Classify's last result, kept across pages and reloads, or None."""
+    return workspace().last_result
 
 
 def set_last_result(result: ClassificationResult | None) -> None:
-    st.session_state[_LAST_RESULT] = result
+    workspace().last_result = result
 
 
 def start_classifying() -> None:
@@ -369,13 +408,21 @@ def classifying() -> bool:
 
 
 def done_classifying() -> None:
-    """The result is in: the next run shows it, scrolled into view, with the button back."""
+    """The result is in: it is shown scrolled into view, with the button back."""
     st.session_state[_CLASSIFYING] = False
     st.session_state[_SCROLL_TO_RESULT] = True
 
 
 def take_scroll_to_result() -> bool:
     return bool(st.session_state.pop(_SCROLL_TO_RESULT, False))
+
+
+def seed_widget(key: str, value) -> None:
+    """Give a widget the session's value before it is drawn, only when it does not hold it
+    already: setting a widget's key, even to the value it has, makes the browser draw that
+    value over whatever was typed in the box and not yet sent."""
+    if key not in st.session_state or st.session_state[key] != value:
+        st.session_state[key] = value
 
 
 # One-shot messages from callbacks, shown on the next run ----------------------

@@ -75,7 +75,8 @@ def open_workspace() -> None:
     session.pop(_MISSING, None)
     current = session.get(_ID)
     if current and wanted in (None, current):
-        st.query_params[PARAM] = current  # a page switch may have dropped it from the URL
+        if wanted is None:  # a page switch dropped it from the URL (setting it sends a message)
+            st.query_params[PARAM] = current
         if session.get(_UNSAVED):
             save_workspace()  # the store may be back: then the notice below is already gone
         return
@@ -122,7 +123,9 @@ def save_workspace() -> None:
             theirs = store.get(session[_ID])
             if theirs is None:
                 raise
-            merged = WorkspaceData.salvaged(merge(saved or {}, data, theirs.data))
+            merged = WorkspaceData.salvaged(
+                merge(saved or {}, data, theirs.data, whole=WorkspaceData.MERGED_WHOLE)
+            )
             merged.check_limits(limits)
             data = merged.to_json()
             _restore(merged)
@@ -167,7 +170,7 @@ def _import() -> None:
 def workspace_box() -> None:
     """In the sidebar: the workspace's link, its export and an import."""
     drawn = state.workspace().model_copy(deep=True)
-    with st.sidebar.expander(t("workspace.header")):
+    with st.sidebar.expander(t("workspace.header"), key="workspace_box"):
         st.caption(t("workspace.caption"))
         st.download_button(
             t("workspace.export"),
@@ -176,6 +179,7 @@ def workspace_box() -> None:
             file_name="zeroshot-workspace.json",
             mime="application/json",
             key="workspace_export",
+            on_click="ignore",  # see web/ui/batch_job.py: a download never reruns the page
         )
         st.file_uploader(t("workspace.import"), type=["json"], key=IMPORT_KEY, on_change=_import)
         _recent_links()

@@ -43,3 +43,12 @@ def test_two_new_values_of_one_setting_keep_mine():
 def test_a_key_only_the_other_side_added_is_kept():
     theirs = {**BASE, "input_template": "これは{}の話です。"}
     assert merge(BASE, BASE, theirs)["input_template"] == "これは{}の話です。"
+
+
+def test_a_result_both_sides_changed_is_mine_whole():
+    base = {"last_result": {"labels": ["旅行", "料理"], "scores": [0.6, 0.4], "text": "a"}}
+    mine = {"last_result": {"labels": ["料理", "旅行"], "scores": [0.7, 0.3], "text": "a"}}
+    theirs = {"last_result": {"labels": ["旅行", "料理"], "scores": [0.6, 0.4], "text": "b"}}
+    merged = merge(base, mine, theirs, whole={"last_result"})
+    assert merged["last_result"] == mine["last_result"]
+    assert merge(base, base, theirs, whole={"last_result"})["last_result"] == theirs["last_result"]
