@@ -13,9 +13,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 10001 app
 WORKDIR /app
 
-# Dependencies first: this layer changes only when requirements.txt does.
-# torch from PyTorch's CPU-only index, pinned to the version the tests run on.
-COPY requirements.txt .
+# Dependencies first: this layer changes only when pyproject.toml (where every dependency is
+# declared) does. torch from PyTorch's CPU-only index, pinned to the version the tests run on.
+COPY pyproject.toml requirements.txt ./
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
  && pip install -r requirements.txt
 

@@ -1,4 +1,5 @@
-"""Port and health path agree everywhere the container's contract is written down."""
+"""Port and health path agree everywhere the container's contract is written down, and README's
+two commands are the ones CI runs."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ MANIFESTS = {
     "load_balanced": ROOT / "copilot" / "zeroshot-full" / "manifest.yml",
 }
 CFN_TEMPLATE = ROOT / "deploy" / "ecs-express" / "template.yaml"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def _yaml(path):
@@ -62,3 +64,35 @@ def test_the_shipped_server_watches_no_source_files():
     # while the model loader imports torch that held the first page's form for seconds.
     server = tomllib.loads(STREAMLIT_CONFIG.read_text())["server"]
     assert server["fileWatcherType"] == "none"
+
+
+def _readme_command(heading: str) -> str:
+    section = README.split(f"## {heading}\n", 1)[1]
+    return section.split("```bash\n", 1)[1].split("\n```", 1)[0].strip()
+
+
+def test_ci_runs_exactly_readmes_test_command():
+    ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()
+    assert ci[-1] == _readme_command("Run the tests")
+
+
+def test_readmes_two_commands_set_the_machine_up_first():
+    assert _readme_command("Run the app") == "bash .ci/setup && streamlit run app.py"
+    assert _readme_command("Run the tests").startswith("bash .ci/setup --dev && ")
+
+
+def test_every_dependency_is_declared_once_in_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = project["dependencies"] + [
+        d for deps in project["optional-dependencies"].values() for d in deps
+    ]
+    names = [pin.split("==")[0].split("[")[0].lower() for pin in pins]
+    assert len(names) == len(set(names))
+    assert all("==" in pin for pin in pins)
+    requirements = [
+        line.strip()
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert requirements == ["."]
+    assert not list(ROOT.glob("requirements-*.txt"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tomllib
+
 from tests.conftest import ROOT
 from tests.dockerfile import read_dockerfile
 
@@ -42,8 +44,9 @@ def test_dockerignore_keeps_tests_and_git_out():
 
 
 def test_the_image_leaves_out_the_bulk_commands_dependencies():
-    # Ray Data is for the bulk command (requirements-bulk.txt), run beside the app, not in it.
+    # Ray Data is for the bulk command (the `bulk` extra), run beside the app, not in it.
     text = read_dockerfile().text
-    assert "requirements-bulk" not in text
-    lines = (ROOT / "requirements.txt").read_text().lower().splitlines()
-    assert not [line for line in lines if line.startswith("ray")]
+    assert "[bulk]" not in text
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert not [dep for dep in project["dependencies"] if dep.lower().startswith("ray")]
+    assert [dep for dep in project["optional-dependencies"]["bulk"] if dep.startswith("ray")]

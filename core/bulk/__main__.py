@@ -1,7 +1,7 @@
 """`python -m core.bulk classify INPUT OUTPUT …`: classify a whole corpus on Ray Data.
 
-Needs the optional requirements-bulk.txt (Ray Data); docs/bulk.md says how to run it on a
-laptop and on a Ray cluster.
+Needs the optional `bulk` extra (Ray Data: pip install ".[bulk]"); docs/bulk.md says how to run
+it on a laptop and on a Ray cluster.
 """
 
 from __future__ import annotations

@@ -436,7 +436,7 @@ def _score_parts(
     numbers = ray.data.range(rows).rename_columns({"id": ROW_COLUMN})
     with warnings.catch_warnings():
         # Ray 2.60 warns that zip relies on a deterministic order: preserve_order (set in run)
-        # gives it one; requirements-bulk.txt pins the version this is tested on.
+        # gives it one; pyproject.toml's bulk extra pins the version this is tested on.
         warnings.simplefilter("ignore")
         indexed = source.zip(numbers)
     if done:

@@ -47,7 +47,7 @@ def use_explicit_navigation() -> None:
         raise NavigationGateMissing(
             f"streamlit {st.__version__} has no PagesManager.{PAGES_DIRECTORY_SWITCH}: deep links "
             "could run a page past the login gate. Pin the tested streamlit version "
-            "(requirements.txt) or update web/ui/navigation.py."
+            "(pyproject.toml) or update web/ui/navigation.py."
         )
     setattr(PagesManager, PAGES_DIRECTORY_SWITCH, False)
 
