@@ -47,7 +47,7 @@ def share_box() -> None:
         st.caption(t("share.caption"))
         if st.button(t("share.make"), key="share_make"):
             try:
-                query = share.query_string(state.classify_inputs())
+                query = share.query_string(state.shareable_state())
             except InputError as error:
                 st.error(error_text(error))
                 return

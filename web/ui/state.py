@@ -352,7 +352,7 @@ def load_saved_set(name: str, labels: list[str], template: str, version: int) ->
     remember_saved_version(name, version)
 
 
-def classify_inputs() -> SharedState:
+def shareable_state() -> SharedState:
     """What the Classify page holds now, as a share link would carry it."""
     return SharedState(
         # Exactly the labels Classify sends: the checked ones and the custom ones.
