@@ -253,8 +253,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "eval.add_row": ("行を追加", "Add a row"),
     "eval.apply": ("この内容で評価", "Evaluate these rows"),
     "eval.rows_hint": (
-        "入力した内容は「この内容で評価」を押す (または Enter) と反映されます。",
-        "What you type is used when you press “Evaluate these rows” (or Enter).",
+        "入力した内容は「この内容で評価」を押すと反映されます。",
+        "What you type is used when you press “Evaluate these rows”.",
     ),
     "examples.stale": (
         "この表は今とは違う例文・ラベル・テンプレート・モードで作られました。"

@@ -47,3 +47,18 @@ def test_a_removed_row_can_be_undone(page, app_server):
     _wait_until_idle(page)
     page.get_by_role("button", name="元に戻す").click()
     expect(texts.first).to_have_value("そうだ京都に行こう!")
+
+
+def test_enter_in_a_row_removes_nothing(page, app_server):
+    # Enter in a form presses its first button, which is the first row's ✕: the form takes none.
+    page.goto(app_server.url + "/evaluate")
+    texts = page.get_by_role("textbox", name="テキスト")
+    expect(texts.first).to_have_value("そうだ京都に行こう!")
+    _wait_until_idle(page)
+    page.get_by_role("textbox", name="正解ラベル").nth(1).click()
+    page.keyboard.type("|旅行")
+    page.keyboard.press("Enter")
+    _wait_until_idle(page)
+    expect(texts).to_have_count(4)
+    expect(texts.first).to_have_value("そうだ京都に行こう!")
+    expect(page.get_by_text("を削除しました")).to_have_count(0)

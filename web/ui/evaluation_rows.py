@@ -82,7 +82,8 @@ def rows_editor() -> list[dict[str, str]]:
     _seed(rows)
     count = len(rows)
     state.show_flash()  # a row refused past the limit
-    with st.form("eval_rows_form", enter_to_submit=True):
+    # Enter would press the form's first button, a row's ✕: rows are applied by the button only.
+    with st.form("eval_rows_form", enter_to_submit=False):
         for i in range(count):
             with st.container(horizontal=True, vertical_alignment="bottom", wrap=False):
                 shown = "visible" if i == 0 else "collapsed"
