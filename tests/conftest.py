@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 import threading
@@ -248,3 +249,12 @@ def held_model(service) -> Iterator[HeldModel]:
         release.set()
         blocker.join()
         batcher._run_batch = real_run
+
+
+def run_apart(coroutine):
+    """`asyncio.run(coroutine)` on a thread of its own: Playwright's sync API, used earlier in
+    the same test process, leaves an event loop running on the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -90,10 +90,11 @@ def test_plain_http_page_classifies_through_the_app_runner_like_proxy(page, app_
 def test_plain_http_page_shows_user_html_as_text(page, app_runner_like):
     page.goto(app_runner_like + "/")
     page.get_by_role("textbox", name="テキスト").fill("京都")
-    page.get_by_role("textbox", name="カスタムラベル").fill("<img src=x onerror=alert(1)>")
+    # No `=` or `|` in the markup: those write a label's wordings (core.labels.written).
+    page.get_by_role("textbox", name="カスタムラベル").fill("<img src onerror>")
     page.get_by_role("button", name="分類する").click()
     expect(page.locator("#results li")).to_have_count(4)
-    expect(page.get_by_text("<img src=x onerror=alert(1)>", exact=True)).to_be_visible()
+    expect(page.get_by_text("<img src onerror>", exact=True)).to_be_visible()
     assert page.locator("#results img").count() == 0
 
 

@@ -24,7 +24,8 @@ from core.labels.store import SavedSet
 class RowBody(BaseModel):
     """A text with its expected labels (該当なし / "none", or none at all: fits no label)."""
 
-    text: StrictStr
+    # A blank text is refused (error.empty_text): the document says so.
+    text: StrictStr = Field(min_length=1, pattern=r"\S")
     expected: list[StrictStr] = Field(default_factory=list)
 
 
@@ -44,10 +45,11 @@ class TuningBody(BaseModel):
 
     rows: list[RowBody] = Field(min_length=1)
     multi_label: StrictBool = False
-    epochs: int = Field(default=10, ge=1, le=50)
-    learning_rate: float = Field(default=1e-3, gt=0, le=0.1)
-    max_seconds: float = Field(default=600, gt=0, le=3600)
-    seed: int = 0
+    # Strict: `true` is not 1 epoch, nor `false` seed 0 (the document's types are exact).
+    epochs: int = Field(default=10, ge=1, le=50, strict=True)
+    learning_rate: float = Field(default=1e-3, gt=0, le=0.1, strict=True)
+    max_seconds: float = Field(default=600, gt=0, le=3600, strict=True)
+    seed: int = Field(default=0, strict=True)
 
 
 class MeasurementResponse(BaseModel):

@@ -3,9 +3,7 @@ an OpenAPI validator, plain HTTP."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -17,7 +15,7 @@ from mcp.client.streamable_http import create_mcp_http_client, streamable_http_c
 from openapi_spec_validator import validate
 
 from bench.live_server import READY_TIMEOUT_SECONDS, live_server
-from tests.conftest import API_TOKEN
+from tests.conftest import API_TOKEN, run_apart
 
 TEXT = "週末は京都で寺を巡って、おいしい湯豆腐を食べました。"
 LABELS = ["旅行", "料理", "踊り"]
@@ -35,13 +33,6 @@ def hub_client_may_reach_our_server(monkeypatch):
     # The tests run with HF_HUB_OFFLINE=1 (never the hub); the client then refuses every URL,
     # ours included. Our server is on 127.0.0.1: let the client speak to it.
     monkeypatch.setattr(hub_constants, "HF_HUB_OFFLINE", False)
-
-
-def _run_client(coroutine):
-    # Playwright's sync API (browser tests earlier in the run) leaves an event loop running on
-    # this thread; the async clients get a thread of their own.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _classify(url: str, headers: dict | None = None, **body) -> httpx.Response:
@@ -148,7 +139,7 @@ def test_an_mcp_client_lists_and_calls_the_tools(server):
             sets = await client.call_tool("list_label_sets", {})
         return tools, result, sets
 
-    tools, result, sets = _run_client(run())
+    tools, result, sets = run_apart(run())
     assert set(tools) == {"classify", "list_label_sets"}
     assert "候補ラベル" in str(tools["classify"].input_schema)
     assert not result.is_error
@@ -167,7 +158,7 @@ def test_mcp_is_behind_the_same_access_control(guarded_server):
         async with Client(transport) as client:
             return await client.call_tool("classify", {"text": TEXT, "labels": LABELS})
 
-    assert sorted(_run_client(run()).structured_content["labels"]) == sorted(LABELS)
+    assert sorted(run_apart(run()).structured_content["labels"]) == sorted(LABELS)
 
 
 @pytest.mark.parametrize(
@@ -183,7 +174,7 @@ def test_mcp_refusals_carry_our_message_and_log_no_traceback(server, arguments, 
         async with Client(server.url + "/mcp") as client:
             return await client.call_tool("classify", arguments)
 
-    result = _run_client(run())
+    result = run_apart(run())
     assert result.is_error
     text = " ".join(getattr(part, "text", "") for part in result.content)
     assert says in text

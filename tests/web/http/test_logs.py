@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 
 from core.config import Settings
+from tests.conftest import run_apart
 from web.http import logs
 from web.http.application import build_api
 
@@ -39,6 +39,6 @@ def test_a_logged_exception_is_formatted_off_the_event_loop(monkeypatch):
             logging.getLogger("web.http.test").exception("a request failed")
         return threading.current_thread()
 
-    loop_thread = asyncio.run(failing_request())
+    loop_thread = run_apart(failing_request())
     assert done.wait(10)
     assert formatted_on and all(thread is not loop_thread for thread in formatted_on)

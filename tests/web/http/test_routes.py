@@ -502,7 +502,7 @@ def test_explain_reports_every_pair_it_ran(open_client):
 def test_a_client_that_leaves_has_its_work_dropped(ready_service):
     import asyncio
 
-    from tests.conftest import held_model
+    from tests.conftest import held_model, run_apart
     from web.http.application import build_api
     from web.http.classify import CLIENT_CLOSED_REQUEST
 
@@ -527,7 +527,7 @@ def test_a_client_that_leaves_has_its_work_dropped(ready_service):
         async def send(message):
             sent.append(message)
 
-        asyncio.run(app(scope, receive, send))  # answered while the model is still held
+        run_apart(app(scope, receive, send))  # answered while the model is still held
         assert sent[1]["status"] == CLIENT_CLOSED_REQUEST
     assert held.ran == [1]  # only the holding pass ran; the leaver's three pairs never did
     assert ready_service._batcher._queued == 0
