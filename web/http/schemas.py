@@ -3,7 +3,7 @@ web/http/bodies.py). Core knows nothing of these."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -19,14 +19,15 @@ from core.inference.explain import Explanation
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelStatus
 from core.labels.store import SavedSet
+from web.http.patterns import LABEL_PATTERN, TEXT_PATTERN
 
 
 class RowBody(BaseModel):
     """A text with its expected labels (該当なし / "none", or none at all: fits no label)."""
 
-    # A blank text is refused (error.empty_text): the document says so.
-    text: StrictStr = Field(min_length=1, pattern=r"\S")
-    expected: list[StrictStr] = Field(default_factory=list)
+    # What core refuses (a blank text, a blank or control-character label), the document says.
+    text: StrictStr = Field(pattern=TEXT_PATTERN)
+    expected: list[Annotated[StrictStr, Field(pattern=LABEL_PATTERN)]] = Field(default_factory=list)
 
 
 class ThresholdsBody(BaseModel):
