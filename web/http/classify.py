@@ -4,7 +4,7 @@ an experiment's options (wordings, calibration)."""
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -34,14 +34,17 @@ async def _until_gone(request: Request, method, *args):
     )
 
 
-def classify_router(settings: Settings) -> APIRouter:
+def classify_router(settings: Settings, share: Any = None) -> APIRouter:
+    """`share`: a dependency holding one of the client's places while the route works
+    (web.http.client_share)."""
     body_type = request_bodies(settings).classify
     router = APIRouter(route_class=LimitedRoute)
     documented: dict[str, Any] = {
         "methods": ["POST"],
         "response_model": ClassifyResponse | list[ClassifyResponse],
         "response_model_exclude_none": True,
-        "responses": refusals(404, 413, 503),
+        "responses": refusals(404, 413, 429, 503),
+        "dependencies": [Depends(share)] if share is not None else [],
     }
 
     async def classify(request: Request, body: body_type) -> Any:  # type: ignore[valid-type]
