@@ -288,12 +288,6 @@ class MicroBatcher:
             raise job.error
         return job.rows[0]
 
-    def __call__(self, features: list[Features]) -> Any:
-        """Logits for `features`, in order, as one tensor (a `run_forward` for scoring)."""
-        import torch
-
-        return torch.stack(self.rows(features))
-
     def _next(self, timeout: float | None) -> tuple[int, float, int, _Job | None]:
         """The next queued item that is not cancelled (queue.Empty past `timeout`)."""
         while True:

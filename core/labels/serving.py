@@ -112,7 +112,6 @@ def classify_with_set(
     use: LabelSetUse,
     texts: Sequence[object],
     bulk: bool = False,
-    wait: float | None = None,
 ) -> LabelSetAnswer:
     """Score `texts` as the set is served: wordings, calibration and adapter applied, then its
     thresholds (a Decision per result, None when the set has none for this mode). A bad text
@@ -125,7 +124,7 @@ def classify_with_set(
 
     def classify_many(batch, template, hypotheses, multi):
         requests = build_requests([(t, template) for t in batch], hypotheses, settings, multi)
-        return service.score(requests, wait, bulk=bulk, adapter=use.adapter)
+        return service.score(requests, bulk=bulk, adapter=use.adapter)
 
     if use.wordings or use.calibration != "none":
         results = experiments.classify_with_options(
