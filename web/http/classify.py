@@ -19,11 +19,11 @@ from web.http.access import add_guarded_route
 from web.http.bodies import request_bodies
 from web.http.body_limit import LimitedRoute
 from web.http.errors import refusals
+from web.http.lite_page import LITE_CLASSIFY_PATH
 from web.http.schemas import ClassifyResponse
 from web.http.tuned_sets_api import answer_by_label_set
 
 CLASSIFY_PATH = "/api/classify"
-LITE_CLASSIFY_PATH = "/lite/api/classify"
 # nginx's status for a request whose client went away before the answer.
 CLIENT_CLOSED_REQUEST = 499
 
