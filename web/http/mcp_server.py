@@ -48,7 +48,7 @@ class _Refused(ToolError):
     (what the assistant sees) and logs it without a traceback."""
 
 
-def _classify(
+def _classify_tool(
     text: str,
     labels: list[str] | None,
     label_set: str | None,
@@ -107,7 +107,7 @@ def build_mcp() -> MCPServer:
         ] = False,
     ) -> dict[str, Any]:
         return await run_in_threadpool(
-            _classify, text, labels, label_set, hypothesis_template, multi_label
+            _classify_tool, text, labels, label_set, hypothesis_template, multi_label
         )
 
     @server.tool(
