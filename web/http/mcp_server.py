@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from core.config import Settings
 from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.inference.request import check_unicode
+from core.labels.serving import UnknownLabelSet, classify_with_set
 from web import resources
 from web.cancellation import client_of
 from web.http.access import authorized, refusal
@@ -53,24 +54,31 @@ def _classify_tool(
     labels: list[str] | None,
     label_set: str | None,
     hypothesis_template: str | None,
-    multi_label: bool,
+    multi_label: bool | None,
 ) -> dict[str, Any]:
+    decision = None
     try:
         check_unicode([text, labels, label_set, hypothesis_template])
         if label_set:
-            saved = resources.get_store().get(label_set)
-            if saved is None:
-                raise _Refused(message("error.unknown_label_set", "en", name=label_set[:100]))
-            labels = labels or list(saved.labels)
-            hypothesis_template = hypothesis_template or saved.template
-        result = resources.classify(text, labels or [], hypothesis_template, multi_label)
+            # Served as /api/classify serves a set: its version's wordings, calibration,
+            # adapter and thresholds (core.labels.serving).
+            use = resources.resolve_label_set(
+                label_set, labels=labels or None, template=hypothesis_template,
+                multi_label=multi_label,
+            )  # fmt: skip
+            answer = classify_with_set(resources.get_service(), use, [text])
+            result, decision = answer.results[0], answer.decisions[0]
+        else:
+            result = resources.classify(text, labels or [], hypothesis_template, bool(multi_label))
+    except UnknownLabelSet as missing:
+        raise _Refused(message("error.unknown_label_set", "en", name=missing.name[:100])) from None
     except (InputError, StoreUnavailable) as error:
         raise _Refused(error.message("en")) from None
     except ModelNotReady:
         raise _Refused(message("model.not_ready", "en")) from None
     except ModelBusy:
         raise _Refused(message("model.busy", "en")) from None
-    return {
+    answer_json = {
         "labels": list(result.labels),
         "scores": list(result.scores),
         "multi_label": result.multi_label,
@@ -78,6 +86,12 @@ def _classify_tool(
         "truncated": result.truncated,
         "model": result.model_id,
     }
+    if label_set:
+        answer_json["label_set"] = {"name": use.saved.name, "version": use.saved.version}
+    if decision is not None:
+        answer_json["abstained"] = decision.abstained
+        answer_json["predicted"] = [label for label in result.labels if label in decision.predicted]
+    return answer_json
 
 
 def build_mcp() -> MCPServer:
@@ -103,8 +117,12 @@ def build_mcp() -> MCPServer:
             Field(description="Exactly one {} / 仮説テンプレート (例: この例は{}です。)"),
         ] = None,
         multi_label: Annotated[
-            bool, Field(description="Judge each label alone / 各ラベルを独立に判定")
-        ] = False,
+            bool | None,
+            Field(
+                description="Judge each label alone (default: the set's own, else false) "
+                "/ 各ラベルを独立に判定"
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         return await run_in_threadpool(
             _classify_tool, text, labels, label_set, hypothesis_template, multi_label
