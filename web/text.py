@@ -204,6 +204,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "アップロードの大きさ (Content-Length) がありません。",
         "The upload does not say its size (Content-Length).",
     ),
+    "error.client_busy": (
+        "このクライアントからの同時リクエストが上限 ({limit} 件) に達しています。前のリクエストの結果を待ってから送ってください。",
+        "This client already has {limit} requests in progress (the limit). Wait for an answer before sending more.",
+    ),
     "upload.over_budget": (
         "アップロードが多すぎます。しばらく待ってから再度お試しください。",
         "Too many uploads. Please wait a while and try again.",
