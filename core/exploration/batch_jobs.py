@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import secrets
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,22 +32,18 @@ from sqlalchemy import (
 
 from core.errors import Cancelled, InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.exploration.batch_files import texts_of
+from core.exploration.jobs import PROCESS_TOKEN, JobThreads
+from core.exploration.jobs import STALE_SECONDS as STALE_SECONDS
 from core.inference.microbatch import Cancellation
 from core.storage import Database, metadata
 
 # URL-safe and unguessable, like workspace ids: the id is the only key to a job's rows.
 ID_BYTES = 16
 MAX_ID_CHARS = 64
-# A job whose runner has said nothing for this long is taken as interrupted (its task is gone):
-# a chunk of JOB_CHUNK_PAIRS takes seconds, even waiting behind other people's requests.
-STALE_SECONDS = 120
 # Pairs per hand-over to the model: a stop is heard between hand-overs. 64 pairs took 2-4 s
 # on the BERT-base shape with 2 threads, so a stop took that long and rows kept coming after
 # it (issue 20); 16 take a fraction of a second, and pairs of different texts still share passes.
 JOB_CHUNK_PAIRS = 16
-# Which process runs a job: a job marked running by this process with no live thread was cut
-# short (a crash in the runner), not running elsewhere.
-PROCESS_TOKEN = secrets.token_hex(8)
 
 
 class JobStatus(StrEnum):
@@ -197,7 +192,7 @@ class JobStore:
         spec = json.loads(row.spec)
         status = JobStatus(row.status)
         updated_at = _aware(row.updated_at)
-        if status == JobStatus.RUNNING and not _alive(row.id, row.runner, updated_at):
+        if status == JobStatus.RUNNING and not _runners.alive(row.id, row.runner, updated_at):
             status = JobStatus.INTERRUPTED
         if light:
             table, rows = pd.DataFrame(), []
@@ -252,18 +247,14 @@ class JobStore:
         )
 
 
-# Jobs this process runs, by id: the runner's thread.
-_threads: dict[str, threading.Thread] = {}
-_threads_lock = threading.Lock()
-_shutting_down = threading.Event()
-
-
-def _alive(job_id: str, runner: str, updated_at: datetime) -> bool:
-    if runner == PROCESS_TOKEN:
-        with _threads_lock:
-            thread = _threads.get(job_id)
-        return thread is not None and thread.is_alive()
-    return (datetime.now(UTC) - updated_at).total_seconds() < STALE_SECONDS
+# Jobs this process runs, by id: any number, one thread each.
+_runners = JobThreads("batch-job")
+_shutting_down = _runners.shutting_down
+# Wait for this process's runner of a job to end; True if it has (or never ran here).
+wait = _runners.wait
+# Stop every job this process runs after its current chunk (each is left interrupted, to go
+# on elsewhere or after the restart).
+shutdown = _runners.shutdown
 
 
 # Rows' texts → their scores; the Cancellation is set when the job is stopped in this process,
@@ -333,35 +324,4 @@ def cancel_here(job_id: str) -> None:
 
 def start(store: JobStore, job_id: str, score: Score) -> None:
     """Run the job on a thread of its own, unless this process runs it already."""
-    with _threads_lock:
-        thread = _threads.get(job_id)
-        if thread is not None and thread.is_alive():
-            return
-        for finished in [key for key, t in _threads.items() if not t.is_alive()]:
-            del _threads[finished]  # their state is in the store; keep only live runners
-        thread = threading.Thread(
-            target=run, args=(store, job_id, score), name=f"batch-job-{job_id[:8]}", daemon=True
-        )
-        _threads[job_id] = thread
-    thread.start()
-
-
-def wait(job_id: str, timeout: float | None = None) -> bool:
-    """Wait for this process's runner of a job to end; True if it has (or never ran here)."""
-    with _threads_lock:
-        thread = _threads.get(job_id)
-    if thread is not None:
-        thread.join(timeout)
-        return not thread.is_alive()
-    return True
-
-
-def shutdown(timeout: float | None = None) -> None:
-    """Stop every job this process runs after its current chunk (each is left interrupted, to
-    go on elsewhere or after the restart)."""
-    _shutting_down.set()
-    with _threads_lock:
-        threads = list(_threads.values())
-    for thread in threads:
-        thread.join(timeout)
-    _shutting_down.clear()
+    _runners.start(job_id, lambda: run(store, job_id, score))

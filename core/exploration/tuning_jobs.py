@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -34,14 +33,14 @@ from sqlalchemy import (
 )
 
 from core.errors import InputError, StoreUnavailable
-from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS, STALE_SECONDS, JobStatus, _aware
+from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS, JobStatus, _aware
+from core.exploration.jobs import PROCESS_TOKEN, JobThreads
 from core.exploration.tuning import TuningSettings, TuningStopped
 from core.labels.store import MAX_NAME_CHARS
 from core.storage import Database, metadata
 
 # Progress is written (and a stop looked for) at most this often: a step can take milliseconds.
 RECORD_SECONDS = 1.0
-PROCESS_TOKEN = secrets.token_hex(8)
 
 # Progress, then the report and the adapter.
 tuning_jobs = Table(
@@ -167,7 +166,7 @@ class TuningJobStore:
             return None
         status = JobStatus(row.status)
         updated_at = _aware(row.updated_at)
-        if status == JobStatus.RUNNING and not _alive(row.id, row.runner, updated_at):
+        if status == JobStatus.RUNNING and not _runners.alive(row.id, row.runner, updated_at):
             status = JobStatus.INTERRUPTED
         return TuningJob(
             id=row.id,
@@ -209,17 +208,14 @@ class TuningJobStore:
         )
 
 
-_threads: dict[str, threading.Thread] = {}
-_threads_lock = threading.Lock()
-_shutting_down = threading.Event()
-
-
-def _alive(job_id: str, runner: str, updated_at: datetime) -> bool:
-    if runner == PROCESS_TOKEN:
-        with _threads_lock:
-            thread = _threads.get(job_id)
-        return thread is not None and thread.is_alive()
-    return (datetime.now(UTC) - updated_at).total_seconds() < STALE_SECONDS
+# The job this process trains: one at a time (training takes the model's threads).
+_runners = JobThreads("tuning-job", busy_key="tuning.running")
+# The id of the job this process is training, if any.
+running_here = _runners.running
+# Wait for this process's runner of a job to end; True if it has (or never ran here).
+wait = _runners.wait
+# Stop the job this process trains after its current step (left interrupted).
+shutdown = _runners.shutdown
 
 
 # (spec, report(done, total), should_stop) → (report JSON, adapter zip, digest); raises
@@ -250,7 +246,7 @@ def run(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> Non
             stop[0] = current is None or current.stop_requested
 
     def should_stop() -> bool:
-        return stop[0] or _shutting_down.is_set()
+        return stop[0] or _runners.shutting_down.is_set()
 
     try:
         report_json, adapter, digest = train(job.spec, report, should_stop)
@@ -260,7 +256,7 @@ def run(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> Non
         store.update(job_id, attached=bool(attached))
         store.finish(job_id, JobStatus.DONE)
     except TuningStopped:
-        interrupted = _shutting_down.is_set() and not stop[0]
+        interrupted = _runners.shutting_down.is_set() and not stop[0]
         store.finish(job_id, JobStatus.INTERRUPTED if interrupted else JobStatus.STOPPED)
     except StoreUnavailable:
         return  # the store itself failed: shown as interrupted once its heartbeat is stale
@@ -270,50 +266,7 @@ def run(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> Non
         store.finish(job_id, JobStatus.FAILED, InputError("tuning.job_failed", detail=repr(exc)))
 
 
-def running_here() -> str | None:
-    """The id of the job this process is training, if any."""
-    with _threads_lock:
-        for job_id, thread in _threads.items():
-            if thread.is_alive():
-                return job_id
-    return None
-
-
 def start(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> None:
     """Run the job on a thread of its own; InputError `tuning.running` while another job is
     training in this process (one at a time)."""
-    with _threads_lock:
-        for other, thread in list(_threads.items()):
-            if not thread.is_alive():
-                del _threads[other]
-            elif other != job_id:
-                raise InputError("tuning.running")
-            else:
-                return
-        thread = threading.Thread(
-            target=run,
-            args=(store, job_id, train, attach),
-            name=f"tuning-job-{job_id[:8]}",
-            daemon=True,
-        )
-        _threads[job_id] = thread
-    thread.start()
-
-
-def wait(job_id: str, timeout: float | None = None) -> bool:
-    with _threads_lock:
-        thread = _threads.get(job_id)
-    if thread is not None:
-        thread.join(timeout)
-        return not thread.is_alive()
-    return True
-
-
-def shutdown(timeout: float | None = None) -> None:
-    """Stop the job this process trains after its current step (left interrupted)."""
-    _shutting_down.set()
-    with _threads_lock:
-        threads = list(_threads.values())
-    for thread in threads:
-        thread.join(timeout)
-    _shutting_down.clear()
+    _runners.start(job_id, lambda: run(store, job_id, train, attach))
