@@ -10,18 +10,82 @@ are waited for, so their jobs are left interrupted, to go on after the restart o
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Table, update
 
 from core.errors import InputError
+from core.storage import Database
 
 # Which process runs a job (the `runner` column): a per-process token, new at every start.
 PROCESS_TOKEN = secrets.token_hex(8)
 # A job whose runner has said nothing for this long is taken as interrupted (its task is gone):
 # a batch chunk or a training step takes seconds, even waiting behind other people's requests.
 STALE_SECONDS = 120
+
+
+class JobStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    INTERRUPTED = "interrupted"  # its process went away mid-run; it can go on
+
+
+def aware(moment: datetime) -> datetime:
+    """A time read back from the store, in UTC (SQLite hands back naive datetimes for what was
+    written in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class JobTable:
+    """What every job table is asked the same way: one short transaction per call, with the
+    database's deadline; a database failure raises StoreUnavailable. `table` has the columns
+    `id`, `status`, `error`, `stop_requested` and `updated_at` (the runner's heartbeat)."""
+
+    def __init__(self, database: Database, table: Table) -> None:
+        self._db = database
+        self._table = table
+
+    def _execute(self, statement, fetch: bool = False):
+        def call(conn):
+            result = conn.execute(statement)
+            return result.first() if fetch else result.rowcount
+
+        return self._db.write(call)
+
+    def update(self, job_id: str, **values: Any) -> int:
+        """Set columns of the job's row (and its heartbeat); the rows changed (0: no such job)."""
+        values["updated_at"] = datetime.now(UTC)
+        table = self._table
+        return self._execute(update(table).where(table.c.id == job_id).values(**values))
+
+    def request_stop(self, job_id: str) -> None:
+        """Ask the runner to stop after its current step; what it did is kept."""
+        self.update(job_id, stop_requested=True)
+
+    def claim(self, job_id: str, **values: Any) -> None:
+        """Mark a stopped, failed or interrupted job running again, by this process (and set
+        `values` too)."""
+        self.update(
+            job_id,
+            status=JobStatus.RUNNING.value,
+            stop_requested=False,
+            error=None,
+            runner=PROCESS_TOKEN,
+            **values,
+        )
+
+    def finish(self, job_id: str, status: JobStatus, error: InputError | None = None) -> None:
+        """End a run; a failed one keeps the error that stopped it, to say so on every page."""
+        reason = json.dumps([error.key, error.params], ensure_ascii=False) if error else None
+        self.update(job_id, status=status.value, error=reason)
 
 
 class JobThreads:

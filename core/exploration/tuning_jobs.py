@@ -29,12 +29,11 @@ from sqlalchemy import (
     Text,
     insert,
     select,
-    update,
 )
 
 from core.errors import InputError, StoreUnavailable
-from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS, JobStatus, _aware
-from core.exploration.jobs import PROCESS_TOKEN, JobThreads
+from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS
+from core.exploration.jobs import PROCESS_TOKEN, JobStatus, JobTable, JobThreads, aware
 from core.exploration.tuning import TuningSettings, TuningStopped
 from core.labels.store import MAX_NAME_CHARS
 from core.storage import Database, metadata
@@ -122,19 +121,11 @@ class TuningJob:
         return spent / self.done * (self.total - self.done)
 
 
-class TuningJobStore:
-    """Tuning jobs in one table of the process's database; every method is one short
-    transaction with its deadline. A database failure raises StoreUnavailable."""
+class TuningJobStore(JobTable):
+    """Tuning jobs in one table of the process's database (the shared statements: JobTable)."""
 
     def __init__(self, database: Database) -> None:
-        self._db = database
-
-    def _execute(self, statement, fetch: bool = False):
-        def call(conn):
-            result = conn.execute(statement)
-            return result.first() if fetch else result.rowcount
-
-        return self._db.write(call)
+        super().__init__(database, tuning_jobs)
 
     def create(self, spec: TuningSpec) -> str:
         now = datetime.now(UTC)
@@ -165,7 +156,7 @@ class TuningJobStore:
         if row is None:
             return None
         status = JobStatus(row.status)
-        updated_at = _aware(row.updated_at)
+        updated_at = aware(row.updated_at)
         if status == JobStatus.RUNNING and not _runners.alive(row.id, row.runner, updated_at):
             status = JobStatus.INTERRUPTED
         return TuningJob(
@@ -174,7 +165,7 @@ class TuningJobStore:
             status=status,
             done=row.done,
             total=row.total,
-            started_at=_aware(row.started_at),
+            started_at=aware(row.started_at),
             updated_at=updated_at,
             report=json.loads(row.report) if row.report else None,
             adapter=None if light or row.adapter is None else bytes(row.adapter),
@@ -184,28 +175,9 @@ class TuningJobStore:
             error=tuple(json.loads(row.error)) if row.error else None,
         )
 
-    def update(self, job_id: str, **values: Any) -> None:
-        values["updated_at"] = datetime.now(UTC)
-        self._execute(update(tuning_jobs).where(tuning_jobs.c.id == job_id).values(**values))
-
-    def request_stop(self, job_id: str) -> None:
-        self.update(job_id, stop_requested=True)
-
-    def finish(self, job_id: str, status: JobStatus, error: InputError | None = None) -> None:
-        reason = json.dumps([error.key, error.params], ensure_ascii=False) if error else None
-        self.update(job_id, status=status.value, error=reason)
-
-    def claim(self, job_id: str) -> None:
+    def claim(self, job_id: str, **values: Any) -> None:
         """Mark a stopped, failed or interrupted job running again here, from the start."""
-        self.update(
-            job_id,
-            status=JobStatus.RUNNING.value,
-            stop_requested=False,
-            error=None,
-            done=0,
-            runner=PROCESS_TOKEN,
-            started_at=datetime.now(UTC),
-        )
+        super().claim(job_id, done=0, started_at=datetime.now(UTC), **values)
 
 
 # The job this process trains: one at a time (training takes the model's threads).
