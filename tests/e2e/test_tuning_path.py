@@ -39,7 +39,10 @@ def _workspace(page) -> str:
 
 
 def _pick(page, box: str, option: str) -> None:
-    page.get_by_role("combobox", name=box, exact=True).click()
+    # Typed in first: the list is every saved set of the team, drawn only in part when long.
+    combobox = page.get_by_role("combobox", name=box, exact=True)
+    combobox.click()
+    combobox.fill(option)
     page.get_by_role("option", name=option, exact=True).click()
     _wait_until_idle(page)
 
