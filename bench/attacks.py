@@ -42,7 +42,6 @@ HONEST_ADDRESS, ATTACKER_ADDRESS = "127.0.0.1", "127.0.0.2"
 HONEST_LABELS = list(LABEL_POOL[:3])
 # A request longer than this counts as a failure of the guarantee, not a wait.
 REQUEST_TIMEOUT_SECONDS = 150
-ATTACKER_THREADS = 4
 # Abort attacks: sockets per round, and in all per phase (the probe: 300 in 1.6 s).
 ABORTS_PER_ROUND = 20
 MAX_ABORTS = 300

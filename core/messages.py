@@ -50,6 +50,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "計算量が多すぎます (テキストとラベルの組 {pairs} 個、{tokens} トークン、上限 {limit} トークン)。ラベルを減らすか、テキストを短くするか、分けて実行してください。",
         "Too much work ({pairs} text-label pairs, {tokens} tokens; the limit is {limit}). Use fewer labels, a shorter text, or split the work.",
     ),
+    "error.client_busy": (
+        "このクライアントからの同時リクエストが上限 ({limit} 件) に達しています。前のリクエストの結果を待ってから送ってください。",
+        "This client already has {limit} requests in progress (the limit). Wait for an answer before sending more.",
+    ),
     "error.label_exists": (
         "ラベル「{label}」はすでにあります。",
         "The label “{label}” already exists.",

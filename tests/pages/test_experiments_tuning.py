@@ -62,8 +62,7 @@ def test_a_tuning_job_shows_zero_shot_and_tuned_side_by_side(app):
     assert bool(offered) == job.report["beats_zero_shot"]
     if offered:
         offered[0].click().run()
-        answer = resources.classify_label_set(name, ["今日は旅行の話です。"])
-        assert answer.use.adapter is not None
+        assert resources.resolve_label_set(name).adapter is not None
 
 
 def test_rows_naming_a_label_the_set_lacks_are_refused_before_any_job(app):

@@ -63,7 +63,7 @@ class Body(BaseModel):
     invalid_status: ClassVar[int] = 400
 
     @classmethod
-    def reason(cls, data: dict, problems: list[Any]) -> None:
+    def reason(cls, data: dict) -> None:
         """Raise core's InputError for why `data` is refused, if core has one."""
 
     @model_validator(mode="wrap")
@@ -78,7 +78,7 @@ class Body(BaseModel):
             if carried is not None:
                 raise carried from None
             if isinstance(data, dict):
-                cls.reason(data, problems)
+                cls.reason(data)
             raise BadBody(first_problem(problems), cls.invalid_status) from None
 
 
@@ -244,7 +244,7 @@ def request_bodies(settings: Settings) -> RequestBodies:
             return self
 
         @classmethod
-        def reason(cls, data: dict, problems: list[Any]) -> None:
+        def reason(cls, data: dict) -> None:
             _check_template(data.get("hypothesis_template"), settings)
             if "labels" in data or "label_set" not in data:
                 _check_labels(data.get("labels"), settings)
@@ -282,7 +282,7 @@ def request_bodies(settings: Settings) -> RequestBodies:
         parameters: HFParameters
 
         @classmethod
-        def reason(cls, data: dict, problems: list[Any]) -> None:
+        def reason(cls, data: dict) -> None:
             parameters = data.get("parameters")
             if not (
                 isinstance(data.get("inputs"), str)
@@ -304,7 +304,7 @@ def request_bodies(settings: Settings) -> RequestBodies:
         ] = ""
 
         @classmethod
-        def reason(cls, data: dict, problems: list[Any]) -> None:
+        def reason(cls, data: dict) -> None:
             _check_template(data.get("hypothesis_template"), settings)
             _check_labels(data.get("labels"), settings)
             if not data.get("labels"):

@@ -74,7 +74,7 @@ _MEANINGS = {
     413: "The body is over the size limit",
     422: "Not the protocol's shape",
     428: "A precondition header is needed",
-    429: "Too many wrong passwords from this client: wait",
+    429: "Too many requests from this client at once (or wrong passwords): wait Retry-After",
     503: "The model is not ready or busy, or the store is away: come back after Retry-After",
 }
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
@@ -93,7 +93,7 @@ def refusals(*statuses: int, page: bool = False) -> dict[int | str, dict[str, An
     }
     for status in statuses:
         described[status] = {**shape, "description": _MEANINGS[status]}
-        if status == 503:
+        if status in (429, 503):
             described[status]["headers"] = _RETRY_AFTER
     return described
 

@@ -17,6 +17,7 @@ from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, Streamable
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -24,7 +25,10 @@ from core.config import Settings
 from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.inference.request import check_unicode
 from web import resources
+from web.cancellation import client_of
 from web.http.access import authorized, refusal
+from web.http.client_share import ClientShare
+from web.http.errors import Refusal
 from web.text import header_lang, message
 
 MCP_PATH = "/mcp"
@@ -44,7 +48,7 @@ class _Refused(ToolError):
     (what the assistant sees) and logs it without a traceback."""
 
 
-def _classify(
+def _classify_tool(
     text: str,
     labels: list[str] | None,
     label_set: str | None,
@@ -103,7 +107,7 @@ def build_mcp() -> MCPServer:
         ] = False,
     ) -> dict[str, Any]:
         return await run_in_threadpool(
-            _classify, text, labels, label_set, hypothesis_template, multi_label
+            _classify_tool, text, labels, label_set, hypothesis_template, multi_label
         )
 
     @server.tool(
@@ -134,9 +138,10 @@ def build_mcp() -> MCPServer:
 class _Guarded:
     """The MCP endpoint behind the JSON API's access rule."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, share: ClientShare | None) -> None:
         self.app = app
         self.settings = settings
+        self.share = share
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
@@ -145,11 +150,22 @@ class _Guarded:
             lang = header_lang(request.headers.get("accept-language"))
             await refusal(verdict, False, lang)(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        if self.share is None or request.method != "POST":
+            await self.app(scope, receive, send)
+            return
+        try:
+            async with self.share.held(client_of(request)):
+                await self.app(scope, receive, send)
+        except Refusal as refused:
+            lang = header_lang(request.headers.get("accept-language"))
+            text = message(refused.key, lang, **refused.params)
+            body = {"error": text, "code": refused.key}
+            await JSONResponse(body, refused.status, refused.headers)(scope, receive, send)
 
 
-def mcp_route(settings: Settings) -> Route:
-    """The /mcp route; its session manager is run by `running_mcp` in the app's lifespan."""
+def mcp_route(settings: Settings, share: ClientShare | None = None) -> Route:
+    """The /mcp route; its session manager is run by `running_mcp` in the app's lifespan. A
+    call (a POST) holds one of its client's places in `share` while it works."""
     global _current
     server = build_mcp()
     # Stateless JSON answers: any task behind a load balancer can answer any call.
@@ -157,7 +173,7 @@ def mcp_route(settings: Settings) -> Route:
         streamable_http_path=MCP_PATH, stateless_http=True, json_response=True, host="0.0.0.0"
     )
     _current = server.session_manager
-    app = _Guarded(StreamableHTTPASGIApp(server.session_manager), settings)
+    app = _Guarded(StreamableHTTPASGIApp(server.session_manager), settings, share)
     return Route(MCP_PATH, endpoint=app, methods=["GET", "POST", "DELETE"])
 
 

@@ -16,7 +16,7 @@ from core.exploration.thresholds import decide
 from core.exploration.tuning import TuningSettings
 from core.exploration.tuning_jobs import TuningJob
 from core.labels import serving
-from core.labels.serving import LabelSetUse, UnknownLabelSet, classify_with_use
+from core.labels.serving import LabelSetUse, UnknownLabelSet, classify_with_set
 from core.labels.tuned_sets import tuning_spec
 from web import resources
 from web.http.access import access_dependencies
@@ -72,7 +72,7 @@ def answer_by_label_set(body: Any) -> ClassifyResponse | list[ClassifyResponse]:
         thresholds = use.thresholds
         decision = decide(result.labels, result.scores, thresholds) if thresholds else None
         return ClassifyResponse.of(result, explanation, decision, used(use))
-    answer = classify_with_use(resources.get_service(), use, texts)
+    answer = classify_with_set(resources.get_service(), use, texts)
     answers = [
         ClassifyResponse.of(result, None, decision, used(use))
         for result, decision in zip(answer.results, answer.decisions, strict=True)
