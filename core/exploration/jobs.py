@@ -91,14 +91,14 @@ class JobTable:
 class JobThreads:
     """This process's runners of one kind of job, by job id.
 
-    `kind` names the threads (`batch-job-…`); `busy_key`: one job at a time in the process, and
-    starting another while one runs raises InputError(busy_key) (tuning takes the model's
-    threads); without it, any number run, one thread per job.
+    `kind` names the threads (`batch-job-…`); `busy`: one job at a time in the process, and
+    starting another while one runs raises `busy()` (tuning takes the model's threads); without
+    it, any number run, one thread per job.
     """
 
-    def __init__(self, kind: str, busy_key: str | None = None) -> None:
+    def __init__(self, kind: str, busy: Callable[[], InputError] | None = None) -> None:
         self._kind = kind
-        self._busy_key = busy_key
+        self._busy = busy
         self._threads: dict[str, threading.Thread] = {}
         self._lock = threading.Lock()
         # Set while the process shuts down: runners stop after their current step.
@@ -106,15 +106,15 @@ class JobThreads:
 
     def start(self, job_id: str, target: Callable[[], None]) -> None:
         """Run `target` on a thread of its own as job `job_id`'s runner, unless this process
-        runs that job already. InputError(busy_key) while another job runs (one at a time)."""
+        runs that job already. `busy()` is raised while another job runs (one at a time)."""
         with self._lock:
             thread = self._threads.get(job_id)
             if thread is not None and thread.is_alive():
                 return
             for finished in [key for key, t in self._threads.items() if not t.is_alive()]:
                 del self._threads[finished]  # their state is in the store; keep live runners
-            if self._busy_key is not None and self._threads:
-                raise InputError(self._busy_key)
+            if self._busy is not None and self._threads:
+                raise self._busy()
             thread = threading.Thread(target=target, name=f"{self._kind}-{job_id[:8]}", daemon=True)
             self._threads[job_id] = thread
         thread.start()

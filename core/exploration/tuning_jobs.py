@@ -181,7 +181,7 @@ class TuningJobStore(JobTable):
 
 
 # The job this process trains: one at a time (training takes the model's threads).
-_runners = JobThreads("tuning-job", busy_key="tuning.running")
+_runners = JobThreads("tuning-job", busy=lambda: InputError("tuning.running"))
 # The id of the job this process is training, if any.
 running_here = _runners.running
 # Wait for this process's runner of a job to end; True if it has (or never ran here).
