@@ -343,6 +343,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.loaded": ("「{name}」を読み込みました。", "Loaded “{name}”."),
     "store.deleted": ("「{name}」を削除しました。", "Deleted “{name}”."),
     "store.updated_at": ("更新: {when}", "Updated: {when}"),
+    "store.not_measured": (
+        "v{version}: 測定なし (ゼロショット、しきい値なし)",
+        "v{version}: nothing measured (zero-shot, no thresholds)",
+    ),
+    "store.measured_zero_shot": (
+        "v{version}: {rows} 件の例で測定、しきい値あり、macro-F1 {macro} · モデル: ゼロショット",
+        "v{version}: measured on {rows} rows, with thresholds, macro-F1 {macro} · model: zero-shot",
+    ),
+    "store.measured_tuned": (
+        "v{version}: {rows} 件の例で測定、しきい値あり、macro-F1 {macro} · モデル: 学習済み "
+        "(検証用の例で macro-F1 ゼロショット {zero} → 学習済み {tuned})",
+        "v{version}: measured on {rows} rows, with thresholds, macro-F1 {macro} · model: tuned "
+        "(held-out macro-F1: zero-shot {zero} → tuned {tuned})",
+    ),
     "store.confirm_delete": (
         "保存済みのセット「{name}」をチーム全員から削除します。よろしいですか？",
         "This deletes the saved set “{name}” for the whole team. Are you sure?",

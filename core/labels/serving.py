@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from core.errors import InputError
+from core.errors import InputError, Mismatch
 from core.exploration import experiments
 from core.exploration.thresholds import Decision, Thresholds, decide, expected_of
 from core.inference.adapters import AdapterRef
@@ -154,7 +154,8 @@ def measure(
 ) -> Measurement:
     """Fit the set's thresholds on rows (texts with expected labels; 該当なし / none for a text
     that fits none), scored as the set is served, and what they give there. The set's tuning
-    report and adapter, if any, are kept."""
+    report and adapter, if any, are kept. Errors: InputError for too many rows or a bad text;
+    Mismatch for a row expecting a label the set does not have."""
     from core.exploration.evaluation import check_example_count
     from core.exploration.thresholds import fit, metrics_at
     from core.exploration.tuning import rows_hash
@@ -162,7 +163,7 @@ def measure(
     check_example_count(len(texts), service.settings.limits.max_evaluation_rows)
     unknown = sorted(set().union(*map(expected_of, expected), frozenset()) - set(use.labels))
     if unknown:
-        raise InputError("eval.unknown_label", labels="、".join(unknown))
+        raise Mismatch("eval.unknown_label", labels="、".join(unknown))
     unthresholded = replace(use, measurement=None)
     answer = classify_with_set(service, unthresholded, texts, bulk=True)
     rows = [dict(zip(r.labels, r.scores, strict=True)) for r in answer.results]

@@ -14,7 +14,7 @@ from web import text as web_text
 # t("key"), message("key"), InputError("key"), flash(t("key")), error codes: any quoted key
 # passed straight to one of the functions that look texts up.
 KEY_CALL = re.compile(
-    r"""\b(?:t|message|InputError|Conflict|StoreUnavailable)\(\s*f?["']([a-z0-9_]+\.[a-z0-9_{}]+)["']"""
+    r"""\b(?:t|message|InputError|Conflict|Mismatch|StoreUnavailable)\(\s*f?["']([a-z0-9_]+\.[a-z0-9_{}]+)["']"""
 )
 SOURCE_DIRS = ("app.py", "core", "web", "pages")
 
