@@ -189,6 +189,36 @@ def saved_set_decision(result: ClassificationResult, name: str, version: int) ->
     return decide(result.labels, result.scores, thresholds)
 
 
+def tuned_set_use(
+    name: str, version: int, labels: Sequence[str], template: str | None, multi_label: bool
+) -> serving.LabelSetUse | None:
+    """The saved set `name` as it is served, when its version `version` (the one the page
+    loaded) carries a tuned adapter and the page still has that version's labels, template and
+    mode; else None (the page's own inputs are classified zero-shot). StoreUnavailable when
+    the store is away."""
+    if not version:
+        return None
+    try:
+        use = resolve_label_set(name)
+    except serving.UnknownLabelSet:
+        return None
+    names, _ = written.names_and_wordings(labels)
+    unchanged = (
+        use.saved.version == version
+        and set(names) == set(use.labels)
+        and (template or get_settings().model.hypothesis_template) == use.template
+        and multi_label == use.multi_label
+    )
+    return use if use.adapter is not None and unchanged else None
+
+
+def classify_with_tuned_set(use: serving.LabelSetUse, text: str) -> ClassificationResult:
+    """One text classified as the tuned set `use` is served (its adapter, wordings and
+    calibration); its thresholds are drawn by the page (saved_set_decision)."""
+    with stopping_when_cancelled():
+        return serving.classify_with_set(get_service(), use, [text]).results[0]
+
+
 def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:
     """A saved set by name as it is served now (see core.labels.serving.resolve)."""
     return serving.resolve(get_store(), get_measurements(), name, **given)  # type: ignore[arg-type]
