@@ -278,10 +278,12 @@ def _score_rows(
     set_name: str = "",
     set_version: int = 0,
 ) -> list[batch_jobs.ScoredRow | None]:
-    """One chunk of a batch job: empty rows stay empty, the others scored together; with a
-    saved set's thresholds, a row no label reaches has 該当なし as its top label."""
+    """One chunk of a batch job: empty rows stay empty, the others scored together (by a saved
+    set's tuned model when the job's labels are still its version's); with a saved set's
+    thresholds, a row no label reaches has 該当なし as its top label."""
     items = [(text, template) for text in texts]
-    results = classify_skipping_blanks(items, labels, multi_label, client=client, cancel=cancel)
+    tuned = tuned_set_use(set_name, set_version, labels, template, multi_label)
+    results = classify_skipping_blanks(items, labels, multi_label, client, cancel, tuned)
     rows: list[batch_jobs.ScoredRow | None] = []
     for result in results:
         if result is None:
@@ -423,16 +425,25 @@ def classify_skipping_blanks(
     multi_label: bool,
     client: object = None,
     cancel: Cancellation | None = None,
+    tuned: serving.LabelSetUse | None = None,
 ) -> list[ClassificationResult | None]:
     """As classify_many, but a blank text gives None (an empty row stays empty instead of
-    failing the whole run); a bad item raises InputError naming its position in `items`."""
+    failing the whole run); a bad item raises InputError naming its position in `items`. With
+    `tuned` (a saved set's use, tuned_set_use), the texts are scored as that set is served."""
     wanted = [i for i, (text, _) in enumerate(items) if text.strip()]
     results: list[ClassificationResult | None] = [None] * len(items)
     if not wanted:
         return results
     try:
         present = [items[i] for i in wanted]
-        scored = classify_many(present, labels, multi_label, client, cancel)
+        if tuned is None:
+            scored = classify_many(present, labels, multi_label, client, cancel)
+        else:
+            with stopping_when_cancelled():
+                texts = [text for text, _ in present]
+                service = get_service()
+                answer = serving.classify_with_set(service, tuned, texts, True, client, cancel)
+            scored = answer.results
     except InputError as error:
         raise error.at(wanted[error.index or 0]) from None
     for i, result in zip(wanted, scored, strict=True):
