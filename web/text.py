@@ -398,8 +398,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exp.rank": ("順位", "Rank"),
     "exp.when": ("日時", "When"),
     "exp.config": ("設定", "Configuration"),
-    "exp.templates_column": ("テンプレート", "Template"),
-    "exp.mode_column": ("モード", "Mode"),
     "exp.open": ("詳しく見る実行", "Run to open"),
     "exp.compare_with": ("比べる実行", "Compare with"),
     "exp.changed": (

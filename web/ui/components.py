@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -109,6 +110,33 @@ def score_table(frame: pd.DataFrame, labels: list[str]):
     return frame.style.highlight_max(axis=1, subset=labels, color=BEST_SCORE_COLOR).format(
         "{:.3f}", subset=labels
     )
+
+
+# st.dataframe draws cells on a canvas and wraps a cell's text only when rows are taller than
+# 4rem (its frontend's rule): a column that must show its whole text on a phone asks for rows of
+# as many lines as its longest text needs. Sizes are the grid's 14 px font (a CJK character is
+# about 14 px wide, a Latin one about 8) and its line and cell padding.
+GRID_WRAP_MIN_ROW_PX = 65
+GRID_LINE_PX = 20
+GRID_ROW_PADDING_PX = 12
+GRID_CELL_PADDING_PX = 20
+# A longer text ends cut after this many lines (the whole of it is in the cell's overlay).
+GRID_MAX_LINES = 6
+
+
+def _drawn_px(text: str) -> int:
+    return sum(14 if unicodedata.east_asian_width(c) in "WF" else 8 for c in text)
+
+
+def wrapped_row_height(texts: Sequence[str], column_px: int) -> int | None:
+    """Row height (px) for st.dataframe at which each of `texts` wraps whole in a column
+    `column_px` wide; None when every text fits one line (the grid's own height)."""
+    usable = column_px - GRID_CELL_PADDING_PX
+    lines = max((math.ceil(_drawn_px(text) / usable) for text in texts), default=1)
+    if lines <= 1:
+        return None
+    height = min(lines, GRID_MAX_LINES) * GRID_LINE_PX + GRID_ROW_PADDING_PX
+    return max(GRID_WRAP_MIN_ROW_PX, height)
 
 
 def result_frame(result: ClassificationResult) -> pd.DataFrame:
