@@ -9,7 +9,6 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -331,40 +330,63 @@ CONFUSION_ROW_PX = 44
 CONFUSION_AXES_PX = 80
 
 
-def confusion_chart(confusion: dict[str, dict[str, int]], key: str) -> None:
-    """The confusion matrix as a heat map: labels written horizontally, each cell's count in a
-    colour that contrasts with its shade, and the "—" column explained when there is one."""
-    cells = pd.DataFrame(
-        [
-            {"expected": gold, "predicted": guess, "count": count}
-            for gold, row in confusion.items()
-            for guess, count in row.items()
-        ]
-    )
-    largest = max(int(cells["count"].max()), 1)
-    base = alt.Chart(cells).encode(
-        x=alt.X(
-            "predicted:N",
-            title=t("eval.predicted"),
-            sort=None,
-            axis=alt.Axis(labelAngle=0, orient="top"),
-        ),
-        y=alt.Y("expected:N", title=t("eval.expected"), sort=None),
-    )
-    heat = base.mark_rect().encode(
-        color=alt.Color(
-            "count:Q", scale=alt.Scale(scheme="blues", domain=[0, largest]), legend=None
-        )
-    )
-    counts = base.mark_text(fontSize=14).encode(
-        text="count:Q",
-        # Dark shades get white figures, light ones black: readable in every cell.
-        color=alt.condition(alt.datum.count > largest / 2, alt.value("white"), alt.value("black")),
-    )
+def confusion_spec(confusion: dict[str, dict[str, int]]) -> dict:
+    """The confusion matrix as a Vega-Lite heat map, data included: labels written
+    horizontally, each cell's count in a colour that contrasts with its shade. Plain data:
+    building it through altair validated the whole Vega-Lite schema on every draw, half of an
+    Evaluate rerun's time (docs/benchmarks.md)."""
+    cells = [
+        {"expected": gold, "predicted": guess, "count": count}
+        for gold, row in confusion.items()
+        for guess, count in row.items()
+    ]
+    largest = max([cell["count"] for cell in cells] + [1])
+    axes = {
+        "x": {
+            "field": "predicted",
+            "type": "nominal",
+            "sort": None,
+            "title": t("eval.predicted"),
+            "axis": {"labelAngle": 0, "orient": "top"},
+        },
+        "y": {"field": "expected", "type": "nominal", "sort": None, "title": t("eval.expected")},
+    }
+    heat = {
+        "mark": {"type": "rect"},
+        "encoding": {
+            **axes,
+            "color": {
+                "field": "count",
+                "type": "quantitative",
+                "scale": {"scheme": "blues", "domain": [0, largest]},
+                "legend": None,
+            },
+        },
+    }
+    counts = {
+        "mark": {"type": "text", "fontSize": 14},
+        "encoding": {
+            **axes,
+            "text": {"field": "count", "type": "quantitative"},
+            # Dark shades get white figures, light ones black: readable in every cell.
+            "color": {
+                "condition": {"test": f"datum.count > {largest / 2}", "value": "white"},
+                "value": "black",
+            },
+        },
+    }
     # The height given to Streamlit too: a layered chart is otherwise drawn squashed.
     height = max(len(confusion), 1) * CONFUSION_ROW_PX
-    chart = (heat + counts).properties(height=height)
-    st.altair_chart(chart, key=key, width="stretch", height=height + CONFUSION_AXES_PX)
+    return {"data": {"values": cells}, "layer": [heat, counts], "height": height}
+
+
+def confusion_chart(confusion: dict[str, dict[str, int]], key: str, spec: dict | None = None):
+    """The confusion matrix's heat map (`spec`: confusion_spec's, when kept from an earlier
+    run), and the "—" column explained when there is one."""
+    spec = spec if spec is not None else confusion_spec(confusion)
+    st.vega_lite_chart(
+        spec=spec, key=key, width="stretch", height=spec["height"] + CONFUSION_AXES_PX
+    )
     if any(NO_LABEL in row for row in confusion.values()):
         st.caption(t("eval.no_label_column"))
 
