@@ -119,7 +119,7 @@ if rows is not None:
             threshold,
             resources.get_settings().model.model_id,
         )
-        view = kept_evaluation(digest, kept, names, _evaluated)
+        view = kept_evaluation(digest, kept, names, _evaluated, "eval.progress")
         accuracy_col, f1_col = st.columns(2)
         accuracy_col.metric(t("eval.accuracy"), f"{view.report.accuracy:.1%}")
         f1_col.metric(t("eval.macro_f1"), f"{view.report.macro_f1:.3f}")

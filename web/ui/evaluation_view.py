@@ -101,11 +101,15 @@ def kept_evaluation(
     rows: Sequence[tuple[str, frozenset[str]]],
     names: Sequence[str],
     make: Callable[[], tuple[Evaluation, Sequence[ClassificationResult]]],
+    progress_key: str,
 ) -> EvaluationView:
-    """The session's view for `digest`; else one of `make()`'s (report, one result per row of
-    `rows`), kept. Whatever `make` raises (bad input, a model not ready) keeps nothing."""
+    """The session's view for `digest`, under the finished progress bar the run that made it
+    left (`progress_key`'s text: how many rows it covers); else one of `make()`'s (report, one
+    result per row of `rows`; `make` draws its own bar), kept. Whatever `make` raises (bad
+    input, a model not ready) keeps nothing."""
     kept = st.session_state.get(KEPT_KEY)
     if kept is not None and kept[0] == digest:
+        st.progress(1.0, text=t(progress_key, done=len(rows), total=len(rows)))
         return kept[1]
     report, results = make()
     texts = [text for text, _ in rows]
