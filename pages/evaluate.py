@@ -125,6 +125,6 @@ if rows is not None:
         f1_col.metric(t("eval.macro_f1"), f"{view.report.macro_f1:.3f}")
         st.dataframe(view.per_label, hide_index=True, key="eval_per_label")
         st.subheader(t("eval.confusion"))
-        confusion_chart(view.report.confusion, key="eval_confusion", spec=view.chart)
+        confusion_chart(view.report.confusion, key="eval_confusion", chart=view.chart)
         st.caption(t("eval.details_caption"))
         st.dataframe(view.details, hide_index=True, key="eval_details")

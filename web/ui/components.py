@@ -8,8 +8,10 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
@@ -330,11 +332,20 @@ CONFUSION_ROW_PX = 44
 CONFUSION_AXES_PX = 80
 
 
-def confusion_spec(confusion: dict[str, dict[str, int]]) -> dict:
-    """The confusion matrix as a Vega-Lite heat map, data included: labels written
-    horizontally, each cell's count in a colour that contrasts with its shade. Plain data:
-    building it through altair validated the whole Vega-Lite schema on every draw, half of an
-    Evaluate rerun's time (docs/benchmarks.md)."""
+@dataclass(frozen=True)
+class ConfusionChart:
+    """A confusion matrix's heat map, ready to draw: its cells (expected, predicted, count) as
+    an Arrow table, which Streamlit sends as it is, and the Vega-Lite spec that reads them."""
+
+    cells: pa.Table
+    spec: dict
+
+
+def confusion_spec(confusion: dict[str, dict[str, int]]) -> ConfusionChart:
+    """The confusion matrix as a Vega-Lite heat map: labels written horizontally, each cell's
+    count in a colour that contrasts with its shade. Plain data: building it through altair
+    validated the whole Vega-Lite schema on every draw, half of an Evaluate rerun's time
+    (docs/benchmarks.md)."""
     cells = [
         {"expected": gold, "predicted": guess, "count": count}
         for gold, row in confusion.items()
@@ -377,16 +388,17 @@ def confusion_spec(confusion: dict[str, dict[str, int]]) -> dict:
     }
     # The height given to Streamlit too: a layered chart is otherwise drawn squashed.
     height = max(len(confusion), 1) * CONFUSION_ROW_PX
-    return {"data": {"values": cells}, "layer": [heat, counts], "height": height}
+    return ConfusionChart(pa.Table.from_pylist(cells), {"layer": [heat, counts], "height": height})
 
 
-def confusion_chart(confusion: dict[str, dict[str, int]], key: str, spec: dict | None = None):
-    """The confusion matrix's heat map (`spec`: confusion_spec's, when kept from an earlier
+def confusion_chart(
+    confusion: dict[str, dict[str, int]], key: str, chart: ConfusionChart | None = None
+) -> None:
+    """The confusion matrix's heat map (`chart`: confusion_spec's, when kept from an earlier
     run), and the "—" column explained when there is one."""
-    spec = spec if spec is not None else confusion_spec(confusion)
-    st.vega_lite_chart(
-        spec=spec, key=key, width="stretch", height=spec["height"] + CONFUSION_AXES_PX
-    )
+    chart = chart if chart is not None else confusion_spec(confusion)
+    height = chart.spec["height"] + CONFUSION_AXES_PX
+    st.vega_lite_chart(chart.cells, chart.spec, key=key, width="stretch", height=height)
     if any(NO_LABEL in row for row in confusion.values()):
         st.caption(t("eval.no_label_column"))
 

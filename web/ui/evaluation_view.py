@@ -20,7 +20,7 @@ from pandas.io.formats.style import Styler
 
 from core.exploration.evaluation import Evaluation
 from core.inference.result import ClassificationResult
-from web.ui.components import confusion_spec
+from web.ui.components import ConfusionChart, confusion_spec
 from web.ui.i18n import lang, t
 
 KEPT_KEY = "eval_view"
@@ -31,11 +31,11 @@ WRONG_ROW_STYLE = "background-color: #fde2e1"
 @dataclass(frozen=True)
 class EvaluationView:
     """What Evaluate draws, built once per result: the report, the per-label table, the
-    confusion chart's Vega-Lite spec and the per-text table (styled)."""
+    confusion chart and the per-text table (styled)."""
 
     report: Evaluation
     per_label: pd.DataFrame
-    chart: dict
+    chart: ConfusionChart
     details: Styler
 
 

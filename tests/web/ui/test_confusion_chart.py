@@ -1,4 +1,4 @@
-"""The confusion matrix's chart: a plain Vega-Lite spec with its data, built once per result."""
+"""The confusion matrix's chart: a plain Vega-Lite spec and its cells, built once per result."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ CONFUSION = {"旅行": {"旅行": 3, "料理": 1}, "料理": {"旅行": 0, "料�
 
 
 def test_each_cell_of_the_matrix_is_a_row_of_the_charts_data():
-    cells = confusion_spec(CONFUSION)["data"]["values"]
+    cells = confusion_spec(CONFUSION).cells.to_pylist()
     assert {(c["expected"], c["predicted"], c["count"]) for c in cells} == {
         ("旅行", "旅行", 3),
         ("旅行", "料理", 1),
@@ -18,7 +18,7 @@ def test_each_cell_of_the_matrix_is_a_row_of_the_charts_data():
 
 
 def test_counts_are_white_on_the_darker_half_of_the_scale():
-    spec = confusion_spec(CONFUSION)
+    spec = confusion_spec(CONFUSION).spec
     heat, counts = spec["layer"]
     assert heat["encoding"]["color"]["scale"]["domain"] == [0, 4]
     assert counts["encoding"]["color"]["condition"] == {
