@@ -103,12 +103,20 @@ def _shown_headers(page, table: int = 0) -> list[str]:
     return headers.all_inner_texts()
 
 
+def _with_results(context, app_server, name: str):
+    """Page `name` opened on a phone, with what it is for done once (its results drawn)."""
+    page = context.new_page()
+    page.goto(f"{app_server.url}/{'' if name == 'classify' else name}")
+    wait_until_idle(page)
+    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
+    show_results(page, name, "ja")
+    wait_until_idle(page)
+    return page
+
+
 def test_the_leaderboard_shows_each_runs_whole_configuration(browser, app_server):
     with _phone(browser) as context:
-        page = context.new_page()
-        page.goto(app_server.url + "/experiments")
-        show_results(page, "experiments", "ja")
-        wait_until_idle(page)
+        page = _with_results(context, app_server, "experiments")
         # The column after the configuration is in view: the configuration is whole.
         assert {"設定", "正解率"} <= set(_shown_headers(page))
         board = page.locator('[data-testid="stDataFrame"]').first
@@ -120,10 +128,7 @@ def test_the_leaderboard_shows_each_runs_whole_configuration(browser, app_server
 
 def test_compare_shows_each_templates_answer(browser, app_server):
     with _phone(browser) as context:
-        page = context.new_page()
-        page.goto(app_server.url + "/compare")
-        show_results(page, "compare", "ja")
-        wait_until_idle(page)
+        page = _with_results(context, app_server, "compare")
         # The text column after them is in view: template and top label are whole.
         assert {"テンプレート", "最上位", "テキスト"} <= set(_shown_headers(page))
         screenshot(page, "phone-compare")
@@ -137,10 +142,5 @@ _SIDEWAYS = """() => [document.scrollingElement, document.querySelector('[data-t
 @pytest.mark.parametrize("name", PAGES)
 def test_no_page_scrolls_sideways(browser, app_server, name):
     with _phone(browser) as context:
-        page = context.new_page()
-        page.goto(f"{app_server.url}/{'' if name == 'classify' else name}")
-        wait_until_idle(page)
-        expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible()
-        show_results(page, name, "ja")
-        wait_until_idle(page)
+        page = _with_results(context, app_server, name)
         assert page.evaluate(_SIDEWAYS) == [0, 0]
