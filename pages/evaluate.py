@@ -15,7 +15,7 @@ from core.labels.written import label_names
 from web import resources
 from web.ui import state
 from web.ui.components import (
-    classify_all,
+    classify_with_progress,
     confusion_chart,
     explained_refusals,
     model_status_banner,
@@ -106,7 +106,9 @@ if rows is not None:
 
         def _evaluated():
             require_model()
-            found = classify_all([text for text, _ in kept], labels, multi_label, "eval.progress")
+            found = classify_with_progress(
+                [text for text, _ in kept], labels, multi_label, "eval.progress"
+            )
             results = [result for result in found if result is not None]
             predicted = [predict(r, multi_label, threshold) for r in results]
             return evaluate([e for _, e in kept], predicted, names, multi_label), results

@@ -28,10 +28,8 @@ DEFAULT_THRESHOLD = 0.5
 BOARD_CONFIG_PX = 220
 
 
-def _classify(texts, template, hypotheses, multi_label):
-    return resources.classify_together(
-        [(text, template) for text in texts], hypotheses, multi_label
-    )
+def _classify_many(texts, template, hypotheses, multi_label):
+    return resources.classify_many([(text, template) for text in texts], hypotheses, multi_label)
 
 
 def _config_text(config: exp.RunConfig) -> str:
@@ -184,7 +182,7 @@ if st.button(t("exp.run"), type="primary", key="exp_run"):
         stop = st.empty()
         stop.button(t("run.stop"), key="exp_stop")
         for done, variant in enumerate(variants, start=1):
-            result = exp.run_variant(variant, texts, expected, _classify)
+            result = exp.run_variant(variant, texts, expected, _classify_many)
             # Kept one by one: a run stopped half-way keeps the variants it finished.
             model_id = resources.get_settings().model.model_id
             state.add_experiment_run(

@@ -113,13 +113,13 @@ def _counting_classifications(monkeypatch) -> list:
     from web import resources
 
     calls = []
-    real = resources.classify_present
+    real = resources.classify_skipping_blanks
 
     def counted(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(resources, "classify_present", counted)
+    monkeypatch.setattr(resources, "classify_skipping_blanks", counted)
     return calls
 
 

@@ -18,6 +18,7 @@ from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.exploration.evaluation import NO_LABEL
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelState
+from core.labels import serving
 from web import resources
 from web.ui import state
 from web.ui.i18n import error_text, joined, plain, t
@@ -166,6 +167,21 @@ def result_heading(result: ClassificationResult) -> None:
     st.caption(t("run.caption", labels=labels, template=result.hypothesis_template, mode=mode))
 
 
+def tuned_set_use(
+    labels: Sequence[str], template: str | None, multi_label: bool
+) -> serving.LabelSetUse | None:
+    """The current set's tuned model, when the set is a saved version with one and the page
+    still has that version's labels, template and mode (web.resources.tuned_set_use); None when
+    the store is away."""
+    name = state.current_set_name()
+    try:
+        return resources.tuned_set_use(
+            name, state.saved_version(name), labels, template, multi_label
+        )
+    except StoreUnavailable:
+        return None
+
+
 def saved_set_verdict(result: ClassificationResult) -> None:
     """When the current set is a saved one with fitted thresholds: 該当なし (none of these) if
     no label reached them, else the labels that did. Silent when the store is away."""
@@ -175,6 +191,9 @@ def saved_set_verdict(result: ClassificationResult) -> None:
         decision = resources.saved_set_decision(result, name, version)
     except StoreUnavailable:
         return
+    tuned = tuned_set_use(result.labels, result.hypothesis_template, result.multi_label)
+    if tuned is not None:
+        st.caption(t("classify.tuned_model", name=name, version=version))
     if decision is None:
         return
     threshold = f"{decision.threshold:.3f}"
@@ -281,7 +300,7 @@ def run_caption(labels: Sequence[str], multi_label: bool | None = None) -> None:
     )
 
 
-def classify_all(
+def classify_with_progress(
     texts: Sequence[str],
     labels: Sequence[str],
     multi_label: bool,
@@ -308,7 +327,7 @@ def classify_all(
     for start in range(0, len(items), per_chunk):
         chunk = items[start : start + per_chunk]
         try:
-            results += resources.classify_present(chunk, labels, multi_label)
+            results += resources.classify_skipping_blanks(chunk, labels, multi_label)
         except InputError as error:
             # The position in the user's list of texts, not in the chunk.
             raise error.at((start + (error.index or 0)) // len(templates)) from None

@@ -21,9 +21,10 @@ LABELS = ("旅行", "料理", "踊り")
 TEXT = "そうだ京都に行こう!"
 
 
-def test_a_fresh_process_serves_the_tuned_set_by_name(
-    tiny_model_dir, settings, tmp_path, open_database
-):
+@pytest.fixture
+def tuned_set(tiny_model_dir, settings, tmp_path, open_database):
+    """(database URL, this process's result through the adapter) for a saved set "tuned" with
+    a random adapter and thresholds."""
     url = f"sqlite:///{tmp_path / 'store.db'}"
     data = random_adapter(tiny_model_dir)
     digest = hashlib.sha256(data).hexdigest()
@@ -35,6 +36,11 @@ def test_a_fresh_process_serves_the_tuned_set_by_name(
     measurements.put("tuned", saved.version, measured)
     with loaded(ClassifierService(settings)) as service:
         here = service.classify(TEXT, LABELS, adapter=AdapterRef(digest, lambda: data))
+    return url, here
+
+
+def test_a_fresh_process_serves_the_tuned_set_by_name(tiny_model_dir, tmp_path, tuned_set):
+    url, here = tuned_set
     env = {"MODEL_ID": str(tiny_model_dir), "DATABASE_URL": url}
     with live_server(tmp_path, **env) as server:
         server.wait_until("/readyz", 200, READY_TIMEOUT_SECONDS)
@@ -43,3 +49,27 @@ def test_a_fresh_process_serves_the_tuned_set_by_name(
     assert answer["label_set"] == {"name": "tuned", "version": 1, "tuned": True, "thresholds": True}
     assert answer["labels"] == list(here.labels)
     assert answer["scores"] == pytest.approx(list(here.scores), abs=1e-6)
+
+
+def test_mcp_serves_a_set_by_name_as_the_api_does(tiny_model_dir, tmp_path, tuned_set):
+    from mcp import Client
+
+    from tests.conftest import run_apart
+
+    url, here = tuned_set
+    env = {"MODEL_ID": str(tiny_model_dir), "DATABASE_URL": url}
+    with live_server(tmp_path, **env) as server:
+        server.wait_until("/readyz", 200, READY_TIMEOUT_SECONDS)
+        body = {"text": TEXT, "label_set": "tuned"}
+        api = httpx.post(server.url + "/api/classify", json=body, timeout=60).json()
+
+        async def call():
+            async with Client(server.url + "/mcp") as client:
+                return await client.call_tool("classify", body)
+
+        mcp = run_apart(call()).structured_content
+    assert mcp["labels"] == api["labels"] == list(here.labels)
+    assert mcp["scores"] == pytest.approx(api["scores"], abs=1e-6)
+    assert mcp["abstained"] == api["abstained"]
+    assert mcp["predicted"] == api["predicted"]
+    assert mcp["label_set"] == {"name": "tuned", "version": 1}
