@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -45,6 +45,8 @@ class LiveServer:
     process: subprocess.Popen
     log_path: Path
     started_at: float
+    # The process's environment: where its store is (core.config.Settings.from_env).
+    env: dict[str, str] = field(default_factory=dict, repr=False)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -107,7 +109,7 @@ def live_server(tmp_dir: Path, port: int | None = None, **env: str) -> Iterator[
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = LiveServer(f"http://127.0.0.1:{port}", process, log_path, started_at)
+    server = LiveServer(f"http://127.0.0.1:{port}", process, log_path, started_at, full_env)
     try:
         yield server
     finally:

@@ -19,8 +19,13 @@ from web.ui.components import (
     multi_label_toggle,
     require_model,
     score_table,
+    wrapped_row_height,
 )
 from web.ui.i18n import error_text, joined, plain, t
+
+# Wide enough for a usual template on one line, narrow enough that a phone (390 px) shows each
+# template's top label beside it.
+COMPARE_TEMPLATE_PX = 170
 
 
 def _keep_typed() -> None:
@@ -83,18 +88,28 @@ if comparison is not None:
     else:
         st.success(t("compare.same"))
     shown_labels = list(comparison.labels)
-    frame = pd.DataFrame([row.scores for row in comparison.rows], columns=shown_labels)
-    frame.insert(0, t("compare.template"), [row.template for row in comparison.rows])
-    frame.insert(0, t("compare.text"), [row.text for row in comparison.rows])
-    frame[t("examples.top")] = [
-        ("⚠ " if row.text in differing else "") + row.top_label for row in comparison.rows
-    ]
+    templates = [row.template for row in comparison.rows]
+    # Each template's answer first, then the text, then the scores: a phone shows the first
+    # columns only (texts are the examples', or the one typed above).
+    frame = pd.DataFrame(
+        {
+            t("compare.template"): templates,
+            t("examples.top"): [
+                ("⚠ " if row.text in differing else "") + row.top_label for row in comparison.rows
+            ],
+            t("compare.text"): [row.text for row in comparison.rows],
+        }
+    )
+    frame[shown_labels] = [row.scores for row in comparison.rows]
     st.dataframe(
         score_table(frame, shown_labels),
         hide_index=True,
         key="compare_table",
-        # Narrow enough that a phone shows scores beside the text, not the text alone.
-        column_config={t("compare.text"): st.column_config.TextColumn(width="medium")},
+        column_config={
+            t("compare.template"): st.column_config.TextColumn(width=COMPARE_TEMPLATE_PX),
+            t("compare.text"): st.column_config.TextColumn(width="medium"),
+        },
+        row_height=wrapped_row_height(templates, COMPARE_TEMPLATE_PX),
     )
     for i, template in enumerate(comparison.templates):
         current = template == state.template()

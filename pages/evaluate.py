@@ -24,12 +24,11 @@ from web.ui.components import (
     run_caption,
 )
 from web.ui.evaluation_rows import rows_editor
+from web.ui.evaluation_view import evaluation_digest, kept_evaluation
 from web.ui.i18n import t
 from web.ui.undo import undo_box
 
 DEFAULT_THRESHOLD = 0.5
-# Rows the model got wrong stand out in the per-text table.
-WRONG_ROW_STYLE = "background-color: #fde2e1"
 
 
 def _cell(value: object) -> str:
@@ -104,42 +103,30 @@ if rows is not None:
         st.info(t("eval.skipped", count=len(typed) - len(kept)))
     with explained_refusals():
         check_example_count(len(kept), max_rows)
-        require_model()
-        texts = [text for text, _ in kept]
-        found = classify_with_progress(texts, labels, multi_label, "eval.progress")
-        results = [result for result in found if result is not None]
-        predicted = [predict(r, multi_label, threshold) for r in results]
-        report = evaluate([e for _, e in kept], predicted, names, multi_label)
+
+        def _evaluated():
+            require_model()
+            found = classify_with_progress(
+                [text for text, _ in kept], labels, multi_label, "eval.progress"
+            )
+            results = [result for result in found if result is not None]
+            predicted = [predict(r, multi_label, threshold) for r in results]
+            return evaluate([e for _, e in kept], predicted, names, multi_label), results
+
+        digest = evaluation_digest(
+            kept,
+            labels,
+            state.template(),
+            multi_label,
+            threshold,
+            resources.get_settings().model.model_id,
+        )
+        view = kept_evaluation(digest, kept, names, _evaluated, "eval.progress")
         accuracy_col, f1_col = st.columns(2)
-        accuracy_col.metric(t("eval.accuracy"), f"{report.accuracy:.1%}")
-        f1_col.metric(t("eval.macro_f1"), f"{report.macro_f1:.3f}")
-        per_label = pd.DataFrame(
-            {
-                t("result.label"): [s.label for s in report.per_label],
-                t("eval.precision"): [s.precision for s in report.per_label],
-                t("eval.recall"): [s.recall for s in report.per_label],
-                t("eval.f1"): [s.f1 for s in report.per_label],
-                t("eval.support"): [s.support for s in report.per_label],
-            }
-        )
-        st.dataframe(per_label, hide_index=True, key="eval_per_label")
+        accuracy_col.metric(t("eval.accuracy"), f"{view.report.accuracy:.1%}")
+        f1_col.metric(t("eval.macro_f1"), f"{view.report.macro_f1:.3f}")
+        st.dataframe(view.per_label, hide_index=True, key="eval_per_label")
         st.subheader(t("eval.confusion"))
-        confusion_chart(report.confusion, key="eval_confusion")
-        details = pd.DataFrame(
-            {
-                t("eval.text"): [text for text, _ in kept],
-                t("eval.expected"): ["|".join(sorted(e)) for _, e in kept],
-                t("eval.predicted"): ["|".join(sorted(p)) for p in report.predictions],
-                t("eval.correct"): ["✓" if ok else "✗" for ok in report.correct],
-                **{label: [r.score_of(label) for r in results] for label in names},
-            }
-        )
+        confusion_chart(view.report.confusion, key="eval_confusion", chart=view.chart)
         st.caption(t("eval.details_caption"))
-        st.dataframe(
-            details.style.apply(
-                lambda row: [WRONG_ROW_STYLE if row[t("eval.correct")] == "✗" else ""] * len(row),
-                axis=1,
-            ).format("{:.3f}", subset=list(names)),
-            hide_index=True,
-            key="eval_details",
-        )
+        st.dataframe(view.details, hide_index=True, key="eval_details")

@@ -17,30 +17,32 @@ from web.ui.components import (
     explained_refusals,
     model_status_banner,
     require_model,
+    wrapped_row_height,
 )
 from web.ui.i18n import error_text, joined, set_title, t
 from web.ui.tuning_panel import tuning_panel
 
 DEFAULT_THRESHOLD = 0.5
+# The leaderboard's configuration column: beside the rank and score it fills a phone's (390 px)
+# width, its text wrapped whole.
+BOARD_CONFIG_PX = 220
 
 
 def _classify_many(texts, template, hypotheses, multi_label):
     return resources.classify_many([(text, template) for text in texts], hypotheses, multi_label)
 
 
-def _config_parts(config: exp.RunConfig) -> dict[str, str]:
-    """A run's configuration, one part per leaderboard column."""
-    return {
-        t("exp.mode_column"): t("exp.mode_multi" if config.multi_label else "exp.mode_single"),
-        t("exp.calibrations"): t(CALIBRATION_KEYS[config.calibration]),
-        t("exp.templates_column"): " + ".join(config.templates),
-        t("exp.label_sets"): f"{set_title(config.label_set)}: {joined(config.labels)}",
-    }
-
-
 def _config_text(config: exp.RunConfig) -> str:
-    # What tells runs apart first (mode, calibration, template): a cut-off line still shows it.
-    return " · ".join(_config_parts(config).values())
+    """A run's configuration in one line. What tells runs apart first (mode, calibration,
+    template): a cut-off line still shows it."""
+    return " · ".join(
+        [
+            t("exp.mode_multi" if config.multi_label else "exp.mode_single"),
+            t(CALIBRATION_KEYS[config.calibration]),
+            " + ".join(config.templates),
+            f"{set_title(config.label_set)}: {joined(config.labels)}",
+        ]
+    )
 
 
 def _save_as_set(run: exp.RunRecord) -> None:
@@ -197,16 +199,15 @@ if not runs:
     st.info(t("exp.empty"))
 else:
     ranked = sorted(runs, key=lambda r: (r.macro_f1, r.accuracy), reverse=True)
+    configs = [_config_text(r.config) for r in ranked]
     board = pd.DataFrame(
         {
             t("exp.rank"): range(1, len(ranked) + 1),
             "macro-F1": [r.macro_f1 for r in ranked],
-            # Each part in its own column, right after the score: one long text was cut, and
-            # on a phone only the first columns show, so runs looked the same.
-            **{
-                column: [_config_parts(r.config)[column] for r in ranked]
-                for column in _config_parts(ranked[0].config)
-            },
+            # The whole configuration in one wrapped column right after the score: columns of
+            # their own were cut, and a phone shows the first columns only, so runs looked the
+            # same.
+            t("exp.config"): configs,
             t("eval.accuracy"): [r.accuracy for r in ranked],
             t("exp.when"): [r.when for r in ranked],
             "model": [r.model for r in ranked],
@@ -214,12 +215,13 @@ else:
     )
     wanted = st.text_input(t("exp.filter"), key="exp_filter")
     if wanted:
-        config = pd.Series([_config_text(r.config) for r in ranked], index=board.index)
-        board = board[config.str.contains(wanted, regex=False)]
+        board = board[board[t("exp.config")].str.contains(wanted, regex=False)]
     st.dataframe(
         board.style.format({"macro-F1": "{:.3f}", t("eval.accuracy"): "{:.1%}"}),
         hide_index=True,
         key="exp_board",
+        column_config={t("exp.config"): st.column_config.TextColumn(width=BOARD_CONFIG_PX)},
+        row_height=wrapped_row_height(configs, BOARD_CONFIG_PX),
     )
     labels_of = {r.id: f"#{i} {_config_text(r.config)}" for i, r in enumerate(ranked, 1)}
     picked = st.selectbox(

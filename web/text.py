@@ -419,8 +419,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exp.empty": ("まだ実行結果がありません。", "No runs yet."),
     "exp.rank": ("順位", "Rank"),
     "exp.when": ("日時", "When"),
-    "exp.templates_column": ("テンプレート", "Template"),
-    "exp.mode_column": ("モード", "Mode"),
+    "exp.config": ("設定", "Configuration"),
     "exp.open": ("詳しく見る実行", "Run to open"),
     "exp.compare_with": ("比べる実行", "Compare with"),
     "exp.changed": (

@@ -34,6 +34,11 @@ JAPANESE_FROM = "\u3040"
 MAX_COLUMNS = 100
 # Inflated size of all parts of an .xlsx: a real 1,000-row sheet is well under 5 MB unzipped.
 MAX_XLSX_UNZIPPED_BYTES = 50 * 1024 * 1024
+# Excel keeps a number to 15 significant digits: a longer id written as a number loses its tail.
+EXCEL_DIGITS = 15
+# A number as it is usually written, and as Python writes it back: no sign but "-", no leading
+# zero ("007" is a code, not 7), no trailing zero after the point, no exponent or spaces.
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
 # Cells starting with these run as formulas in Excel or LibreOffice (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -228,16 +233,48 @@ def results_table(
     return out
 
 
+def as_number(text: str) -> int | float | None:
+    """The number `text` writes exactly, or None for text that merely looks like one ("007",
+    "1.50", "1e3", " 7", "-0", an id past Excel's 15 digits): written as this number, a cell
+    shows the same characters again."""
+    if not _PLAIN_NUMBER.fullmatch(text) or text == "-0":
+        return None
+    if len(text.lstrip("-").replace(".", "").lstrip("0")) > EXCEL_DIGITS:
+        return None
+    return float(text) if "." in text else int(text)
+
+
+def with_numbers(table: pd.DataFrame) -> pd.DataFrame:
+    """`table` with each column of numbers (every filled cell a number written exactly, as
+    `as_number` reads it: an id or a count column) made numbers; a blank cell there stays blank.
+    Files are read as text (read_table), so without this a spreadsheet shows an id column as
+    numbers stored as text. A column with any other text stays text whole."""
+    out = table.copy()
+    for position in range(table.shape[1]):
+        cells = table.iloc[:, position].tolist()
+        filled = [cell for cell in cells if cell is not None and cell != ""]
+        if not filled or not all(isinstance(cell, str) for cell in filled):
+            continue
+        numbers = {cell: as_number(cell) for cell in filled}
+        if None in numbers.values():
+            continue
+        values = [numbers.get(cell) for cell in cells]
+        out.isetitem(position, pd.Series(values, index=table.index, dtype=object))
+    return out
+
+
 def to_xlsx(table: pd.DataFrame) -> bytes:
-    """An Excel workbook of `table`; formulas never run on opening."""
+    """An Excel workbook of `table`: columns of numbers as number cells (`with_numbers`),
+    everything else as it was; formulas never run on opening."""
     buffer = io.BytesIO()
-    safe_for_spreadsheets(table).to_excel(buffer, index=False)
+    safe_for_spreadsheets(with_numbers(table)).to_excel(buffer, index=False)
     return buffer.getvalue()
 
 
 def neutralise_formula(value: object) -> object:
-    """A cell a spreadsheet would run as a formula, made plain text (OWASP's CSV-injection rule)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A cell a spreadsheet would run as a formula, made plain text (OWASP's CSV-injection rule).
+    A plain negative number ("-3") runs nothing and stays as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and as_number(value) is None:
         return "'" + value
     return value
 

@@ -46,3 +46,30 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def wait_until_idle(page) -> None:
+    """Until the page's script run is over (Streamlit marks the app `notRunning`)."""
+    idle = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    expect(idle).to_have_count(1, timeout=UI_TIMEOUT_MS)
+
+
+def show_results(page, name: str, lang: str) -> None:
+    """What page `name` is for, done once, so its results are on the page too."""
+    if name == "classify":
+        box = page.get_by_role("textbox", name="Text" if lang == "en" else "テキスト", exact=True)
+        box.fill("そうだ京都に行こう!")
+        page.locator('[data-testid="stFormSubmitButton"] button').first.click()
+        expect(page.locator('[data-testid="stTable"]')).to_be_visible()
+    elif name == "examples":
+        page.get_by_role("button", name="すべて分類").click()
+        expect(page.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()
+    elif name == "compare":
+        page.get_by_role("textbox", name="テキスト").fill("そうだ京都に行こう!")
+        page.get_by_role("button", name="比較する").click()
+        expect(page.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()
+    elif name == "evaluate":
+        expect(page.get_by_text("正解率")).to_be_visible()
+    elif name == "experiments":
+        page.get_by_role("button", name="すべて試す").click()
+        expect(page.locator('[data-testid="stDataFrame"] canvas').first).to_be_visible()

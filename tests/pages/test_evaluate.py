@@ -106,3 +106,46 @@ def test_an_excel_file_whose_header_repeats_a_name_is_evaluated(app):
     assert app.selectbox(key="eval_text_column").value == "本文"
     assert app.selectbox(key="eval_expected_column").value == "正解"
     assert app.metric
+
+
+def _counting_classifications(monkeypatch) -> list:
+    """Every hand-over of Evaluate's texts to the model from here on."""
+    from web import resources
+
+    calls = []
+    real = resources.classify_skipping_blanks
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(resources, "classify_skipping_blanks", counted)
+    return calls
+
+
+def test_a_rerun_with_the_same_inputs_draws_the_kept_evaluation(app, monkeypatch):
+    goto(app, "pages/evaluate.py")
+    accuracy, details = app.metric[0].value, app.dataframe[-1].value
+    calls = _counting_classifications(monkeypatch)
+    goto(app, "pages/labels.py")
+    goto(app, "pages/evaluate.py")  # back: nothing it depends on has changed
+    assert calls == []
+    assert app.metric[0].value == accuracy
+    pd.testing.assert_frame_equal(app.dataframe[-1].value, details)
+    assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")
+
+
+def test_a_changed_input_is_evaluated_again(app, monkeypatch):
+    goto(app, "pages/evaluate.py")
+    calls = _counting_classifications(monkeypatch)
+    app.toggle(key="eval_multi").set_value(True).run()
+    assert calls
+    app.slider(key="eval_threshold").set_value(0.0).run()
+    assert app.metric[0].value == "0.0%"  # the new threshold's, not the kept result's
+
+
+def test_the_kept_evaluation_follows_the_ui_language(app):
+    goto(app, "pages/evaluate.py")
+    app.radio(key="ui_language_picker").set_value("en").run()
+    assert [m.label for m in app.metric] == ["Accuracy", "Macro-F1"]
+    assert {"Text", "Correct"} <= set(app.dataframe[-1].value.columns)

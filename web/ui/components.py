@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import math
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
@@ -110,6 +112,33 @@ def score_table(frame: pd.DataFrame, labels: list[str]):
     return frame.style.highlight_max(axis=1, subset=labels, color=BEST_SCORE_COLOR).format(
         "{:.3f}", subset=labels
     )
+
+
+# st.dataframe draws cells on a canvas and wraps a cell's text only when rows are taller than
+# 4rem (its frontend's rule): a column that must show its whole text on a phone asks for rows of
+# as many lines as its longest text needs. Sizes are the grid's 14 px font (a CJK character is
+# about 14 px wide, a Latin one about 8) and its line and cell padding.
+GRID_WRAP_MIN_ROW_PX = 65
+GRID_LINE_PX = 20
+GRID_ROW_PADDING_PX = 12
+GRID_CELL_PADDING_PX = 20
+# A longer text ends cut after this many lines (the whole of it is in the cell's overlay).
+GRID_MAX_LINES = 6
+
+
+def _drawn_px(text: str) -> int:
+    return sum(14 if unicodedata.east_asian_width(c) in "WF" else 8 for c in text)
+
+
+def wrapped_row_height(texts: Sequence[str], column_px: int) -> int | None:
+    """Row height (px) for st.dataframe at which each of `texts` wraps whole in a column
+    `column_px` wide; None when every text fits one line (the grid's own height)."""
+    usable = column_px - GRID_CELL_PADDING_PX
+    lines = max((math.ceil(_drawn_px(text) / usable) for text in texts), default=1)
+    if lines <= 1:
+        return None
+    height = min(lines, GRID_MAX_LINES) * GRID_LINE_PX + GRID_ROW_PADDING_PX
+    return max(GRID_WRAP_MIN_ROW_PX, height)
 
 
 def result_frame(result: ClassificationResult) -> pd.DataFrame:
@@ -322,40 +351,73 @@ CONFUSION_ROW_PX = 44
 CONFUSION_AXES_PX = 80
 
 
-def confusion_chart(confusion: dict[str, dict[str, int]], key: str) -> None:
-    """The confusion matrix as a heat map: labels written horizontally, each cell's count in a
-    colour that contrasts with its shade, and the "—" column explained when there is one."""
-    cells = pd.DataFrame(
-        [
-            {"expected": gold, "predicted": guess, "count": count}
-            for gold, row in confusion.items()
-            for guess, count in row.items()
-        ]
-    )
-    largest = max(int(cells["count"].max()), 1)
-    base = alt.Chart(cells).encode(
-        x=alt.X(
-            "predicted:N",
-            title=t("eval.predicted"),
-            sort=None,
-            axis=alt.Axis(labelAngle=0, orient="top"),
-        ),
-        y=alt.Y("expected:N", title=t("eval.expected"), sort=None),
-    )
-    heat = base.mark_rect().encode(
-        color=alt.Color(
-            "count:Q", scale=alt.Scale(scheme="blues", domain=[0, largest]), legend=None
-        )
-    )
-    counts = base.mark_text(fontSize=14).encode(
-        text="count:Q",
-        # Dark shades get white figures, light ones black: readable in every cell.
-        color=alt.condition(alt.datum.count > largest / 2, alt.value("white"), alt.value("black")),
-    )
+@dataclass(frozen=True)
+class ConfusionChart:
+    """A confusion matrix's heat map, ready to draw: its cells (expected, predicted, count) as
+    an Arrow table, which Streamlit sends as it is, and the Vega-Lite spec that reads them."""
+
+    cells: pa.Table
+    spec: dict
+
+
+def confusion_spec(confusion: dict[str, dict[str, int]]) -> ConfusionChart:
+    """The confusion matrix as a Vega-Lite heat map: labels written horizontally, each cell's
+    count in a colour that contrasts with its shade. Plain data: building it through altair
+    validated the whole Vega-Lite schema on every draw, half of an Evaluate rerun's time
+    (docs/benchmarks.md)."""
+    cells = [
+        {"expected": gold, "predicted": guess, "count": count}
+        for gold, row in confusion.items()
+        for guess, count in row.items()
+    ]
+    largest = max([cell["count"] for cell in cells] + [1])
+    axes = {
+        "x": {
+            "field": "predicted",
+            "type": "nominal",
+            "sort": None,
+            "title": t("eval.predicted"),
+            "axis": {"labelAngle": 0, "orient": "top"},
+        },
+        "y": {"field": "expected", "type": "nominal", "sort": None, "title": t("eval.expected")},
+    }
+    heat = {
+        "mark": {"type": "rect"},
+        "encoding": {
+            **axes,
+            "color": {
+                "field": "count",
+                "type": "quantitative",
+                "scale": {"scheme": "blues", "domain": [0, largest]},
+                "legend": None,
+            },
+        },
+    }
+    counts = {
+        "mark": {"type": "text", "fontSize": 14},
+        "encoding": {
+            **axes,
+            "text": {"field": "count", "type": "quantitative"},
+            # Dark shades get white figures, light ones black: readable in every cell.
+            "color": {
+                "condition": {"test": f"datum.count > {largest / 2}", "value": "white"},
+                "value": "black",
+            },
+        },
+    }
     # The height given to Streamlit too: a layered chart is otherwise drawn squashed.
     height = max(len(confusion), 1) * CONFUSION_ROW_PX
-    chart = (heat + counts).properties(height=height)
-    st.altair_chart(chart, key=key, width="stretch", height=height + CONFUSION_AXES_PX)
+    return ConfusionChart(pa.Table.from_pylist(cells), {"layer": [heat, counts], "height": height})
+
+
+def confusion_chart(
+    confusion: dict[str, dict[str, int]], key: str, chart: ConfusionChart | None = None
+) -> None:
+    """The confusion matrix's heat map (`chart`: confusion_spec's, when kept from an earlier
+    run), and the "—" column explained when there is one."""
+    chart = chart if chart is not None else confusion_spec(confusion)
+    height = chart.spec["height"] + CONFUSION_AXES_PX
+    st.vega_lite_chart(chart.cells, chart.spec, key=key, width="stretch", height=height)
     if any(NO_LABEL in row for row in confusion.values()):
         st.caption(t("eval.no_label_column"))
 

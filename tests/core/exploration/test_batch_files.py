@@ -6,6 +6,7 @@ import time
 import tracemalloc
 import zipfile
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -184,3 +185,73 @@ def test_results_open_in_excel_with_formulas_neutralised():
     table = pd.DataFrame({"text": ["=1+1"], "top_label": ["旅行"]})
     back = pd.read_excel(io.BytesIO(batch.to_xlsx(table)))
     assert back["text"].tolist() == ["'=1+1"]
+
+
+# An id column, codes with leading zeros, amounts, an id too long for Excel's 15 digits, and a
+# column that only partly holds numbers.
+NUMBERS_CSV = (
+    "id,code,amount,big,mixed,text\n"
+    "1,007,-3,12345678901234567890,10,京都\n"
+    "2,012,1.5,1,abc,大阪\n"
+    "3,,0.25,2,,奈良\n"
+)
+
+
+def _numbers_xlsx() -> bytes:
+    """The same rows as an Excel user's sheet: numbers typed as numbers, codes as text."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["id", "code", "amount", "big", "mixed", "text"])
+    sheet.append([1, "007", -3, "12345678901234567890", 10, "京都"])
+    sheet.append([2, "012", 1.5, 1, "abc", "大阪"])
+    sheet.append([3, None, 0.25, 2, None, "奈良"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("t.csv", NUMBERS_CSV.encode()), ("t.xlsx", _numbers_xlsx())],
+    ids=["csv", "xlsx"],
+)
+def test_a_column_of_numbers_comes_back_as_numbers_in_excel(name, data):
+    table = batch.read_table(name, data)
+    sheet = openpyxl.load_workbook(io.BytesIO(batch.to_xlsx(table))).active
+    columns = {cells[0].value: cells[1:] for cells in sheet.iter_cols()}
+    assert [(c.value, c.data_type) for c in columns["id"]] == [(1, "n"), (2, "n"), (3, "n")]
+    assert [c.value for c in columns["amount"]] == [-3, 1.5, 0.25]
+    assert all(c.data_type == "n" for c in columns["amount"])
+    # Looks like a number, is not one: stays text, written as it was.
+    assert [(c.value, c.data_type) for c in columns["code"][:2]] == [("007", "s"), ("012", "s")]
+    assert [c.value for c in columns["big"]] == ["12345678901234567890", "1", "2"]
+    assert [c.value for c in columns["mixed"][:2]] == ["10", "abc"]
+    assert columns["code"][2].value is None  # a blank cell stays blank
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("0", 0),
+        ("42", 42),
+        ("-3", -3),
+        ("0.25", 0.25),
+        ("-1.5", -1.5),
+        ("123456789012345", 123456789012345),
+    ],
+)
+def test_a_number_written_plainly_is_read_as_that_number(text, number):
+    assert batch.as_number(text) == number
+    assert type(batch.as_number(text)) is type(number)
+
+
+@pytest.mark.parametrize(
+    "text", ["007", "1.50", "1e3", " 7", "+7", "-0", "1,000", "1.", ".5", "nan", "1234567890123456"]
+)
+def test_text_that_merely_looks_like_a_number_stays_text(text):
+    assert batch.as_number(text) is None
+
+
+def test_the_csv_download_gives_back_the_file_cell_for_cell():
+    table = batch.read_table("t.csv", NUMBERS_CSV.encode())
+    assert batch.to_csv(table).decode("utf-8-sig") == NUMBERS_CSV
