@@ -50,7 +50,8 @@ def app_batch_path(settings: Settings, table: pd.DataFrame, labels: list[str]) -
         raise SystemExit(f"the model did not load: {service.status().error}")
     try:
         with resources.using(settings, service):
-            resources.classify_present([(table["本文"][0], TEMPLATE)], labels, False)  # warm-up
+            warm_up = [(table["本文"][0], TEMPLATE)]
+            resources.classify_skipping_blanks(warm_up, labels, False)
             service.pairs.clear()
             spec = batch_jobs.JobSpec(
                 "bench.csv",

@@ -7,6 +7,8 @@ import platform
 import statistics
 from pathlib import Path
 
+import httpx
+
 from bench.model_builder import BERT_BASE, ensure_model
 from core.labels.defaults import DEFAULT_EXAMPLES
 
@@ -65,3 +67,11 @@ def machine() -> str:
         f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs visible, "
         f"Python {platform.python_version()}, torch {torch.__version__}"
     )
+
+
+def client_from(index: int, timeout: float) -> httpx.Client:
+    """An HTTP client for simulated client number `index`, from a loopback address of its own
+    (127.0.1.x): the server shares its work per client address (MAX_CLIENT_REQUESTS, the
+    micro-batcher's fair queue), and a benchmark's clients stand for different people."""
+    address = f"127.0.1.{1 + index % 250}"
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=timeout)

@@ -23,7 +23,15 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import LABEL_POOL, TEMPLATE, TEXTS, bert_base_dir, machine, summary
+from bench.common import (
+    LABEL_POOL,
+    TEMPLATE,
+    TEXTS,
+    bert_base_dir,
+    client_from,
+    machine,
+    summary,
+)
 from bench.live_server import live_server
 
 CONCURRENCY = (1, 4, 16)
@@ -52,9 +60,9 @@ def run_level(url: str, clients: int, total: int, labels: list[str], tag: str):
     lock = threading.Lock()
     counter = iter(range(total))
 
-    def client() -> None:
+    def client(index: int) -> None:
         nonlocal errors
-        with httpx.Client(timeout=REQUEST_TIMEOUT_SECONDS) as http:
+        with client_from(index, REQUEST_TIMEOUT_SECONDS) as http:
             for i in counter:
                 # A unique text per request: the result cache must not answer for the model.
                 body = {"text": f"{TEXTS[i % len(TEXTS)]}({tag}{i})", "labels": labels}
@@ -69,7 +77,7 @@ def run_level(url: str, clients: int, total: int, labels: list[str], tag: str):
                     errors += not ok
 
     started = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:

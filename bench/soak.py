@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import LABEL_POOL, TEXTS, bert_base_dir, machine, percentile
+from bench.common import LABEL_POOL, TEXTS, bert_base_dir, client_from, machine, percentile
 from bench.live_server import live_server
 
 # Most a warm server's RSS may grow during the soak: more means something accumulates per request.
@@ -76,7 +76,7 @@ def soak(url: str, clients: int, seconds: float, labels: list[str], result: Soak
     deadline = time.monotonic() + seconds
 
     def client(offset: int) -> None:
-        with httpx.Client(timeout=REQUEST_TIMEOUT_SECONDS) as http:
+        with client_from(offset, REQUEST_TIMEOUT_SECONDS) as http:
             turn = offset
             while time.monotonic() < deadline:
                 kind = KINDS[turn % len(KINDS)]

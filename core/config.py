@@ -180,6 +180,11 @@ class LimitSettings(_Group):
     # Bulk page work (Evaluate, run all, Compare, Experiments) and each chunk of a batch job: it
     # waits behind people and yields after every pass, so it may be larger, but not unbounded.
     max_job_tokens: PositiveInt = 500_000
+    # Requests one client address may have in work at once (the JSON API, the plain page, /api/hf
+    # and MCP): the model's passes are shared fairly by the micro-batcher, but parsing,
+    # tokenizing and refusing cost CPU too, and on one vCPU a client with many requests at once
+    # would take most of it by that alone. More at once: 429 with Retry-After.
+    max_client_requests: PositiveInt = 2
     # Sizes a workspace may reach, checked before anything is stored or drawn (issue 19: a
     # 20,000-example import drew 60,000 elements; a 50,000-label set, 50,000 checkboxes).
     # A label set holds at most max_labels labels: a set must be usable as one request.

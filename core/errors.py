@@ -31,6 +31,13 @@ class Conflict(InputError):
     HTTP: 412 Precondition Failed."""
 
 
+class Mismatch(InputError):
+    """Well-formed input that does not fit the current state of what it names: rows expecting a
+    label the saved set does not have, or too few rows for one of its labels. Change the input
+    or the set, then retry. HTTP: 409 Conflict (RFC 9110 section 15.5.10: the request conflicts
+    with the current state of the target resource)."""
+
+
 class StoreUnavailable(RuntimeError):
     """The database behind saved sets, workspaces and jobs cannot be reached now (not the
     user's fault: nothing to fix in the input; try again). HTTP: 503 with Retry-After."""

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.errors import InputError, ModelBusy, ModelNotReady
-from web.resources import classify_inputs
+from web import resources
 from web.ui import state
 from web.ui.classify_form import classify_form, current_inputs
 from web.ui.components import (
@@ -36,7 +36,15 @@ if inputs is not None:
     try:
         require_model()
         with st.spinner(t("classify.running")):
-            state.set_last_result(classify_inputs(inputs))
+            result = resources.classify(
+                inputs.text,
+                inputs.labels,
+                inputs.template,
+                inputs.multi_label,
+                inputs.typed_wordings,
+                inputs.calibration,
+            )
+            state.set_last_result(result)
     except InputError as error:
         state.set_last_result(None)
         state.flash(error_text(error))

@@ -13,7 +13,7 @@ from core.labels.written import label_names
 from web.resources import get_settings
 from web.ui import state
 from web.ui.components import (
-    classify_all,
+    classify_with_progress,
     explained_refusals,
     model_status_banner,
     multi_label_toggle,
@@ -69,7 +69,7 @@ if run:
         require_model()
         if not any(item.strip() for item in texts):
             raise InputError("error.empty_text")
-        found = classify_all(texts, labels, multi_label, "compare.progress", templates)
+        found = classify_with_progress(texts, labels, multi_label, "compare.progress", templates)
         results = [result for result in found if result is not None]
         state.set_compare_result(compare_templates(results, label_names(labels)))
 

@@ -15,7 +15,7 @@ from core.labels.written import label_names
 from web import resources
 from web.ui import state
 from web.ui.components import (
-    classify_all,
+    classify_with_progress,
     confusion_chart,
     explained_refusals,
     model_status_banner,
@@ -105,7 +105,8 @@ if rows is not None:
     with explained_refusals():
         check_example_count(len(kept), max_rows)
         require_model()
-        found = classify_all([text for text, _ in kept], labels, multi_label, "eval.progress")
+        texts = [text for text, _ in kept]
+        found = classify_with_progress(texts, labels, multi_label, "eval.progress")
         results = [result for result in found if result is not None]
         predicted = [predict(r, multi_label, threshold) for r in results]
         report = evaluate([e for _, e in kept], predicted, names, multi_label)

@@ -9,7 +9,7 @@ from core.labels.written import label_names
 from web.ui import state
 from web.ui.components import (
     add_box,
-    classify_all,
+    classify_with_progress,
     explained_refusals,
     model_status_banner,
     multi_label_toggle,
@@ -50,7 +50,7 @@ def _remove(index: int) -> None:
 
 
 def _run_all(items: list[str], labels: list[str], multi_label: bool) -> None:
-    results = classify_all(items, labels, multi_label, "examples.progress")
+    results = classify_with_progress(items, labels, multi_label, "examples.progress")
     names = tuple(label_names(labels))
     made_with = (tuple(items), tuple(labels), state.template(), multi_label)
     state.set_example_run(state.ExampleRun(names, tuple(r for r in results if r), made_with))

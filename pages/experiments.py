@@ -24,10 +24,8 @@ from web.ui.tuning_panel import tuning_panel
 DEFAULT_THRESHOLD = 0.5
 
 
-def _classify(texts, template, hypotheses, multi_label):
-    return resources.classify_together(
-        [(text, template) for text in texts], hypotheses, multi_label
-    )
+def _classify_many(texts, template, hypotheses, multi_label):
+    return resources.classify_many([(text, template) for text in texts], hypotheses, multi_label)
 
 
 def _config_parts(config: exp.RunConfig) -> dict[str, str]:
@@ -182,7 +180,7 @@ if st.button(t("exp.run"), type="primary", key="exp_run"):
         stop = st.empty()
         stop.button(t("run.stop"), key="exp_stop")
         for done, variant in enumerate(variants, start=1):
-            result = exp.run_variant(variant, texts, expected, _classify)
+            result = exp.run_variant(variant, texts, expected, _classify_many)
             # Kept one by one: a run stopped half-way keeps the variants it finished.
             model_id = resources.get_settings().model.model_id
             state.add_experiment_run(

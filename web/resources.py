@@ -194,16 +194,6 @@ def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:
     return serving.resolve(get_store(), get_measurements(), name, **given)  # type: ignore[arg-type]
 
 
-def classify_label_set(
-    name: str, texts: Sequence[object], bulk: bool = False, **given: object
-) -> serving.LabelSetAnswer:
-    """Texts scored by a saved set's name: its wordings, calibration, adapter and thresholds
-    (core.labels.serving.classify_label_set, the one entry point)."""
-    return serving.classify_label_set(
-        get_service(), get_store(), get_measurements(), name, texts, bulk, **given
-    )
-
-
 def get_workspaces() -> WorkspaceStore:
     """Workspaces, in the process's database."""
     return WorkspaceStore(get_database())
@@ -261,7 +251,7 @@ def _score_rows(
     """One chunk of a batch job: empty rows stay empty, the others scored together; with a
     saved set's thresholds, a row no label reaches has 該当なし as its top label."""
     items = [(text, template) for text in texts]
-    results = classify_present(items, labels, multi_label, client=client, cancel=cancel)
+    results = classify_skipping_blanks(items, labels, multi_label, client=client, cancel=cancel)
     rows: list[batch_jobs.ScoredRow | None] = []
     for result in results:
         if result is None:
@@ -316,16 +306,29 @@ def _share(client: object, cancel: Cancellation | None) -> dict:
 
 
 def classify(
-    text: str, labels: Sequence[str], template: str | None, multi_label: bool
+    text: str,
+    labels: Sequence[str],
+    template: str | None,
+    multi_label: bool,
+    wordings: Mapping[str, Sequence[str]] | None = None,
+    calibration: str = "none",
+    client: object = None,
+    cancel: Cancellation | None = None,
 ) -> ClassificationResult:
-    """Classify with the shared service (pairs seen before come from its pair cache). Labels
-    are written as people write them (core.labels.written): `旅行=旅行|観光` scores 旅行 as
-    the best of its wordings."""
-    names, wordings = labels_and_wordings(labels)
-    if wordings:
-        return classify_with_options([text], names, template, multi_label, wordings, "none")[0]
+    """One text's ranked result on the shared service (pairs seen before come from its pair
+    cache). Labels are written as people write them (core.labels.written): `旅行=旅行|観光`
+    scores 旅行 as the best of its wordings; `wordings` given here win over written ones, and
+    with them or a `calibration` the text is classified with those options
+    (classify_with_options). `client` and `cancel`: see ClassifierService.score; in a page,
+    its browser session's."""
+    names, written_wordings = written.names_and_wordings(labels)
+    wordings = written_wordings | dict(wordings or {})
+    if wordings or calibration != "none":
+        return classify_with_options(
+            [text], names, template, multi_label, wordings, calibration, False, client, cancel
+        )[0]
     with stopping_when_cancelled():
-        return get_service().classify(text, names, template, multi_label, **_share(None, None))
+        return get_service().classify(text, names, template, multi_label, **_share(client, cancel))
 
 
 def explain(result: ClassificationResult, label: str | None) -> Explanation:
@@ -341,7 +344,7 @@ def explain(result: ClassificationResult, label: str | None) -> Explanation:
         )
 
 
-def classify_together(
+def classify_many(
     items: Sequence[tuple[str, str | None]],
     labels: Sequence[str],
     multi_label: bool,
@@ -352,7 +355,7 @@ def classify_together(
     model in one hand-over, as bulk work. A bad item raises InputError naming its position.
     Labels may carry wordings (core.labels.written). `client` and `cancel`: see
     ClassifierService.score."""
-    names, wordings = labels_and_wordings(labels)
+    names, wordings = written.names_and_wordings(labels)
     requests = build_requests(items, names, get_settings(), multi_label)
     if wordings:
         return _with_wordings(items, names, multi_label, wordings, client, cancel)
@@ -369,7 +372,7 @@ def _with_wordings(
     client: object,
     cancel: Cancellation | None,
 ) -> list[ClassificationResult]:
-    """classify_together for labels with wordings: the texts of each template together."""
+    """classify_many for labels with wordings: the texts of each template together."""
     results: list[ClassificationResult | None] = [None] * len(items)
     by_template: dict[str | None, list[int]] = {}
     for index, (_, template) in enumerate(items):
@@ -384,14 +387,14 @@ def _with_wordings(
     return results
 
 
-def classify_present(
+def classify_skipping_blanks(
     items: Sequence[tuple[str, str | None]],
     labels: Sequence[str],
     multi_label: bool,
     client: object = None,
     cancel: Cancellation | None = None,
 ) -> list[ClassificationResult | None]:
-    """As classify_together, but an empty text gives None (an empty row stays empty instead of
+    """As classify_many, but a blank text gives None (an empty row stays empty instead of
     failing the whole run); a bad item raises InputError naming its position in `items`."""
     wanted = [i for i, (text, _) in enumerate(items) if text.strip()]
     results: list[ClassificationResult | None] = [None] * len(items)
@@ -399,37 +402,12 @@ def classify_present(
         return results
     try:
         present = [items[i] for i in wanted]
-        scored = classify_together(present, labels, multi_label, client, cancel)
+        scored = classify_many(present, labels, multi_label, client, cancel)
     except InputError as error:
         raise error.at(wanted[error.index or 0]) from None
     for i, result in zip(wanted, scored, strict=True):
         results[i] = result
     return results
-
-
-def labels_and_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
-    """Label names, and the wordings of those written `旅行=旅行|観光` (core.labels.written)."""
-    if isinstance(entries, str):
-        entries = [entries]
-    return written.names_and_wordings(list(entries))
-
-
-def classify_inputs(inputs) -> ClassificationResult:
-    """Classify's inputs (web.ui.classify_form.ClassifyInputs): plain, or with the wordings and
-    calibration chosen from an experiment."""
-    if not inputs.has_options:
-        return classify(inputs.text, inputs.labels, inputs.template, inputs.multi_label)
-    names, wordings = labels_and_wordings(inputs.labels)
-    _, typed = labels_and_wordings([line for line in inputs.wordings.splitlines() if line.strip()])
-    wordings |= typed
-    return classify_with_options(
-        [inputs.text],
-        names,
-        inputs.template,
-        inputs.multi_label,
-        wordings,
-        inputs.calibration,
-    )[0]
 
 
 def classify_with_options(
@@ -443,9 +421,10 @@ def classify_with_options(
     client: object = None,
     cancel: Cancellation | None = None,
 ) -> list[ClassificationResult]:
-    """Classify with an experiment's options (wordings per label, a calibration); each text is
-    checked as for plain classification, a bad one named by its position. `client` and
-    `cancel`: see ClassifierService.score."""
+    """Texts classified with an experiment's options (wordings per label, a calibration; see
+    core.exploration.experiments.classify_with_options); each text is checked as for plain
+    classification, a bad one named by its position. `client` and `cancel`: see
+    ClassifierService.score."""
     settings = get_settings()
     if not texts:
         raise InputError("error.empty_text")
@@ -456,14 +435,14 @@ def classify_with_options(
         settings.model.hypothesis_template if template is None else template, settings
     )
 
-    def classify(batch, batch_template, hypotheses, batch_multi):
+    def classify_many_on_service(batch, batch_template, hypotheses, batch_multi):
         items = [(text, batch_template) for text in batch]
         requests = build_requests(items, hypotheses, settings, batch_multi)
         with stopping_when_cancelled():
             return get_service().score(requests, bulk=bulk, **_share(client, cancel))
 
     return experiments.classify_with_options(
-        texts, names, template, multi_label, wordings, calibration, classify
+        texts, names, template, multi_label, wordings, calibration, classify_many_on_service
     )
 
 

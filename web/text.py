@@ -204,6 +204,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "アップロードの大きさ (Content-Length) がありません。",
         "The upload does not say its size (Content-Length).",
     ),
+    "error.client_busy": (
+        "このクライアントからの同時リクエストが上限 ({limit} 件) に達しています。前のリクエストの結果を待ってから送ってください。",
+        "This client already has {limit} requests in progress (the limit). Wait for an answer before sending more.",
+    ),
     "upload.over_budget": (
         "アップロードが多すぎます。しばらく待ってから再度お試しください。",
         "Too many uploads. Please wait a while and try again.",
@@ -339,6 +343,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.loaded": ("「{name}」を読み込みました。", "Loaded “{name}”."),
     "store.deleted": ("「{name}」を削除しました。", "Deleted “{name}”."),
     "store.updated_at": ("更新: {when}", "Updated: {when}"),
+    "store.not_measured": (
+        "v{version}: 測定なし (ゼロショット、しきい値なし)",
+        "v{version}: nothing measured (zero-shot, no thresholds)",
+    ),
+    "store.measured_zero_shot": (
+        "v{version}: {rows} 件の例で測定、しきい値あり、macro-F1 {macro} · モデル: ゼロショット",
+        "v{version}: measured on {rows} rows, with thresholds, macro-F1 {macro} · model: zero-shot",
+    ),
+    "store.measured_tuned": (
+        "v{version}: {rows} 件の例で測定、しきい値あり、macro-F1 {macro} · モデル: 学習済み "
+        "(検証用の例で macro-F1 ゼロショット {zero} → 学習済み {tuned})",
+        "v{version}: measured on {rows} rows, with thresholds, macro-F1 {macro} · model: tuned "
+        "(held-out macro-F1: zero-shot {zero} → tuned {tuned})",
+    ),
     "store.confirm_delete": (
         "保存済みのセット「{name}」をチーム全員から削除します。よろしいですか？",
         "This deletes the saved set “{name}” for the whole team. Are you sure?",
@@ -397,7 +415,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "exp.empty": ("まだ実行結果がありません。", "No runs yet."),
     "exp.rank": ("順位", "Rank"),
     "exp.when": ("日時", "When"),
-    "exp.config": ("設定", "Configuration"),
     "exp.templates_column": ("テンプレート", "Template"),
     "exp.mode_column": ("モード", "Mode"),
     "exp.open": ("詳しく見る実行", "Run to open"),
@@ -604,7 +621,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "eval.expected": ("正解ラベル", "Expected labels"),
     "eval.expected_column": ("正解ラベルの列", "Expected-label column"),
     "eval.threshold": ("しきい値 (複数ラベル)", "Threshold (multi-label)"),
-    "eval.run": ("評価する", "Evaluate"),
     "eval.accuracy": ("正解率", "Accuracy"),
     "eval.macro_f1": ("マクロ F1", "Macro-F1"),
     "eval.precision": ("適合率", "Precision"),

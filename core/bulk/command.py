@@ -17,12 +17,11 @@ def command_line(
     label_set: str | None = None,
     column: str | None = None,
     input_path: str | None = None,
-    output_path: str = DEFAULT_OUTPUT,
 ) -> str:
     """A shell command that classifies a whole file as the page would: by a saved set's name
     when the labels on screen are that set's, else by the labels and template themselves.
     Every value is quoted for a POSIX shell."""
-    parts = [PROGRAM, shlex.quote(input_path or DEFAULT_INPUT), shlex.quote(output_path)]
+    parts = [PROGRAM, shlex.quote(input_path or DEFAULT_INPUT), shlex.quote(DEFAULT_OUTPUT)]
     if label_set:
         parts += ["--label-set", shlex.quote(label_set)]
     else:

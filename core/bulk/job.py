@@ -32,6 +32,7 @@ from core.labels import serving
 from core.labels.measurements import MeasurementStore
 from core.labels.serving import LabelSetUse
 from core.labels.store import LabelSetStore, SavedSet
+from core.labels.written import names_and_wordings
 from core.storage import Database
 
 INPUT_FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -153,7 +154,7 @@ def resolve_use(args: BulkArgs, settings: Settings) -> LabelSetUse:
     the app's store with what was measured about its version (wordings, calibration, tuned
     adapter, thresholds), what the arguments give winning over it; or the labels given alone.
     """
-    labels, wordings = serving.split_wordings(list(args.labels))
+    labels, wordings = names_and_wordings(args.labels)
     calibration = None if args.calibration in (None, "none") else args.calibration
     if args.label_set:
         database = Database(settings.store.url)

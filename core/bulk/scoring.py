@@ -17,7 +17,7 @@ from core.exploration.thresholds import Decision
 from core.inference.model_loading import LoadedModel, load_from_settings
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
-from core.labels.serving import LabelSetUse, classify_with_use
+from core.labels.serving import LabelSetUse, classify_with_set
 
 # The column that numbers input rows while a run is under way (never written out).
 ROW_COLUMN = "__zeroshot_row"
@@ -47,7 +47,7 @@ def classify_rows(
     pending = list(range(len(texts)))
     while pending:
         try:
-            answer = classify_with_use(service, use, [texts[i] for i in pending], bulk=True)
+            answer = classify_with_set(service, use, [texts[i] for i in pending], bulk=True)
         except InputError as error:
             if error.index is None:
                 raise

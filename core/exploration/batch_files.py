@@ -20,8 +20,6 @@ from core.inference.result import ClassificationResult
 MAX_ROWS = 1000
 # Far above any text file of MAX_ROWS short texts; refuses a wrong file before parsing it.
 MAX_FILE_BYTES = 5 * 1024 * 1024
-# Japanese CSV from Excel is often Shift_JIS (cp932); UTF-8 with or without BOM otherwise.
-CSV_ENCODINGS = ("utf-8-sig", "cp932")
 # Excel's 「Unicode テキスト」 export: UTF-16 (little-endian) with a BOM, tab-separated.
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # A lone surrogate: text no encoder can write (Excel's `_xD800_` escape, a broken UTF-16 file).
@@ -55,6 +53,7 @@ def _decode(data: bytes) -> str:
         return text
     if b"\x00" in data[:4096]:
         raise InputError("batch.not_text")
+    # Japanese CSV from Excel is often Shift_JIS (cp932); UTF-8 with or without BOM otherwise.
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

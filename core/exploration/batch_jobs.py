@@ -10,11 +10,9 @@ from __future__ import annotations
 import io
 import json
 import secrets
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -28,35 +26,22 @@ from sqlalchemy import (
     Text,
     insert,
     select,
-    update,
 )
 
 from core.errors import Cancelled, InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.exploration.batch_files import texts_of
+from core.exploration.jobs import PROCESS_TOKEN, JobStatus, JobTable, JobThreads, aware
+from core.exploration.jobs import STALE_SECONDS as STALE_SECONDS
 from core.inference.microbatch import Cancellation
 from core.storage import Database, metadata
 
 # URL-safe and unguessable, like workspace ids: the id is the only key to a job's rows.
 ID_BYTES = 16
 MAX_ID_CHARS = 64
-# A job whose runner has said nothing for this long is taken as interrupted (its task is gone):
-# a chunk of JOB_CHUNK_PAIRS takes seconds, even waiting behind other people's requests.
-STALE_SECONDS = 120
 # Pairs per hand-over to the model: a stop is heard between hand-overs. 64 pairs took 2-4 s
 # on the BERT-base shape with 2 threads, so a stop took that long and rows kept coming after
 # it (issue 20); 16 take a fraction of a second, and pairs of different texts still share passes.
 JOB_CHUNK_PAIRS = 16
-# Which process runs a job: a job marked running by this process with no live thread was cut
-# short (a crash in the runner), not running elsewhere.
-PROCESS_TOKEN = secrets.token_hex(8)
-
-
-class JobStatus(StrEnum):
-    RUNNING = "running"
-    DONE = "done"
-    STOPPED = "stopped"
-    FAILED = "failed"
-    INTERRUPTED = "interrupted"  # its process went away mid-run; it can go on
 
 
 @dataclass(frozen=True)
@@ -125,11 +110,6 @@ batch_jobs = Table(
 )
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for what was written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _rows_json(rows: Sequence[ScoredRow | None]) -> str:
     plain = [None if row is None else [row.top_label, dict(row.scores)] for row in rows]
     return json.dumps(plain, ensure_ascii=False)
@@ -139,19 +119,11 @@ def _rows_from(text: str) -> list[ScoredRow | None]:
     return [None if row is None else ScoredRow(row[0], row[1]) for row in json.loads(text)]
 
 
-class JobStore:
-    """Jobs in one table of a database; every method is one short transaction with its
-    deadline. A database failure raises StoreUnavailable."""
+class JobStore(JobTable):
+    """Batch jobs in one table of a database (the shared statements: JobTable)."""
 
     def __init__(self, database: Database) -> None:
-        self._db = database
-
-    def _execute(self, statement, fetch: bool = False):
-        def call(conn):
-            result = conn.execute(statement)
-            return result.first() if fetch else result.rowcount
-
-        return self._db.write(call)
+        super().__init__(database, batch_jobs)
 
     def create(self, spec: JobSpec, table: pd.DataFrame) -> BatchJob:
         """A new running job over `table` (as read from the file), nothing done yet."""
@@ -196,8 +168,8 @@ class JobStore:
             return None
         spec = json.loads(row.spec)
         status = JobStatus(row.status)
-        updated_at = _aware(row.updated_at)
-        if status == JobStatus.RUNNING and not _alive(row.id, row.runner, updated_at):
+        updated_at = aware(row.updated_at)
+        if status == JobStatus.RUNNING and not _runners.alive(row.id, row.runner, updated_at):
             status = JobStatus.INTERRUPTED
         if light:
             table, rows = pd.DataFrame(), []
@@ -214,56 +186,25 @@ class JobStore:
             row.total,
             rows,
             table,
-            _aware(row.started_at),
+            aware(row.started_at),
             updated_at,
             row.stop_requested,
             tuple(json.loads(row.error)) if row.error else None,
         )
 
-    def _update(self, job_id: str, **values: Any) -> int:
-        values["updated_at"] = datetime.now(UTC)
-        return self._execute(update(batch_jobs).where(batch_jobs.c.id == job_id).values(**values))
-
     def record(self, job_id: str, done: int, rows: Sequence[ScoredRow | None]) -> None:
         """Rows done so far (also the runner's sign of life)."""
-        self._update(job_id, done=done, rows=_rows_json(rows))
-
-    def finish(self, job_id: str, status: JobStatus, error: InputError | None = None) -> None:
-        """End a run; a failed one keeps the error that stopped it, to say so on every page."""
-        reason = [error.key, error.params] if error is not None else None
-        self._update(
-            job_id,
-            status=status.value,
-            error=json.dumps(reason, ensure_ascii=False) if reason else None,
-        )
-
-    def request_stop(self, job_id: str) -> None:
-        """Ask the runner to stop after the chunk it is on; the rows done are kept."""
-        self._update(job_id, stop_requested=True)
-
-    def claim(self, job_id: str) -> None:
-        """Mark a stopped, failed or interrupted job running again, by this process."""
-        self._update(
-            job_id,
-            status=JobStatus.RUNNING.value,
-            stop_requested=False,
-            error=None,
-            runner=PROCESS_TOKEN,
-        )
+        self.update(job_id, done=done, rows=_rows_json(rows))
 
 
-# Jobs this process runs, by id: the runner's thread.
-_threads: dict[str, threading.Thread] = {}
-_threads_lock = threading.Lock()
-_shutting_down = threading.Event()
-
-
-def _alive(job_id: str, runner: str, updated_at: datetime) -> bool:
-    if runner == PROCESS_TOKEN:
-        with _threads_lock:
-            thread = _threads.get(job_id)
-        return thread is not None and thread.is_alive()
-    return (datetime.now(UTC) - updated_at).total_seconds() < STALE_SECONDS
+# Jobs this process runs, by id: any number, one thread each.
+_runners = JobThreads("batch-job")
+_shutting_down = _runners.shutting_down
+# Wait for this process's runner of a job to end; True if it has (or never ran here).
+wait = _runners.wait
+# Stop every job this process runs after its current chunk (each is left interrupted, to go
+# on elsewhere or after the restart).
+shutdown = _runners.shutdown
 
 
 # Rows' texts → their scores; the Cancellation is set when the job is stopped in this process,
@@ -333,35 +274,4 @@ def cancel_here(job_id: str) -> None:
 
 def start(store: JobStore, job_id: str, score: Score) -> None:
     """Run the job on a thread of its own, unless this process runs it already."""
-    with _threads_lock:
-        thread = _threads.get(job_id)
-        if thread is not None and thread.is_alive():
-            return
-        for finished in [key for key, t in _threads.items() if not t.is_alive()]:
-            del _threads[finished]  # their state is in the store; keep only live runners
-        thread = threading.Thread(
-            target=run, args=(store, job_id, score), name=f"batch-job-{job_id[:8]}", daemon=True
-        )
-        _threads[job_id] = thread
-    thread.start()
-
-
-def wait(job_id: str, timeout: float | None = None) -> bool:
-    """Wait for this process's runner of a job to end; True if it has (or never ran here)."""
-    with _threads_lock:
-        thread = _threads.get(job_id)
-    if thread is not None:
-        thread.join(timeout)
-        return not thread.is_alive()
-    return True
-
-
-def shutdown(timeout: float | None = None) -> None:
-    """Stop every job this process runs after its current chunk (each is left interrupted, to
-    go on elsewhere or after the restart)."""
-    _shutting_down.set()
-    with _threads_lock:
-        threads = list(_threads.values())
-    for thread in threads:
-        thread.join(timeout)
-    _shutting_down.clear()
+    _runners.start(job_id, lambda: run(store, job_id, score))

@@ -169,8 +169,9 @@ def check_grid(variants: Sequence[Variant], text_count: int) -> None:
         )
 
 
-# (text, template, hypotheses, multi_label) → the plain classification
-Classify = Callable[[Sequence[str], str, Sequence[str], bool], list[ClassificationResult]]
+# (texts, template, label words, multi_label) → each text's plain classification, in order: a
+# classify_many with one template (web.resources, core.labels.serving).
+ClassifyMany = Callable[[Sequence[str], str, Sequence[str], bool], list[ClassificationResult]]
 
 
 def _by_hypothesis(result: ClassificationResult) -> dict[str, float]:
@@ -206,17 +207,17 @@ class RunResult:
 
 
 def variant_scores(
-    variant: Variant, texts: Sequence[str], classify: Classify
+    variant: Variant, texts: Sequence[str], classify_many: ClassifyMany
 ) -> list[dict[str, float]]:
     """Each text's score per label under `variant`: templates averaged, calibrated, and each
     label the best of its wordings (in single-label mode, then shared out to sum to 1)."""
     hypotheses = variant.hypotheses
-    per_template = [classify(texts, t, hypotheses, variant.multi_label) for t in variant.templates]
+    multi = variant.multi_label
+    per_template = [classify_many(texts, t, hypotheses, multi) for t in variant.templates]
     scores = [_averaged([results[i] for results in per_template]) for i in range(len(texts))]
     if variant.calibration == "content_free":
         free = [
-            classify([CONTENT_FREE_TEXT], t, hypotheses, variant.multi_label)[0]
-            for t in variant.templates
+            classify_many([CONTENT_FREE_TEXT], t, hypotheses, multi)[0] for t in variant.templates
         ]
         reference = _averaged(free)
         scores = [_calibrated(s, reference, variant.multi_label) for s in scores]
@@ -236,10 +237,10 @@ def run_variant(
     variant: Variant,
     texts: Sequence[str],
     expected: Sequence[frozenset[str]],
-    classify: Classify,
+    classify_many: ClassifyMany,
 ) -> RunResult:
     """Score every text under `variant` and evaluate the predictions against `expected`."""
-    by_label = variant_scores(variant, texts, classify)
+    by_label = variant_scores(variant, texts, classify_many)
     if variant.multi_label:
         predicted = [
             frozenset(label for label, p in s.items() if p >= variant.threshold) for s in by_label
@@ -259,7 +260,7 @@ def classify_with_options(
     multi_label: bool,
     wordings: Mapping[str, Sequence[str]],
     calibration: str,
-    classify: Classify,
+    classify_many: ClassifyMany,
 ) -> list[ClassificationResult]:
     """Classification with a chosen experiment's options: wordings per label (a label absent
     from `wordings` is its own one wording) and a calibration. Results ranked like plain ones;
@@ -276,9 +277,9 @@ def classify_with_options(
             raise InputError("experiment.bad_wording", entry=label)
         entries.append(LabelWordings(label, tuple(words)))
     variant = Variant("", tuple(entries), (template,), multi_label, 0.5, calibration)
-    plain = classify(texts, template, variant.hypotheses, multi_label)
+    plain = classify_many(texts, template, variant.hypotheses, multi_label)
     results = []
-    for result, scores in zip(plain, variant_scores(variant, texts, classify), strict=True):
+    for result, scores in zip(plain, variant_scores(variant, texts, classify_many), strict=True):
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
         results.append(
             replace(

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from core.errors import InputError
+from core.errors import InputError, Mismatch
 from core.exploration.evaluation import Evaluation, evaluate
 from core.exploration.thresholds import expected_of
 from core.inference import scoring
@@ -43,6 +43,9 @@ T = TypeVar("T")
 MAX_ROWS = 1000
 MAX_EPOCHS = 50
 MAX_SECONDS = 3600
+MAX_LEARNING_RATE = 0.1
+# Seeds as random.Random, numpy and torch all take them.
+MAX_SEED = 2**32 - 1
 # At least this many rows per label to tune at all.
 MIN_ROWS_PER_LABEL = 2
 # What the adapter zip holds beside PEFT's own files.
@@ -76,8 +79,12 @@ class TuningSettings:
             raise InputError("tuning.bad_setting", name="batch_pairs", low=1, high=256)
         if not 1 <= self.rank <= 64:
             raise InputError("tuning.bad_setting", name="rank", low=1, high=64)
-        if not 0 < self.learning_rate <= 0.1:
-            raise InputError("tuning.bad_setting", name="learning_rate", low=0, high=0.1)
+        if not 0 < self.learning_rate <= MAX_LEARNING_RATE:
+            raise InputError(
+                "tuning.bad_setting", name="learning_rate", low=0, high=MAX_LEARNING_RATE
+            )
+        if not 0 <= self.seed <= MAX_SEED:
+            raise InputError("tuning.bad_setting", name="seed", low=0, high=MAX_SEED)
         return self
 
 
@@ -208,15 +215,17 @@ def training_pairs(
 def check_rows(
     texts: Sequence[str], expected: Sequence[frozenset[str]], labels: Sequence[str]
 ) -> None:
-    """Enough rows to tune on, every expected label one of `labels`."""
+    """Enough rows to tune on, every expected label one of `labels` (`expected` read by
+    `expected_of`). Errors: InputError for too many rows; Mismatch for rows that do not fit the
+    labels (one unknown, or fewer than MIN_ROWS_PER_LABEL rows for one)."""
     if len(texts) > MAX_ROWS:
         raise InputError("eval.too_many_examples", count=len(texts), limit=MAX_ROWS)
     unknown = sorted(set().union(*expected, frozenset()) - set(labels))
     if unknown:
-        raise InputError("eval.unknown_label", labels="、".join(unknown))
+        raise Mismatch("eval.unknown_label", labels="、".join(unknown))
     thin = [label for label in labels if sum(label in e for e in expected) < MIN_ROWS_PER_LABEL]
     if thin:
-        raise InputError("tuning.too_few_rows", labels="、".join(thin), count=MIN_ROWS_PER_LABEL)
+        raise Mismatch("tuning.too_few_rows", labels="、".join(thin), count=MIN_ROWS_PER_LABEL)
 
 
 def score_rows(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -30,18 +29,17 @@ from sqlalchemy import (
     Text,
     insert,
     select,
-    update,
 )
 
 from core.errors import InputError, StoreUnavailable
-from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS, STALE_SECONDS, JobStatus, _aware
+from core.exploration.batch_jobs import ID_BYTES, MAX_ID_CHARS
+from core.exploration.jobs import PROCESS_TOKEN, JobStatus, JobTable, JobThreads, aware
 from core.exploration.tuning import TuningSettings, TuningStopped
 from core.labels.store import MAX_NAME_CHARS
 from core.storage import Database, metadata
 
 # Progress is written (and a stop looked for) at most this often: a step can take milliseconds.
 RECORD_SECONDS = 1.0
-PROCESS_TOKEN = secrets.token_hex(8)
 
 # Progress, then the report and the adapter.
 tuning_jobs = Table(
@@ -123,19 +121,11 @@ class TuningJob:
         return spent / self.done * (self.total - self.done)
 
 
-class TuningJobStore:
-    """Tuning jobs in one table of the process's database; every method is one short
-    transaction with its deadline. A database failure raises StoreUnavailable."""
+class TuningJobStore(JobTable):
+    """Tuning jobs in one table of the process's database (the shared statements: JobTable)."""
 
     def __init__(self, database: Database) -> None:
-        self._db = database
-
-    def _execute(self, statement, fetch: bool = False):
-        def call(conn):
-            result = conn.execute(statement)
-            return result.first() if fetch else result.rowcount
-
-        return self._db.write(call)
+        super().__init__(database, tuning_jobs)
 
     def create(self, spec: TuningSpec) -> str:
         now = datetime.now(UTC)
@@ -166,8 +156,8 @@ class TuningJobStore:
         if row is None:
             return None
         status = JobStatus(row.status)
-        updated_at = _aware(row.updated_at)
-        if status == JobStatus.RUNNING and not _alive(row.id, row.runner, updated_at):
+        updated_at = aware(row.updated_at)
+        if status == JobStatus.RUNNING and not _runners.alive(row.id, row.runner, updated_at):
             status = JobStatus.INTERRUPTED
         return TuningJob(
             id=row.id,
@@ -175,7 +165,7 @@ class TuningJobStore:
             status=status,
             done=row.done,
             total=row.total,
-            started_at=_aware(row.started_at),
+            started_at=aware(row.started_at),
             updated_at=updated_at,
             report=json.loads(row.report) if row.report else None,
             adapter=None if light or row.adapter is None else bytes(row.adapter),
@@ -185,41 +175,19 @@ class TuningJobStore:
             error=tuple(json.loads(row.error)) if row.error else None,
         )
 
-    def update(self, job_id: str, **values: Any) -> None:
-        values["updated_at"] = datetime.now(UTC)
-        self._execute(update(tuning_jobs).where(tuning_jobs.c.id == job_id).values(**values))
-
-    def request_stop(self, job_id: str) -> None:
-        self.update(job_id, stop_requested=True)
-
-    def finish(self, job_id: str, status: JobStatus, error: InputError | None = None) -> None:
-        reason = json.dumps([error.key, error.params], ensure_ascii=False) if error else None
-        self.update(job_id, status=status.value, error=reason)
-
-    def claim(self, job_id: str) -> None:
+    def claim(self, job_id: str, **values: Any) -> None:
         """Mark a stopped, failed or interrupted job running again here, from the start."""
-        self.update(
-            job_id,
-            status=JobStatus.RUNNING.value,
-            stop_requested=False,
-            error=None,
-            done=0,
-            runner=PROCESS_TOKEN,
-            started_at=datetime.now(UTC),
-        )
+        super().claim(job_id, done=0, started_at=datetime.now(UTC), **values)
 
 
-_threads: dict[str, threading.Thread] = {}
-_threads_lock = threading.Lock()
-_shutting_down = threading.Event()
-
-
-def _alive(job_id: str, runner: str, updated_at: datetime) -> bool:
-    if runner == PROCESS_TOKEN:
-        with _threads_lock:
-            thread = _threads.get(job_id)
-        return thread is not None and thread.is_alive()
-    return (datetime.now(UTC) - updated_at).total_seconds() < STALE_SECONDS
+# The job this process trains: one at a time (training takes the model's threads).
+_runners = JobThreads("tuning-job", busy=lambda: InputError("tuning.running"))
+# The id of the job this process is training, if any.
+running_here = _runners.running
+# Wait for this process's runner of a job to end; True if it has (or never ran here).
+wait = _runners.wait
+# Stop the job this process trains after its current step (left interrupted).
+shutdown = _runners.shutdown
 
 
 # (spec, report(done, total), should_stop) → (report JSON, adapter zip, digest); raises
@@ -250,7 +218,7 @@ def run(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> Non
             stop[0] = current is None or current.stop_requested
 
     def should_stop() -> bool:
-        return stop[0] or _shutting_down.is_set()
+        return stop[0] or _runners.shutting_down.is_set()
 
     try:
         report_json, adapter, digest = train(job.spec, report, should_stop)
@@ -260,7 +228,7 @@ def run(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> Non
         store.update(job_id, attached=bool(attached))
         store.finish(job_id, JobStatus.DONE)
     except TuningStopped:
-        interrupted = _shutting_down.is_set() and not stop[0]
+        interrupted = _runners.shutting_down.is_set() and not stop[0]
         store.finish(job_id, JobStatus.INTERRUPTED if interrupted else JobStatus.STOPPED)
     except StoreUnavailable:
         return  # the store itself failed: shown as interrupted once its heartbeat is stale
@@ -270,50 +238,7 @@ def run(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> Non
         store.finish(job_id, JobStatus.FAILED, InputError("tuning.job_failed", detail=repr(exc)))
 
 
-def running_here() -> str | None:
-    """The id of the job this process is training, if any."""
-    with _threads_lock:
-        for job_id, thread in _threads.items():
-            if thread.is_alive():
-                return job_id
-    return None
-
-
 def start(store: TuningJobStore, job_id: str, train: Train, attach: Attach) -> None:
     """Run the job on a thread of its own; InputError `tuning.running` while another job is
     training in this process (one at a time)."""
-    with _threads_lock:
-        for other, thread in list(_threads.items()):
-            if not thread.is_alive():
-                del _threads[other]
-            elif other != job_id:
-                raise InputError("tuning.running")
-            else:
-                return
-        thread = threading.Thread(
-            target=run,
-            args=(store, job_id, train, attach),
-            name=f"tuning-job-{job_id[:8]}",
-            daemon=True,
-        )
-        _threads[job_id] = thread
-    thread.start()
-
-
-def wait(job_id: str, timeout: float | None = None) -> bool:
-    with _threads_lock:
-        thread = _threads.get(job_id)
-    if thread is not None:
-        thread.join(timeout)
-        return not thread.is_alive()
-    return True
-
-
-def shutdown(timeout: float | None = None) -> None:
-    """Stop the job this process trains after its current step (left interrupted)."""
-    _shutting_down.set()
-    with _threads_lock:
-        threads = list(_threads.values())
-    for thread in threads:
-        thread.join(timeout)
-    _shutting_down.clear()
+    _runners.start(job_id, lambda: run(store, job_id, train, attach))

@@ -268,18 +268,17 @@ class MicroBatcher:
         work: Callable[[], T],
         bulk: bool = False,
         client: object = None,
-        cost: int | None = None,
     ) -> T:
         """Run `work` on the worker thread between forward passes, never beside one (so it may
         change the model or train it); its result, or its exception. `bulk` work waits behind
-        interactive requests, as a bulk pass does. Queued fairly like a pass: charged `cost`
-        tokens (None: one full pass, `max_tokens`) to `client` (None: a client of its own), so
+        interactive requests, as a bulk pass does. Queued fairly like a pass: charged one full
+        pass (`max_tokens`) to `client` (None: a client of its own), so
         a client calling again and again (a training job's steps) takes turns with the others
         instead of going before them every time."""
         if self._closed:
             raise RuntimeError("the micro-batcher is shut down")
         job = _Job([], work=work)
-        charge = (self._max_tokens or 0) if cost is None else cost
+        charge = self._max_tokens or 0
         with self._count_lock:
             stamp = self._stamp(object() if client is None else client, charge)
         self._put(BULK if bulk else INTERACTIVE, job, stamp)
@@ -287,12 +286,6 @@ class MicroBatcher:
         if job.error is not None:
             raise job.error
         return job.rows[0]
-
-    def __call__(self, features: list[Features]) -> Any:
-        """Logits for `features`, in order, as one tensor (a `run_forward` for scoring)."""
-        import torch
-
-        return torch.stack(self.rows(features))
 
     def _next(self, timeout: float | None) -> tuple[int, float, int, _Job | None]:
         """The next queued item that is not cancelled (queue.Empty past `timeout`)."""

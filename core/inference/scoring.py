@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,18 +118,13 @@ def forward(loaded: LoadedModel, features: list[Features]) -> Any:
     return infer(loaded, collate(loaded, features), names)
 
 
-def classify(
-    loaded: LoadedModel,
-    request: ClassificationRequest,
-    run_forward: Callable[[list[Features]], Any] | None = None,
-) -> ClassificationResult:
-    """prepare → infer → post-process; `run_forward` lets a micro-batcher do the infer step."""
+def classify(loaded: LoadedModel, request: ClassificationRequest) -> ClassificationResult:
+    """One request's ranked result on a loaded model, alone: encode → forward → post-process →
+    rank, no pair cache, no micro-batching (ClassifierService adds those; benchmarks and tests
+    compare against this)."""
     started = time.perf_counter()
     encoded = encode(loaded, request)
-    if run_forward is None:
-        logits = forward(loaded, encoded.features)
-    else:
-        logits = run_forward(encoded.features)
+    logits = forward(loaded, encoded.features)
     multi_label = effective_multi_label(request)
     scores = postprocess(loaded, logits, multi_label)
     return rank(loaded, request, scores, multi_label, encoded.truncated, started)

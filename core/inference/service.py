@@ -186,8 +186,6 @@ class ClassifierService:
         labels: Iterable[object],
         hypothesis_template: str | None = None,
         multi_label: bool = False,
-        wait: float | None = None,
-        adapter: AdapterRef | None = None,
         client: object = None,
         cancel: Cancellation | None = None,
     ) -> list[ClassificationResult]:
@@ -201,7 +199,7 @@ class ClassifierService:
             raise InputError("error.too_many_texts", count=len(texts), limit=limit)
         items = [(text, hypothesis_template) for text in texts]
         requests = build_requests(items, labels, self.settings, multi_label)
-        return self.score(requests, wait, started, adapter=adapter, client=client, cancel=cancel)
+        return self.score(requests, started=started, client=client, cancel=cancel)
 
     def explain(
         self,

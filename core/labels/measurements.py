@@ -31,9 +31,6 @@ from core.exploration.thresholds import Thresholds
 from core.labels.store import MAX_NAME_CHARS
 from core.storage import Database, metadata
 
-# The adapter of a BERT-base set at rank 8 is a few MB; past this a set's zip is refused.
-MAX_ADAPTER_BYTES = 64 * 1024 * 1024
-
 measurements = Table(
     "label_set_measurements",
     metadata,

@@ -1,8 +1,8 @@
 """A saved label set served by name: its labels, template, wordings, calibration, tuned adapter
 and thresholds, as measured for the version that is current.
 
-`classify_label_set` is the one entry point: `/api/classify` with `label_set`, and any bulk tool,
-call it, so a set scores the same wherever it is used.
+`resolve` then `classify_with_set` is the one way: `/api/classify` with `label_set`, the bulk
+command and a set's measurement go through them, so a set scores the same wherever it is used.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from core.errors import InputError
+from core.errors import InputError, Mismatch
 from core.exploration import experiments
 from core.exploration.thresholds import Decision, Thresholds, decide, expected_of
 from core.inference.adapters import AdapterRef
@@ -28,12 +28,6 @@ class UnknownLabelSet(LookupError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(name)
-
-
-def split_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
-    """Label names, and the wordings of those written `旅行=旅行|観光`: the one format of
-    every page and the API (core.labels.written)."""
-    return names_and_wordings(list(entries))
 
 
 @dataclass(frozen=True)
@@ -78,7 +72,7 @@ def resolve(
     if saved is None:
         raise UnknownLabelSet(name)
     measured = measurements.get(name, saved.version) if measurements is not None else None
-    names, saved_wordings = split_wordings(saved.labels)
+    names, saved_wordings = names_and_wordings(saved.labels)
     given_labels = bool(labels)
     if measured is not None and measured.wordings:
         saved_wordings = dict(measured.wordings)
@@ -113,12 +107,11 @@ class LabelSetAnswer:
     decisions: list[Decision | None]
 
 
-def classify_with_use(
+def classify_with_set(
     service: ClassifierService,
     use: LabelSetUse,
     texts: Sequence[object],
     bulk: bool = False,
-    wait: float | None = None,
 ) -> LabelSetAnswer:
     """Score `texts` as the set is served: wordings, calibration and adapter applied, then its
     thresholds (a Decision per result, None when the set has none for this mode). A bad text
@@ -129,9 +122,9 @@ def classify_with_use(
     if len(texts) > settings.limits.max_texts and not bulk:
         raise InputError("error.too_many_texts", count=len(texts), limit=settings.limits.max_texts)
 
-    def classify(batch, template, hypotheses, multi):
+    def classify_many(batch, template, hypotheses, multi):
         requests = build_requests([(t, template) for t in batch], hypotheses, settings, multi)
-        return service.score(requests, wait, bulk=bulk, adapter=use.adapter)
+        return service.score(requests, bulk=bulk, adapter=use.adapter)
 
     if use.wordings or use.calibration != "none":
         results = experiments.classify_with_options(
@@ -141,31 +134,16 @@ def classify_with_use(
             use.multi_label,
             use.wordings,
             use.calibration,
-            classify,
+            classify_many,
         )
     else:
-        results = classify(texts, use.template, use.labels, use.multi_label)
+        results = classify_many(texts, use.template, use.labels, use.multi_label)
     thresholds = use.thresholds
     decisions = [
         decide(result.labels, result.scores, thresholds) if thresholds else None
         for result in results
     ]
     return LabelSetAnswer(use, results, decisions)
-
-
-def classify_label_set(
-    service: ClassifierService,
-    store: LabelSetStore,
-    measurements: MeasurementStore | None,
-    name: str,
-    texts: Sequence[object],
-    bulk: bool = False,
-    **given: object,
-) -> LabelSetAnswer:
-    """The one way to score texts with a saved set by name (see the module's docstring).
-    `given`: labels, template, multi_label, wordings, calibration, each overriding the set's."""
-    use = resolve(store, measurements, name, **given)  # type: ignore[arg-type]
-    return classify_with_use(service, use, texts, bulk)
 
 
 def measure(
@@ -176,7 +154,8 @@ def measure(
 ) -> Measurement:
     """Fit the set's thresholds on rows (texts with expected labels; 該当なし / none for a text
     that fits none), scored as the set is served, and what they give there. The set's tuning
-    report and adapter, if any, are kept."""
+    report and adapter, if any, are kept. Errors: InputError for too many rows or a bad text;
+    Mismatch for a row expecting a label the set does not have."""
     from core.exploration.evaluation import check_example_count
     from core.exploration.thresholds import fit, metrics_at
     from core.exploration.tuning import rows_hash
@@ -184,9 +163,9 @@ def measure(
     check_example_count(len(texts), service.settings.limits.max_evaluation_rows)
     unknown = sorted(set().union(*map(expected_of, expected), frozenset()) - set(use.labels))
     if unknown:
-        raise InputError("eval.unknown_label", labels="、".join(unknown))
+        raise Mismatch("eval.unknown_label", labels="、".join(unknown))
     unthresholded = replace(use, measurement=None)
-    answer = classify_with_use(service, unthresholded, texts, bulk=True)
+    answer = classify_with_set(service, unthresholded, texts, bulk=True)
     rows = [dict(zip(r.labels, r.scores, strict=True)) for r in answer.results]
     fitted = fit(rows, expected, use.labels, use.multi_label)
     previous = use.measurement

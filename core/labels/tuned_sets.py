@@ -9,7 +9,7 @@ from typing import Any
 
 from core.errors import InputError
 from core.exploration import thresholds as thresholds_
-from core.exploration.tuning import Step, TuningSettings, rows_hash, tune
+from core.exploration.tuning import Step, TuningSettings, check_rows, rows_hash, tune
 from core.exploration.tuning_jobs import TuningSpec
 from core.inference.model_loading import LoadedModel
 from core.labels.measurements import Measurement, MeasurementStore
@@ -92,7 +92,10 @@ def tuning_spec(
     attach: bool = False,
 ) -> TuningSpec:
     """What a job tunes: the set as served (`use`), the rows, how; `attach`: keep the adapter
-    with the version read when it beats zero-shot."""
+    with the version read when it beats zero-shot. The rows and settings are checked here, so a
+    job is never started to fail at once: InputError (bad settings, too many rows), Mismatch
+    (rows that do not fit the set's labels)."""
+    check_rows(texts, [thresholds_.expected_of(cells) for cells in expected], use.labels)
     return TuningSpec(
         set_name=use.saved.name,
         set_version=use.saved.version,

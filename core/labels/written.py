@@ -61,7 +61,9 @@ def parse_wordings(entries: Sequence[str]) -> tuple[LabelWordings, ...]:
 def names_and_wordings(entries: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
     """Label names in order (blanks kept out), and the wordings of those that have more than
     their own name. Entries that are not text are passed on unchanged for the request check
-    to refuse."""
+    to refuse; one text is one entry."""
+    if isinstance(entries, str):
+        entries = [entries]
     names: list[str] = []
     wordings: dict[str, list[str]] = {}
     for entry in entries:

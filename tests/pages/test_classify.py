@@ -223,10 +223,10 @@ class _Interrupted(Exception):
 def _stopped_mid_classification(app, monkeypatch):
     from web import resources
 
-    def interrupted(inputs):
+    def interrupted(*args):
         raise _Interrupted
 
-    monkeypatch.setattr(resources, "classify_inputs", interrupted)
+    monkeypatch.setattr(resources, "classify", interrupted)
     app.text_area(key="classify_text").input("そうだ京都に行こう!")
     app.button(key=SUBMIT).click()
     app.run()
@@ -238,18 +238,18 @@ def test_the_button_is_disabled_while_it_classifies(app, monkeypatch):
     from web.ui import classify_form
 
     drawn, while_classifying = [], []
-    draw, classify = classify_form._submit_button, resources.classify_inputs
+    draw, classify = classify_form._submit_button, resources.classify
 
     def drawing(slot, busy):
         drawn.append(busy)
         draw(slot, busy)
 
-    def classifying(inputs):
+    def classifying(*args):
         while_classifying.append(drawn[-1])
-        return classify(inputs)
+        return classify(*args)
 
     monkeypatch.setattr(classify_form, "_submit_button", drawing)
-    monkeypatch.setattr(resources, "classify_inputs", classifying)
+    monkeypatch.setattr(resources, "classify", classifying)
     _submit(app)
     assert while_classifying == [True]
     # Back in the same run, with the result: one script run per click.

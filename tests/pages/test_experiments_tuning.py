@@ -62,5 +62,16 @@ def test_a_tuning_job_shows_zero_shot_and_tuned_side_by_side(app):
     assert bool(offered) == job.report["beats_zero_shot"]
     if offered:
         offered[0].click().run()
-        answer = resources.classify_label_set(name, ["今日は旅行の話です。"])
-        assert answer.use.adapter is not None
+        assert resources.resolve_label_set(name).adapter is not None
+
+
+def test_rows_naming_a_label_the_set_lacks_are_refused_before_any_job(app):
+    name = _saved_set()
+    _page(app, name)
+    app.session_state["workspace"].evaluation_rows = [
+        EvaluationRow.model_validate(r) for r in [*ROWS, {"text": "晴れです。", "expected": "天気"}]
+    ]
+    app.button(key="tune_start").click().run()
+    assert not app.exception
+    assert any("天気" in e.value for e in app.error), [e.value for e in app.error]
+    assert "tuning_job" not in app.session_state and tuning_jobs.running_here() is None

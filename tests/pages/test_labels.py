@@ -1,8 +1,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 
-from tests.pages.conftest import goto, new_session
+import pytest
+
+from core.exploration.thresholds import Thresholds
+from core.labels.measurements import Measurement
+from tests.pages.conftest import as_shown, goto, new_session
+from web import resources
 
 LABELS_PAGE = "pages/labels.py"
 
@@ -262,3 +268,39 @@ def test_a_set_name_typed_in_half_width_is_saved_in_its_normal_form(app):
     app.text_input(key="store_name").input(f" ﾃﾆｽ  部{suffix} ")
     app.button(key="store_save").click().run()
     assert f"「テニス 部{suffix}」" in app.success[0].value
+
+
+def _measured(tuned: bool) -> Measurement:
+    report = {"zero_shot": {"macro_f1": 0.25}, "tuned": {"macro_f1": 0.75}}
+    return Measurement(
+        9,
+        "h" * 64,
+        False,
+        {"accuracy": 0.5, "macro_f1": 0.5, "per_label": []},
+        Thresholds(False, min_top_score=0.4),
+        tuning=report if tuned else None,
+        adapter_digest="d" * 64 if tuned else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("measured", "shown"),
+    [
+        (None, "v1: 測定なし (ゼロショット、しきい値なし)"),
+        (
+            _measured(False),
+            "v1: 9 件の例で測定、しきい値あり、macro-F1 0.500 · モデル: ゼロショット",
+        ),
+        (
+            _measured(True),
+            "モデル: 学習済み (検証用の例で macro-F1 ゼロショット 0.250 → 学習済み 0.750)",
+        ),
+    ],
+)
+def test_a_saved_set_shows_what_was_measured_about_its_version(app, measured, shown):
+    name = f"測定-{uuid.uuid4().hex[:8]}"
+    _save_current_set_as(app, name)
+    if measured is not None:
+        resources.get_measurements().put(name, 1, measured)
+    app.selectbox(key="store_pick").set_value(name).run()
+    assert any(shown in as_shown(c.value) for c in app.caption), [c.value for c in app.caption]

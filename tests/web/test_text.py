@@ -14,7 +14,7 @@ from web import text as web_text
 # t("key"), message("key"), InputError("key"), flash(t("key")), error codes: any quoted key
 # passed straight to one of the functions that look texts up.
 KEY_CALL = re.compile(
-    r"""\b(?:t|message|InputError|Conflict|StoreUnavailable)\(\s*f?["']([a-z0-9_]+\.[a-z0-9_{}]+)["']"""
+    r"""\b(?:t|message|InputError|Conflict|Mismatch|StoreUnavailable)\(\s*f?["']([a-z0-9_]+\.[a-z0-9_{}]+)["']"""
 )
 SOURCE_DIRS = ("app.py", "core", "web", "pages")
 
@@ -32,12 +32,17 @@ def _used_keys() -> set[str]:
     return keys
 
 
+def _pattern(key: str) -> re.Pattern[str]:
+    """t(f"compare.scope_{s}") → the keys it may look up."""
+    return re.compile(re.sub(r"\\\{[^}]*\\\}", ".+", re.escape(key)) + "$")
+
+
 def _known(key: str) -> bool:
     tables = (web_text.MESSAGES, core_messages.MESSAGES)
     if "{" not in key:
         return any(key in table for table in tables)
     # t(f"compare.scope_{s}"): some key must match the pattern.
-    pattern = re.compile(re.sub(r"\\\{[^}]*\\\}", ".+", re.escape(key)) + "$")
+    pattern = _pattern(key)
     return any(pattern.match(known) for table in tables for known in table)
 
 
@@ -49,6 +54,22 @@ def test_the_scan_finds_the_keys_in_use():
 def test_every_key_used_in_the_code_exists():
     missing = sorted(key for key in _used_keys() if not _known(key))
     assert missing == []
+
+
+def test_every_page_text_is_used():
+    # A key quoted anywhere in the code (some are passed on before t() looks them up, such as
+    # a progress bar's key), or one a key built in the code can name.
+    code = "\n".join(
+        path.read_text(encoding="utf-8") for path in _sources() if path != ROOT / "web" / "text.py"
+    )
+    built = [_pattern(key) for key in _used_keys() if "{" in key]
+    unused = [
+        key
+        for key in web_text.MESSAGES
+        if not re.search(f"[\"']{re.escape(key)}[\"']", code)
+        and not any(pattern.match(key) for pattern in built)
+    ]
+    assert unused == []
 
 
 def _fields(template: str) -> set[str]:

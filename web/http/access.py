@@ -237,7 +237,7 @@ def add_guarded_route(
     router.add_api_route(
         path,
         endpoint,
-        dependencies=access_dependencies(settings, page=page),
+        dependencies=[*access_dependencies(settings, page=page), *options.pop("dependencies", [])],
         responses={**(responses or {}), **(page_refusal(settings) if page else {})},
         **options,
     )

@@ -10,8 +10,10 @@ own checks name the reason in the words the pages use (`error.empty_text`, `erro
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
+from fastapi import Path
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -22,6 +24,7 @@ from pydantic import (
 
 from core.config import Settings
 from core.errors import InputError
+from core.exploration import tuning
 from core.inference.request import (
     check_plain_text,
     check_template,
@@ -60,7 +63,7 @@ class Body(BaseModel):
     invalid_status: ClassVar[int] = 400
 
     @classmethod
-    def reason(cls, data: dict, problems: list[Any]) -> None:
+    def reason(cls, data: dict) -> None:
         """Raise core's InputError for why `data` is refused, if core has one."""
 
     @model_validator(mode="wrap")
@@ -75,8 +78,22 @@ class Body(BaseModel):
             if carried is not None:
                 raise carried from None
             if isinstance(data, dict):
-                cls.reason(data, problems)
+                cls.reason(data)
             raise BadBody(first_problem(problems), cls.invalid_status) from None
+
+
+def _whole_number(value: Any) -> Any:
+    """A JSON integer as JSON Schema reads one: `18.0` is the integer 18 (a number with a zero
+    fractional part), `true` and `"18"` are not numbers at all (left for strict validation to
+    refuse)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def json_integer(**bounds: int) -> Any:
+    """An `integer` field of the OpenAPI document, accepted exactly as the document says."""
+    return Annotated[int, Field(strict=True, **bounds), BeforeValidator(_whole_number)]
 
 
 def _check_labels(labels: Any, settings: Settings) -> None:
@@ -119,6 +136,8 @@ class RequestBodies:
     hf: type[Body]
     label_set: type[Body]
     login_grant: type[Body]
+    thresholds: type[Body]
+    tuning: type[Body]
 
 
 def request_bodies(settings: Settings) -> RequestBodies:
@@ -225,7 +244,7 @@ def request_bodies(settings: Settings) -> RequestBodies:
             return self
 
         @classmethod
-        def reason(cls, data: dict, problems: list[Any]) -> None:
+        def reason(cls, data: dict) -> None:
             _check_template(data.get("hypothesis_template"), settings)
             if "labels" in data or "label_set" not in data:
                 _check_labels(data.get("labels"), settings)
@@ -263,7 +282,7 @@ def request_bodies(settings: Settings) -> RequestBodies:
         parameters: HFParameters
 
         @classmethod
-        def reason(cls, data: dict, problems: list[Any]) -> None:
+        def reason(cls, data: dict) -> None:
             parameters = data.get("parameters")
             if not (
                 isinstance(data.get("inputs"), str)
@@ -285,7 +304,7 @@ def request_bodies(settings: Settings) -> RequestBodies:
         ] = ""
 
         @classmethod
-        def reason(cls, data: dict, problems: list[Any]) -> None:
+        def reason(cls, data: dict) -> None:
             _check_template(data.get("hypothesis_template"), settings)
             _check_labels(data.get("labels"), settings)
             if not data.get("labels"):
@@ -302,8 +321,45 @@ def request_bodies(settings: Settings) -> RequestBodies:
 
         grant: Annotated[str, StringConstraints(max_length=MAX_GRANT_CHARS)]
 
-    return RequestBodies(ClassifyBody, HFBody, LabelSetBody, LoginGrantBody)
+    class RowBody(BaseModel):
+        """A text with its expected labels (該当なし / "none", or none at all: fits no label)."""
+
+        text: text_type
+        expected: list[label_type] = Field(
+            default_factory=list,
+            description="The labels the text should get: each one of the set's labels (409 "
+            "otherwise), 該当なし / none for a text that fits none",
+        )
+
+    def rows_field(limit: int) -> Any:
+        return Field(
+            min_length=1,
+            max_length=limit,
+            description="Evaluation rows; each of the set's labels needs enough of them to "
+            "tune (409 otherwise)",
+        )
+
+    class ThresholdsBody(Body):
+        """`POST /api/label-sets/{name}/thresholds`: rows to fit the set's thresholds on."""
+
+        rows: list[RowBody] = rows_field(limits.max_evaluation_rows)
+        multi_label: StrictBool = False
+
+    class TuningBody(Body):
+        """`POST /api/label-sets/{name}/tuning`: rows to tune the set on, and bounds."""
+
+        rows: list[RowBody] = rows_field(min(tuning.MAX_ROWS, limits.max_evaluation_rows))
+        multi_label: StrictBool = False
+        epochs: json_integer(ge=1, le=tuning.MAX_EPOCHS) = 10
+        learning_rate: float = Field(default=1e-3, gt=0, le=tuning.MAX_LEARNING_RATE, strict=True)
+        max_seconds: float = Field(default=600, gt=0, le=tuning.MAX_SECONDS, strict=True)
+        seed: json_integer(ge=0, le=tuning.MAX_SEED) = 0
+
+    return RequestBodies(
+        ClassifyBody, HFBody, LabelSetBody, LoginGrantBody, ThresholdsBody, TuningBody
+    )
 
 
 # The name of a saved set in a path, as the store keeps it.
 SET_NAME = {"min_length": 1, "max_length": MAX_NAME_CHARS, "pattern": NAME_PATTERN}
+SetName = Annotated[str, Path(description="The set's name", **SET_NAME)]

@@ -2,85 +2,81 @@
 labels for a text or a list of texts, optionally by a saved set's name, with an explanation or
 an experiment's options (wordings, calibration)."""
 
+from functools import partial
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from core.config import Settings
 from core.errors import Cancelled
+from core.labels.written import names_and_wordings
 from web import resources
 from web.cancellation import client_of, disconnected, run_until_gone
 from web.http.access import add_guarded_route
 from web.http.bodies import request_bodies
 from web.http.body_limit import LimitedRoute
 from web.http.errors import refusals
+from web.http.lite_page import LITE_CLASSIFY_PATH
 from web.http.schemas import ClassifyResponse
 from web.http.tuned_sets_api import answer_by_label_set
 
 CLASSIFY_PATH = "/api/classify"
-LITE_CLASSIFY_PATH = "/lite/api/classify"
 # nginx's status for a request whose client went away before the answer.
 CLIENT_CLOSED_REQUEST = 499
 
 
 async def _until_gone(request: Request, method, *args):
-    """`method(*args)` of the service, for this client's share and cancelled if it leaves."""
+    """`method(*args)` on a worker thread, for this client's share of the model and cancelled
+    if it leaves."""
     client = client_of(request)
     return await run_until_gone(
         lambda cancel: method(*args, client=client, cancel=cancel), disconnected(request)
     )
 
 
-def classify_router(settings: Settings) -> APIRouter:
+def classify_router(settings: Settings, share: Any = None) -> APIRouter:
+    """`share`: a dependency holding one of the client's places while the route works
+    (web.http.client_share)."""
     body_type = request_bodies(settings).classify
     router = APIRouter(route_class=LimitedRoute)
     documented: dict[str, Any] = {
         "methods": ["POST"],
         "response_model": ClassifyResponse | list[ClassifyResponse],
         "response_model_exclude_none": True,
-        "responses": refusals(404, 413, 503),
+        "responses": refusals(404, 413, 429, 503),
+        "dependencies": [Depends(share)] if share is not None else [],
     }
 
     async def classify(request: Request, body: body_type) -> Any:  # type: ignore[valid-type]
         if body.label_set is not None:
             # A saved set: its version's thresholds, wordings, calibration and adapter apply.
             return await run_in_threadpool(answer_by_label_set, body)
-        template = body.hypothesis_template
         # Labels written with wordings (`旅行=旅行|観光`, core.labels.written), as every page
         # reads them; the body's own `wordings` win. A malformed one is an InputError (400).
-        labels, written_wordings = resources.labels_and_wordings(body.labels or [])
+        labels, written_wordings = names_and_wordings(body.labels or [])
         wordings = written_wordings | (body.wordings or {})
         request.state.label_count = len(labels)
-        many = isinstance(body.text, list)
-        texts = body.text if many else [body.text]
-        if wordings or body.calibration != "none":
-            results = await run_in_threadpool(
-                resources.classify_with_options,
-                texts,
-                labels,
-                template,
-                bool(body.multi_label),
-                wordings,
-                body.calibration,
-            )
-            answers = [ClassifyResponse.of(result) for result in results]
-            return answers if many else answers[0]
-        service = resources.get_service()
-        args = (labels, template, bool(body.multi_label))
+        args = (labels, body.hypothesis_template, bool(body.multi_label))
+        options = (wordings, body.calibration)
         try:
-            if many:
-                results = await _until_gone(request, service.classify_many, texts, *args)
+            if isinstance(body.text, list):
+                if wordings or body.calibration != "none":
+                    many = partial(resources.classify_with_options, body.text, *args, *options)
+                    results = await _until_gone(request, many)
+                else:
+                    service = resources.get_service()
+                    results = await _until_gone(request, service.classify_many, body.text, *args)
                 return [ClassifyResponse.of(result) for result in results]
-            if body.explain:
+            if body.explain and not wordings and body.calibration == "none":
                 explanation = await _until_gone(
-                    request, service.explain, body.text, *args, body.explain_label
+                    request, resources.get_service().explain, body.text, *args, body.explain_label
                 )
                 return ClassifyResponse.of(explanation.result, explanation)
             return ClassifyResponse.of(
-                await _until_gone(request, service.classify, body.text, *args)
+                await _until_gone(request, resources.classify, body.text, *args, *options)
             )
         except Cancelled:
             # Nobody is there to read an answer: the work was dropped.

@@ -19,7 +19,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Match
 
-from core.errors import Conflict, InputError, ModelBusy, ModelNotReady, StoreUnavailable
+from core.errors import (
+    Conflict,
+    InputError,
+    Mismatch,
+    ModelBusy,
+    ModelNotReady,
+    StoreUnavailable,
+)
 from web.http.body_limit import MAX_BODY_BYTES
 from web.http.schemas import ErrorResponse
 from web.text import header_lang, message
@@ -61,12 +68,13 @@ class BadBody(ValueError):
 _MEANINGS = {
     401: "Credentials needed (access control is on)",
     404: "Not found: no such label set (or file)",
-    409: "Busy with the same kind of work: another tuning job is training here",
+    409: "Conflicts with the current state: the rows do not fit the set's labels (a label "
+    "it does not have, too few rows for one of its), or another tuning job is training here",
     412: "The set changed since it was read (or the name exists)",
     413: "The body is over the size limit",
     422: "Not the protocol's shape",
     428: "A precondition header is needed",
-    429: "Too many wrong passwords from this client: wait",
+    429: "Too many requests from this client at once (or wrong passwords): wait Retry-After",
     503: "The model is not ready or busy, or the store is away: come back after Retry-After",
 }
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
@@ -85,7 +93,7 @@ def refusals(*statuses: int, page: bool = False) -> dict[int | str, dict[str, An
     }
     for status in statuses:
         described[status] = {**shape, "description": _MEANINGS[status]}
-        if status == 503:
+        if status in (429, 503):
             described[status]["headers"] = _RETRY_AFTER
     return described
 
@@ -111,7 +119,7 @@ def first_problem(errors: list[Any]) -> str:
 
 
 def _input_error(request: Request, error: InputError) -> JSONResponse:
-    status = 412 if isinstance(error, Conflict) else 400
+    status = 412 if isinstance(error, Conflict) else 409 if isinstance(error, Mismatch) else 400
     text = error.message(request_lang(request))
     return JSONResponse({"error": text, "code": error.key}, status_code=status)
 

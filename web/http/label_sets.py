@@ -9,7 +9,7 @@ nothing anyone saved is overwritten unseen, as on the Labels page. `DELETE` alwa
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path
+from fastapi import APIRouter, Header
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
@@ -17,7 +17,7 @@ from core.config import Settings
 from core.labels.store import SavedSet
 from web import resources
 from web.http.access import access_dependencies
-from web.http.bodies import SET_NAME, request_bodies
+from web.http.bodies import SetName, request_bodies
 from web.http.body_limit import LimitedRoute
 from web.http.errors import Refusal, refusals
 from web.http.schemas import LabelSetList, LabelSetResponse, dump
@@ -26,7 +26,6 @@ from web.http.tuned_sets_api import measured_json
 LABEL_SETS_PATH = "/api/label-sets"
 LABEL_SET_PATH = LABEL_SETS_PATH + "/{name}"
 
-SetName = Annotated[str, Path(description="The set's name", **SET_NAME)]
 ETAG_HEADER = {"ETag": {"description": "The set's version", "schema": {"type": "string"}}}
 
 

@@ -17,14 +17,19 @@ from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, Streamable
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.config import Settings
 from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.inference.request import check_unicode
+from core.labels.serving import UnknownLabelSet, classify_with_set
 from web import resources
+from web.cancellation import client_of
 from web.http.access import authorized, refusal
+from web.http.client_share import ClientShare
+from web.http.errors import Refusal
 from web.text import header_lang, message
 
 MCP_PATH = "/mcp"
@@ -44,29 +49,36 @@ class _Refused(ToolError):
     (what the assistant sees) and logs it without a traceback."""
 
 
-def _classify(
+def _classify_tool(
     text: str,
     labels: list[str] | None,
     label_set: str | None,
     hypothesis_template: str | None,
-    multi_label: bool,
+    multi_label: bool | None,
 ) -> dict[str, Any]:
+    decision = None
     try:
         check_unicode([text, labels, label_set, hypothesis_template])
         if label_set:
-            saved = resources.get_store().get(label_set)
-            if saved is None:
-                raise _Refused(message("error.unknown_label_set", "en", name=label_set[:100]))
-            labels = labels or list(saved.labels)
-            hypothesis_template = hypothesis_template or saved.template
-        result = resources.classify(text, labels or [], hypothesis_template, multi_label)
+            # Served as /api/classify serves a set: its version's wordings, calibration,
+            # adapter and thresholds (core.labels.serving).
+            use = resources.resolve_label_set(
+                label_set, labels=labels or None, template=hypothesis_template,
+                multi_label=multi_label,
+            )  # fmt: skip
+            answer = classify_with_set(resources.get_service(), use, [text])
+            result, decision = answer.results[0], answer.decisions[0]
+        else:
+            result = resources.classify(text, labels or [], hypothesis_template, bool(multi_label))
+    except UnknownLabelSet as missing:
+        raise _Refused(message("error.unknown_label_set", "en", name=missing.name[:100])) from None
     except (InputError, StoreUnavailable) as error:
         raise _Refused(error.message("en")) from None
     except ModelNotReady:
         raise _Refused(message("model.not_ready", "en")) from None
     except ModelBusy:
         raise _Refused(message("model.busy", "en")) from None
-    return {
+    answer_json = {
         "labels": list(result.labels),
         "scores": list(result.scores),
         "multi_label": result.multi_label,
@@ -74,6 +86,12 @@ def _classify(
         "truncated": result.truncated,
         "model": result.model_id,
     }
+    if label_set:
+        answer_json["label_set"] = {"name": use.saved.name, "version": use.saved.version}
+    if decision is not None:
+        answer_json["abstained"] = decision.abstained
+        answer_json["predicted"] = [label for label in result.labels if label in decision.predicted]
+    return answer_json
 
 
 def build_mcp() -> MCPServer:
@@ -99,11 +117,15 @@ def build_mcp() -> MCPServer:
             Field(description="Exactly one {} / 仮説テンプレート (例: この例は{}です。)"),
         ] = None,
         multi_label: Annotated[
-            bool, Field(description="Judge each label alone / 各ラベルを独立に判定")
-        ] = False,
+            bool | None,
+            Field(
+                description="Judge each label alone (default: the set's own, else false) "
+                "/ 各ラベルを独立に判定"
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         return await run_in_threadpool(
-            _classify, text, labels, label_set, hypothesis_template, multi_label
+            _classify_tool, text, labels, label_set, hypothesis_template, multi_label
         )
 
     @server.tool(
@@ -134,9 +156,10 @@ def build_mcp() -> MCPServer:
 class _Guarded:
     """The MCP endpoint behind the JSON API's access rule."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, share: ClientShare | None) -> None:
         self.app = app
         self.settings = settings
+        self.share = share
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
@@ -145,11 +168,22 @@ class _Guarded:
             lang = header_lang(request.headers.get("accept-language"))
             await refusal(verdict, False, lang)(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+        if self.share is None or request.method != "POST":
+            await self.app(scope, receive, send)
+            return
+        try:
+            async with self.share.held(client_of(request)):
+                await self.app(scope, receive, send)
+        except Refusal as refused:
+            lang = header_lang(request.headers.get("accept-language"))
+            text = message(refused.key, lang, **refused.params)
+            body = {"error": text, "code": refused.key}
+            await JSONResponse(body, refused.status, refused.headers)(scope, receive, send)
 
 
-def mcp_route(settings: Settings) -> Route:
-    """The /mcp route; its session manager is run by `running_mcp` in the app's lifespan."""
+def mcp_route(settings: Settings, share: ClientShare | None = None) -> Route:
+    """The /mcp route; its session manager is run by `running_mcp` in the app's lifespan. A
+    call (a POST) holds one of its client's places in `share` while it works."""
     global _current
     server = build_mcp()
     # Stateless JSON answers: any task behind a load balancer can answer any call.
@@ -157,7 +191,7 @@ def mcp_route(settings: Settings) -> Route:
         streamable_http_path=MCP_PATH, stateless_http=True, json_response=True, host="0.0.0.0"
     )
     _current = server.session_manager
-    app = _Guarded(StreamableHTTPASGIApp(server.session_manager), settings)
+    app = _Guarded(StreamableHTTPASGIApp(server.session_manager), settings, share)
     return Route(MCP_PATH, endpoint=app, methods=["GET", "POST", "DELETE"])
 
 

@@ -3,54 +3,15 @@ web/http/bodies.py). Core knows nothing of these."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    RootModel,
-    StrictBool,
-    StrictStr,
-)
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from core.exploration.thresholds import Decision
 from core.inference.explain import Explanation
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelStatus
 from core.labels.store import SavedSet
-from web.http.patterns import LABEL_PATTERN, TEXT_PATTERN
-
-
-class RowBody(BaseModel):
-    """A text with its expected labels (該当なし / "none", or none at all: fits no label)."""
-
-    # What core refuses (a blank text, a blank or control-character label), the document says.
-    text: StrictStr = Field(pattern=TEXT_PATTERN)
-    expected: list[Annotated[StrictStr, Field(pattern=LABEL_PATTERN)]] = Field(default_factory=list)
-
-
-class ThresholdsBody(BaseModel):
-    """`POST /api/label-sets/{name}/thresholds`: rows to fit the set's thresholds on."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    rows: list[RowBody] = Field(min_length=1)
-    multi_label: StrictBool = False
-
-
-class TuningBody(BaseModel):
-    """`POST /api/label-sets/{name}/tuning`: rows to tune the set on, and bounds."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    rows: list[RowBody] = Field(min_length=1)
-    multi_label: StrictBool = False
-    # Strict: `true` is not 1 epoch, nor `false` seed 0 (the document's types are exact).
-    epochs: int = Field(default=10, ge=1, le=50, strict=True)
-    learning_rate: float = Field(default=1e-3, gt=0, le=0.1, strict=True)
-    max_seconds: float = Field(default=600, gt=0, le=3600, strict=True)
-    seed: int = Field(default=0, strict=True)
 
 
 class MeasurementResponse(BaseModel):

@@ -3,8 +3,6 @@
 The classify router (web/http/classify.py) calls `answer_by_label_set`; errors are answered by
 the app's exception handlers (web/http/errors.py)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from fastapi import APIRouter
@@ -18,18 +16,17 @@ from core.exploration.thresholds import decide
 from core.exploration.tuning import TuningSettings
 from core.exploration.tuning_jobs import TuningJob
 from core.labels import serving
-from core.labels.serving import LabelSetUse, UnknownLabelSet, classify_with_use
+from core.labels.serving import LabelSetUse, UnknownLabelSet, classify_with_set
 from core.labels.tuned_sets import tuning_spec
 from web import resources
 from web.http.access import access_dependencies
+from web.http.bodies import SetName, request_bodies
 from web.http.body_limit import LimitedRoute
 from web.http.errors import Refusal, refusals, request_lang
 from web.http.schemas import (
     ClassifyResponse,
     LabelSetUsed,
     MeasurementResponse,
-    ThresholdsBody,
-    TuningBody,
     TuningJobResponse,
 )
 from web.text import message
@@ -75,7 +72,7 @@ def answer_by_label_set(body: Any) -> ClassifyResponse | list[ClassifyResponse]:
         thresholds = use.thresholds
         decision = decide(result.labels, result.scores, thresholds) if thresholds else None
         return ClassifyResponse.of(result, explanation, decision, used(use))
-    answer = classify_with_use(resources.get_service(), use, texts)
+    answer = classify_with_set(resources.get_service(), use, texts)
     answers = [
         ClassifyResponse.of(result, None, decision, used(use))
         for result, decision in zip(answer.results, answer.decisions, strict=True)
@@ -96,22 +93,24 @@ def _use(name: str, multi_label: bool | None = None) -> LabelSetUse:
         raise Refusal(404, "error.unknown_label_set", name=name) from None
 
 
-def _rows(body: ThresholdsBody | TuningBody) -> tuple[list[str], list[frozenset[str]]]:
+def _rows(body: Any) -> tuple[list[str], list[frozenset[str]]]:
     return [row.text for row in body.rows], [frozenset(row.expected) for row in body.rows]
 
 
-def fit_thresholds(name: str, body: ThresholdsBody) -> dict:
+def fit_thresholds(name: str, body: Any) -> dict:
     """Fit a saved set's thresholds on the body's rows (scored as the set is served: its
-    adapter too) and keep them with its current version; the measurement as JSON."""
+    adapter too) and keep them with its current version; the measurement as JSON. `body`: a
+    `request_bodies(settings).thresholds`. Mismatch (409) for rows that do not fit the set."""
     use = _use(name, body.multi_label)
     texts, expected = _rows(body)
     measured = serving.measure(resources.get_service(), use, texts, expected)
     return resources.get_measurements().put(name, use.saved.version, measured).to_json()
 
 
-def start_tuning(name: str, body: TuningBody) -> TuningJob:
-    """Start tuning a saved set on the body's rows; kept as the set version's model when it
-    beats zero-shot on held-out rows. Refusal 409 while another job trains here."""
+def start_tuning(name: str, body: Any) -> TuningJob:
+    """Start tuning a saved set on the body's rows (a `request_bodies(settings).tuning`); kept
+    as the set version's model when it beats zero-shot on held-out rows. Refusal 409 while
+    another job trains here; Mismatch (409) for rows that do not fit the set."""
     use = _use(name, body.multi_label)
     texts, expected = _rows(body)
     settings = TuningSettings(
@@ -176,16 +175,18 @@ def tuning_router(settings: Settings) -> APIRouter:
         route_class=LimitedRoute, tags=["label sets"], dependencies=access_dependencies(settings)
     )
     path = "/api/label-sets/{name}"
+    bodies = request_bodies(settings)
+    thresholds_body, tuning_body = bodies.thresholds, bodies.tuning
 
     @router.post(
         path + "/thresholds",
         summary="Fit the set's thresholds on rows (multi-label: each label's best-F1 cut; "
         "single-label: a minimum top score, below it 該当なし / none) for its version",
         response_model=MeasurementResponse,
-        responses=refusals(404, 503),
+        responses=refusals(404, 409, 413, 503),
         operation_id="fit_thresholds",
     )
-    async def post_thresholds(name: str, body: ThresholdsBody) -> Any:
+    async def post_thresholds(name: SetName, body: thresholds_body) -> Any:  # type: ignore[valid-type]
         return await run_in_threadpool(fit_thresholds, name, body)
 
     @router.post(
@@ -194,10 +195,14 @@ def tuning_router(settings: Settings) -> APIRouter:
         summary="Start tuning the set on rows (a LoRA adapter, kept only if it beats zero-shot "
         "on held-out rows): a job to poll",
         response_model=TuningJobResponse,
-        responses=refusals(404, 409, 503),
+        responses=refusals(404, 409, 413, 503),
         operation_id="start_tuning",
     )
-    async def post_tuning(name: str, body: TuningBody, request: Request) -> Any:
+    async def post_tuning(
+        name: SetName,
+        body: tuning_body,  # type: ignore[valid-type]
+        request: Request,
+    ) -> Any:
         job = await run_in_threadpool(start_tuning, name, body)
         return job_body(job, request_lang(request))
 
@@ -208,7 +213,7 @@ def tuning_router(settings: Settings) -> APIRouter:
         responses=refusals(404, 503),
         operation_id="get_tuning",
     )
-    async def get_tuning(name: str, job: str, request: Request) -> Any:
+    async def get_tuning(name: SetName, job: str, request: Request) -> Any:
         found = await run_in_threadpool(find_job, name, job)
         return job_body(found, request_lang(request))
 
@@ -220,7 +225,7 @@ def tuning_router(settings: Settings) -> APIRouter:
         responses=refusals(404, 503),
         operation_id="stop_tuning",
     )
-    async def delete_tuning(name: str, job: str, request: Request) -> Any:
+    async def delete_tuning(name: SetName, job: str, request: Request) -> Any:
         found = await run_in_threadpool(find_job, name, job)
         await run_in_threadpool(resources.stop_tuning, found.id)
         return job_body(found, request_lang(request))
@@ -232,7 +237,7 @@ def tuning_router(settings: Settings) -> APIRouter:
         responses={200: {"content": {ADAPTER_MEDIA: {}}}, **refusals(404, 503)},
         operation_id="get_adapter",
     )
-    async def get_adapter(name: str) -> Response:
+    async def get_adapter(name: SetName) -> Response:
         return await run_in_threadpool(adapter_download, name)
 
     return router

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.labels.written import shown_label
+from core.labels.written import names_and_wordings, shown_label
 from web.ui import state
 from web.ui.i18n import plain, set_title, t
 
@@ -47,8 +47,11 @@ class ClassifyInputs:
     calibration: str = "none"
 
     @property
-    def has_options(self) -> bool:
-        return bool(self.wordings.strip()) or self.calibration != "none"
+    def typed_wordings(self) -> dict[str, list[str]]:
+        """The wording lines as {label: its wordings}: they win over wordings written in the
+        labels (web.resources.classify). A malformed line is an InputError."""
+        lines = [line for line in self.wordings.splitlines() if line.strip()]
+        return names_and_wordings(lines)[1]
 
 
 def _calibration_by_name() -> dict[str, str]:

@@ -252,7 +252,7 @@ def run_caption(labels: Sequence[str], multi_label: bool | None = None) -> None:
     )
 
 
-def classify_all(
+def classify_with_progress(
     texts: Sequence[str],
     labels: Sequence[str],
     multi_label: bool,
@@ -279,7 +279,7 @@ def classify_all(
     for start in range(0, len(items), per_chunk):
         chunk = items[start : start + per_chunk]
         try:
-            results += resources.classify_present(chunk, labels, multi_label)
+            results += resources.classify_skipping_blanks(chunk, labels, multi_label)
         except InputError as error:
             # The position in the user's list of texts, not in the chunk.
             raise error.at((start + (error.index or 0)) // len(templates)) from None

@@ -7,7 +7,7 @@ import streamlit as st
 from core.errors import InputError, StoreUnavailable
 from core.inference.request import normalize_label
 from core.labels.store import SavedSet
-from web.resources import get_store
+from web.resources import get_measurements, get_store
 from web.ui import state
 from web.ui.i18n import error_text, joined, plain, t
 
@@ -81,6 +81,30 @@ def _delete_confirmation() -> None:
     no_col.button(t("store.delete_no"), key="store_delete_no", on_click=_cancel_delete)
 
 
+def _measured_caption(chosen: SavedSet) -> None:
+    """What was measured about the chosen version, as production gets it by name: the rows and
+    macro-F1 at its fitted thresholds, and its model, tuned (beside zero-shot on the held-out
+    rows) only when tuning beat zero-shot. Silent when the store is away."""
+    try:
+        measured = get_measurements().get(chosen.name, chosen.version)
+    except StoreUnavailable:
+        return
+    if measured is None:
+        st.caption(t("store.not_measured", version=chosen.version))
+        return
+    figures = {
+        "version": chosen.version,
+        "rows": measured.rows,
+        "macro": f"{measured.metrics.get('macro_f1', 0.0):.3f}",
+    }
+    report = measured.tuning or {}
+    if measured.adapter_digest and report:
+        zero, tuned = report["zero_shot"]["macro_f1"], report["tuned"]["macro_f1"]
+        st.caption(t("store.measured_tuned", zero=f"{zero:.3f}", tuned=f"{tuned:.3f}", **figures))
+    else:
+        st.caption(t("store.measured_zero_shot", **figures))
+
+
 def saved_sets_section() -> None:
     """The team's saved sets: pick, load, delete, and save the current set under a name."""
     st.subheader(t("store.header"))
@@ -109,6 +133,7 @@ def saved_sets_section() -> None:
             f"{plain(joined(chosen.labels))} · {plain(chosen.template)} · "
             f"{t('store.updated_at', when=when)}"
         )
+        _measured_caption(chosen)
         if chosen.notes:
             st.markdown(plain(chosen.notes))
     else:

@@ -98,7 +98,7 @@ def test_a_batch_over_max_pairs_runs_in_even_passes(tiny_model, settings):
 
     batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=4)
     request = build_request(TEXTS[0], ["a", "b", "c", "d", "e", "f"], settings)
-    batcher(scoring.encode(tiny_model, request).features)
+    batcher.rows(scoring.encode(tiny_model, request).features)
     assert sizes == [3, 3]
 
 
@@ -144,7 +144,7 @@ def test_pairs_are_grouped_by_length(tiny_model, settings):
         for text in (TEXTS[3], TEXTS[0], TEXTS[3])
         for pair in scoring.encode(tiny_model, build_request(text, LABELS, settings)).features
     ]
-    batcher(mixed)
+    batcher.rows(mixed)
     flat = [n for batch in lengths for n in batch]
     assert [len(batch) for batch in lengths] == [3, 3, 3]
     assert flat == sorted(flat)
@@ -165,7 +165,7 @@ def test_one_failing_request_does_not_fail_the_others(tiny_model, settings):
 
     def call(features):
         try:
-            return batcher(features).shape[0]
+            return len(batcher.rows(features))
         except ValueError as exc:
             return str(exc)
 
@@ -177,11 +177,11 @@ def test_shutdown_stops_the_worker_thread(tiny_model, settings):
         lambda features: scoring.forward(tiny_model, features), max_wait_seconds=0, max_pairs=8
     )
     good = scoring.encode(tiny_model, build_request(TEXTS[0], LABELS, settings)).features
-    assert batcher(good).shape[0] == len(LABELS)
+    assert len(batcher.rows(good)) == len(LABELS)
     batcher.shutdown(timeout=10)
     assert not batcher.running
     with pytest.raises(RuntimeError):
-        batcher(good)
+        batcher.rows(good)
 
 
 def _batcher_threads() -> int:
@@ -207,14 +207,14 @@ def test_a_full_queue_refuses_new_work_and_takes_it_again_once_drained(tiny_mode
 
     good = scoring.encode(tiny_model, build_request(TEXTS[0], LABELS, settings)).features
     batcher = MicroBatcher(run, max_wait_seconds=0, max_pairs=8, max_queued_pairs=len(good))
-    first = threading.Thread(target=batcher, args=(good,))
+    first = threading.Thread(target=batcher.rows, args=(good,))
     first.start()
     started.wait()
     with pytest.raises(ModelBusy):
-        batcher(good)
+        batcher.rows(good)
     release.set()
     first.join()
-    assert batcher(good).shape[0] == len(LABELS)
+    assert len(batcher.rows(good)) == len(LABELS)
     batcher.shutdown(timeout=10)
 
 

@@ -11,10 +11,13 @@ import zipfile
 import pytest
 
 from bench.model_builder import random_adapter
+from core.config import Settings
+from core.exploration import tuning_jobs
 from core.exploration.thresholds import Thresholds
 from core.inference.adapters import AdapterRef
 from core.labels.measurements import Measurement
 from web import resources
+from web.http.bodies import request_bodies
 from web.http.label_sets import LABEL_SETS_PATH
 
 CLASSIFY_PATH = "/api/classify"
@@ -106,8 +109,6 @@ def test_tuning_routes_are_in_the_openapi_document(open_client):
 
 
 def test_a_tuning_job_started_over_http_is_polled_to_its_report(open_client, name):
-    from core.exploration import tuning_jobs
-
     rows = [
         {"text": f"{opening}{label}の話です。", "expected": [label]}
         for opening in ("今日は", "昨日は", "友達と")
@@ -131,3 +132,48 @@ def test_a_tuning_job_started_over_http_is_polled_to_its_report(open_client, nam
 def test_an_unknown_tuning_job_is_404(open_client, name):
     missing = open_client.get(f"{LABEL_SETS_PATH}/{name}/tuning/nope")
     assert missing.status_code == 404 and missing.json()["code"] == "error.unknown_tuning_job"
+
+
+@pytest.mark.parametrize("route", ["thresholds", "tuning"])
+def test_rows_expecting_a_label_the_set_lacks_conflict_with_the_set(open_client, name, route):
+    rows = [{"text": "京都を旅行しました。", "expected": ["天気"]}]
+    refused = open_client.post(f"{LABEL_SETS_PATH}/{name}/{route}", json={"rows": rows})
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "eval.unknown_label" and "天気" in refused.json()["error"]
+
+
+def test_too_few_rows_for_a_label_of_the_set_are_refused_before_any_job(open_client, name):
+    rows = [{"text": f"{label}の話です。", "expected": [label]} for label in LABELS]
+    refused = open_client.post(f"{LABEL_SETS_PATH}/{name}/tuning", json={"rows": rows})
+    assert refused.status_code == 409 and refused.json()["code"] == "tuning.too_few_rows"
+    assert tuning_jobs.running_here() is None
+
+
+@pytest.mark.parametrize(
+    ("given", "accepted"), [(2.0, True), (2, True), (2.5, False), (True, False), ("2", False)]
+)
+def test_tuning_integers_are_read_as_the_document_types_them(given, accepted):
+    tuning = request_bodies(Settings()).tuning
+    body = {"rows": [{"text": "京都を旅行しました。"}], "epochs": given, "seed": given}
+    if accepted:
+        read = tuning.model_validate(body)
+        assert (read.epochs, read.seed) == (2, 2) and type(read.epochs) is int
+    else:
+        with pytest.raises(ValueError):
+            tuning.model_validate(body)
+
+
+def test_a_seed_past_what_torch_and_numpy_take_is_refused_in_the_document(open_client, name):
+    schema = open_client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert schema["TuningBody"]["properties"]["seed"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 2**32 - 1,
+        "default": 0,
+        "title": "Seed",
+    }
+    rows = [{"text": "京都を旅行しました。", "expected": ["旅行"]}]
+    refused = open_client.post(
+        f"{LABEL_SETS_PATH}/{name}/tuning", json={"rows": rows, "seed": 2**32}
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "error.bad_request"
