@@ -13,6 +13,7 @@ from web.ui.components import (
     result_heading,
     saved_set_verdict,
     scroll_to,
+    tuned_set_use,
 )
 from web.ui.explanation import explain_toggle, explanation_view
 from web.ui.i18n import error_text, t
@@ -36,14 +37,19 @@ if inputs is not None:
     try:
         require_model()
         with st.spinner(t("classify.running")):
-            result = resources.classify(
-                inputs.text,
-                inputs.labels,
-                inputs.template,
-                inputs.multi_label,
-                inputs.typed_wordings,
-                inputs.calibration,
-            )
+            # A saved set tuned on the team's rows is classified by its own model.
+            tuned = tuned_set_use(inputs.labels, inputs.template, inputs.multi_label)
+            if tuned is not None:
+                result = resources.classify_with_tuned_set(tuned, inputs.text)
+            else:
+                result = resources.classify(
+                    inputs.text,
+                    inputs.labels,
+                    inputs.template,
+                    inputs.multi_label,
+                    inputs.typed_wordings,
+                    inputs.calibration,
+                )
             state.set_last_result(result)
     except InputError as error:
         state.set_last_result(None)

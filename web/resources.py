@@ -189,6 +189,36 @@ def saved_set_decision(result: ClassificationResult, name: str, version: int) ->
     return decide(result.labels, result.scores, thresholds)
 
 
+def tuned_set_use(
+    name: str, version: int, labels: Sequence[str], template: str | None, multi_label: bool
+) -> serving.LabelSetUse | None:
+    """The saved set `name` as it is served, when its version `version` (the one the page
+    loaded) carries a tuned adapter and the page still has that version's labels, template and
+    mode; else None (the page's own inputs are classified zero-shot). StoreUnavailable when
+    the store is away."""
+    if not version:
+        return None
+    try:
+        use = resolve_label_set(name)
+    except serving.UnknownLabelSet:
+        return None
+    names, _ = written.names_and_wordings(labels)
+    unchanged = (
+        use.saved.version == version
+        and set(names) == set(use.labels)
+        and (template or get_settings().model.hypothesis_template) == use.template
+        and multi_label == use.multi_label
+    )
+    return use if use.adapter is not None and unchanged else None
+
+
+def classify_with_tuned_set(use: serving.LabelSetUse, text: str) -> ClassificationResult:
+    """One text classified as the tuned set `use` is served (its adapter, wordings and
+    calibration); its thresholds are drawn by the page (saved_set_decision)."""
+    with stopping_when_cancelled():
+        return serving.classify_with_set(get_service(), use, [text]).results[0]
+
+
 def resolve_label_set(name: str, **given: object) -> serving.LabelSetUse:
     """A saved set by name as it is served now (see core.labels.serving.resolve)."""
     return serving.resolve(get_store(), get_measurements(), name, **given)  # type: ignore[arg-type]
@@ -248,10 +278,12 @@ def _score_rows(
     set_name: str = "",
     set_version: int = 0,
 ) -> list[batch_jobs.ScoredRow | None]:
-    """One chunk of a batch job: empty rows stay empty, the others scored together; with a
-    saved set's thresholds, a row no label reaches has 該当なし as its top label."""
+    """One chunk of a batch job: empty rows stay empty, the others scored together (by a saved
+    set's tuned model when the job's labels are still its version's); with a saved set's
+    thresholds, a row no label reaches has 該当なし as its top label."""
     items = [(text, template) for text in texts]
-    results = classify_skipping_blanks(items, labels, multi_label, client=client, cancel=cancel)
+    tuned = tuned_set_use(set_name, set_version, labels, template, multi_label)
+    results = classify_skipping_blanks(items, labels, multi_label, client, cancel, tuned)
     rows: list[batch_jobs.ScoredRow | None] = []
     for result in results:
         if result is None:
@@ -393,16 +425,25 @@ def classify_skipping_blanks(
     multi_label: bool,
     client: object = None,
     cancel: Cancellation | None = None,
+    tuned: serving.LabelSetUse | None = None,
 ) -> list[ClassificationResult | None]:
     """As classify_many, but a blank text gives None (an empty row stays empty instead of
-    failing the whole run); a bad item raises InputError naming its position in `items`."""
+    failing the whole run); a bad item raises InputError naming its position in `items`. With
+    `tuned` (a saved set's use, tuned_set_use), the texts are scored as that set is served."""
     wanted = [i for i, (text, _) in enumerate(items) if text.strip()]
     results: list[ClassificationResult | None] = [None] * len(items)
     if not wanted:
         return results
     try:
         present = [items[i] for i in wanted]
-        scored = classify_many(present, labels, multi_label, client, cancel)
+        if tuned is None:
+            scored = classify_many(present, labels, multi_label, client, cancel)
+        else:
+            with stopping_when_cancelled():
+                texts = [text for text, _ in present]
+                service = get_service()
+                answer = serving.classify_with_set(service, tuned, texts, True, client, cancel)
+            scored = answer.results
     except InputError as error:
         raise error.at(wanted[error.index or 0]) from None
     for i, result in zip(wanted, scored, strict=True):

@@ -157,6 +157,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "保存済みセット「{name}」(v{version}) のしきい値を適用: {predicted}",
         "Thresholds of saved set “{name}” (v{version}) applied: {predicted}",
     ),
+    "classify.tuned_model": (
+        "保存済みセット「{name}」(v{version}) の学習済みモデルで分類しました。",
+        "Classified with the tuned model of saved set “{name}” (v{version}).",
+    ),
     "classify.running": ("分類しています…", "Classifying…"),
     "classify.truncated": (
         "テキストが長すぎるため、モデルが読める長さ ({max_tokens} トークン) に切り詰めました。",

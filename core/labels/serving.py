@@ -14,6 +14,7 @@ from core.errors import InputError, Mismatch
 from core.exploration import experiments
 from core.exploration.thresholds import Decision, Thresholds, decide, expected_of
 from core.inference.adapters import AdapterRef
+from core.inference.microbatch import Cancellation
 from core.inference.request import build_requests
 from core.inference.result import ClassificationResult
 from core.inference.service import ClassifierService
@@ -112,10 +113,12 @@ def classify_with_set(
     use: LabelSetUse,
     texts: Sequence[object],
     bulk: bool = False,
+    client: object = None,
+    cancel: Cancellation | None = None,
 ) -> LabelSetAnswer:
     """Score `texts` as the set is served: wordings, calibration and adapter applied, then its
     thresholds (a Decision per result, None when the set has none for this mode). A bad text
-    raises InputError naming its position."""
+    raises InputError naming its position. `client` and `cancel`: see ClassifierService.score."""
     settings = service.settings
     if not texts:
         raise InputError("error.empty_text")
@@ -124,7 +127,7 @@ def classify_with_set(
 
     def classify_many(batch, template, hypotheses, multi):
         requests = build_requests([(t, template) for t in batch], hypotheses, settings, multi)
-        return service.score(requests, bulk=bulk, adapter=use.adapter)
+        return service.score(requests, bulk=bulk, adapter=use.adapter, client=client, cancel=cancel)
 
     if use.wordings or use.calibration != "none":
         results = experiments.classify_with_options(

@@ -212,10 +212,6 @@ class ErrorResponse(BaseModel):
     code: str
 
 
-class ClassifyManyResponse(RootModel[list[ClassifyResponse]]):
-    """One result per text, in the order of the texts."""
-
-
 class ModelStatusBody(BaseModel):
     """The model's state; behind access control only `state` (no model id, no error text)."""
 

@@ -16,6 +16,7 @@ from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.exploration.evaluation import NO_LABEL
 from core.inference.result import ClassificationResult
 from core.inference.service import ModelState
+from core.labels import serving
 from web import resources
 from web.ui import state
 from web.ui.i18n import error_text, joined, plain, t
@@ -137,6 +138,21 @@ def result_heading(result: ClassificationResult) -> None:
     st.caption(t("run.caption", labels=labels, template=result.hypothesis_template, mode=mode))
 
 
+def tuned_set_use(
+    labels: Sequence[str], template: str | None, multi_label: bool
+) -> serving.LabelSetUse | None:
+    """The current set's tuned model, when the set is a saved version with one and the page
+    still has that version's labels, template and mode (web.resources.tuned_set_use); None when
+    the store is away."""
+    name = state.current_set_name()
+    try:
+        return resources.tuned_set_use(
+            name, state.saved_version(name), labels, template, multi_label
+        )
+    except StoreUnavailable:
+        return None
+
+
 def saved_set_verdict(result: ClassificationResult) -> None:
     """When the current set is a saved one with fitted thresholds: 該当なし (none of these) if
     no label reached them, else the labels that did. Silent when the store is away."""
@@ -146,6 +162,9 @@ def saved_set_verdict(result: ClassificationResult) -> None:
         decision = resources.saved_set_decision(result, name, version)
     except StoreUnavailable:
         return
+    tuned = tuned_set_use(result.labels, result.hypothesis_template, result.multi_label)
+    if tuned is not None:
+        st.caption(t("classify.tuned_model", name=name, version=version))
     if decision is None:
         return
     threshold = f"{decision.threshold:.3f}"
