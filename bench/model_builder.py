@@ -45,14 +45,17 @@ class ModelShape:
 TINY = ModelShape(32, 2, 2, 64, 512, None, 0.5)
 # Small, with BERT's own init: for checks whose numbers depend on realistic weight scales (int8).
 SMALL = ModelShape(128, 2, 4, 512, 512, None, 0.02)
-# BERT's own init, no dropout: meant for tests of fine-tuning (TINY's wide init cannot learn).
-# Measured (30 training rows x 3 labels, "the label word is in the text", batch 16, lr 1e-3):
-# full fine-tuning leaves the class-prior plateau (loss 0.636) near epoch 27 and reaches 0.67
-# held-out accuracy by epoch 40; a LoRA adapter with the classifier head (ranks 8/16, lr 5e-4 to
-# 5e-3, rsLoRA, LoRA+) stays on the plateau for 50 epochs: at this init the frozen features
-# barely depend on the input (logits' spread across inputs ~3e-5), so this shape does not yet
-# give a LoRA test that learns in seconds.
-LEARNABLE = ModelShape(64, 2, 2, 128, 512, None, 0.02, dropout=0.0)
+# For tests of fine-tuning: no dropout (steps repeatable), and BERT's init scaled to the width.
+# BERT's 0.02 is sized for hidden 768 (0.02 x sqrt(768) ~ 0.55 gain per layer); at hidden 64 it
+# gives 0.16: each sub-layer adds almost nothing to the residual stream, the [CLS] features barely
+# depend on the input (spread across inputs ~3e-3 of their size, the logits' ~3e-5), and a LoRA
+# adapter with the head stays on the class-prior plateau (loss ~0.64): 50 epochs with ranks 8/16,
+# lr 5e-4 to 5e-3, rsLoRA, LoRA+; 30 with the pooler trained too (lr 3e-3, 1e-2). Full
+# fine-tuning left it only near epoch 27. With 1/sqrt(64) = 0.125 (unit gain) the app's tuning
+# with its defaults learns, but by the weights' seed: 90 rows, held-out macro-F1 0.89 for seed
+# 0, 0.26 to 0.49 for seeds 1-3. Pre-trained on other topics (build_learnable_model, the fixture
+# tests tune) it learns from any of the rows' seeds tried: 0.98-1.0.
+LEARNABLE = ModelShape(64, 2, 2, 128, 512, None, 0.125, dropout=0.0)
 # The real model's shape (cl-tohoku BERT-base with its 32768-token vocab).
 BERT_BASE = ModelShape(768, 12, 12, 3072, 512, 32768, 0.02)
 
@@ -171,3 +174,79 @@ def random_adapter(model_dir: Path, seed: int = 1) -> bytes:
     peft_model = get_peft_model(model, config)
     metadata = {"base_model": str(model_dir), "labels": [], "template": "この例は{}です。"}
     return save_adapter(peft_model, metadata)
+
+
+# Topic sentences for tests that train: a label word inside a short sentence of filler words
+# drawn from fixed lists.
+TOPIC_PATTERNS = (
+    "{time}は{person}と{topic}の話をしました。",
+    "{person}が{place}で{topic}について話しています。",
+    "{time}、{place}で{topic}の本を読みました。",
+    "{topic}が好きな{person}と{place}で会います。",
+    "{time}の{place}は{topic}のことでいっぱいでした。",
+)
+TOPIC_FILLERS = {
+    "time": ("今日", "昨日", "週末", "毎朝", "明日", "夜"),
+    "person": ("友達", "先生", "家族", "兄", "姉", "母", "父", "同僚"),
+    "place": ("東京", "大阪", "学校", "会社", "駅", "公園", "家", "図書館"),
+}
+# What the learnable fixture already knows, as the real base model knows NLI: disjoint from the
+# labels tests tune it on (DEFAULT_LABELS).
+PRETRAINING_LABELS = ("音楽", "映画", "政治")
+PRETRAINING_ROWS_PER_LABEL = 20
+# Full fine-tuning at the app's lr (1e-3, batch 16) stays on the class-prior plateau (loss ~0.64)
+# for 8 to 25 epochs (by seed), then leaves it in a few. It stops at the first epoch below
+# PRETRAINING_LOSS: trained on to loss ~0.003, the features are so specialised that an adapter
+# learns new labels far worse (held-out macro-F1 0.33 instead of 0.99). Measured with seed 0 (20
+# epochs; the tests' fixture): zero-shot 0.17-0.23, tuned 0.98-1.0 (90 rows, three rows' seeds;
+# the same with two threads). It depends on the weights' seed: seed 1 learns too (18 epochs,
+# 0.92), seeds 2 and 4 leave the plateau late (27, 29 epochs) and then learn poorly (0.56,
+# 0.46), seed 3 never leaves it in 40. Stopping at 0.2 instead rescues seed 2 (0.90), not 4, and
+# lifts seed 0's zero-shot to 0.33-0.39.
+PRETRAINING_MAX_EPOCHS = 40
+PRETRAINING_LOSS = 0.05
+
+
+def topic_rows(
+    labels: tuple[str, ...] | list[str], per_label: int, seed: int
+) -> tuple[list[str], list[frozenset[str]]]:
+    """`per_label` sentences about each label (the label word in a sentence of fillers), in turn;
+    with each one's expected label. Fixed by `seed`."""
+    import random
+
+    rng = random.Random(seed)
+    texts, expected = [], []
+    for _ in range(per_label):
+        for label in labels:
+            fillers = {slot: rng.choice(words) for slot, words in TOPIC_FILLERS.items()}
+            texts.append(rng.choice(TOPIC_PATTERNS).format(topic=label, **fillers))
+            expected.append(frozenset({label}))
+    return texts, expected
+
+
+def build_learnable_model(out_dir: Path, seed: int = 0) -> Path:
+    """LEARNABLE, briefly fully fine-tuned on topic rows of PRETRAINING_LABELS with the app's own
+    training step, written to `out_dir`: a base whose features carry meaning (as the real NLI
+    model's do) but that has never seen DEFAULT_LABELS, so zero-shot on those is near chance and
+    a LoRA adapter has something to build on. Deterministic for a seed (one thread)."""
+    import torch
+
+    from core.config import DEFAULT_TEMPLATE
+    from core.exploration import tuning
+    from core.inference.model_loading import load_model
+
+    labels = (*PRETRAINING_LABELS, *DEFAULT_LABELS)
+    corpus = tuple(topic_rows(labels, 8, seed)[0])
+    build_model(out_dir, LEARNABLE, seed, corpus)
+    threads = torch.get_num_threads()
+    loaded = load_model(str(out_dir), num_threads=1)
+    try:
+        texts, expected = topic_rows(PRETRAINING_LABELS, PRETRAINING_ROWS_PER_LABEL, seed)
+        pairs = tuning.training_pairs(texts, expected, PRETRAINING_LABELS, DEFAULT_TEMPLATE)
+        torch.manual_seed(seed)
+        settings = tuning.TuningSettings(epochs=PRETRAINING_MAX_EPOCHS, seed=seed)
+        tuning.train_all(loaded, pairs, settings, PRETRAINING_LOSS)
+    finally:
+        torch.set_num_threads(threads)
+    loaded.model.save_pretrained(out_dir)
+    return Path(out_dir)

@@ -19,9 +19,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # Saved label sets go to a throwaway SQLite file, never to the checkout's data/ folder.
 os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="zeroshot-test-data-")
 
-from bench.model_builder import build_model  # noqa: E402
+from bench.model_builder import build_learnable_model, build_model, topic_rows  # noqa: E402
 from core.config import AuthSettings, ModelSettings, Settings, StoreSettings  # noqa: E402
-from core.inference.model_loading import load_model  # noqa: E402
+from core.exploration.tuning import TunedAdapter, TuningReport  # noqa: E402
+from core.inference.model_loading import LoadedModel, load_model  # noqa: E402
 
 # Fixtures that need a real outside program: tests using them carry its marker, so a developer can
 # run `python -m pytest -m "not browser"` for a fast loop while the plain command runs everything.
@@ -129,6 +130,40 @@ def tiny_model_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tiny_model_dir):
     return load_model(str(tiny_model_dir), num_threads=1)
+
+
+@pytest.fixture(scope="session")
+def learnable_model_dir(tmp_path_factory) -> Path:
+    """A small BERT that can learn, already knowing other topics (build_learnable_model)."""
+    return build_learnable_model(tmp_path_factory.mktemp("learnable-nli-model"))
+
+
+# Rows per label the app's tuning learns from in `learned`: 90 rows, 3 folds of 30 held out.
+LEARNED_ROWS_PER_LABEL = 30
+
+
+@dataclass(frozen=True)
+class Learned:
+    """The app's tuning run once on the learnable model: its report, its adapter, and the
+    training copy of the model with that adapter active (tune's model, in this process)."""
+
+    model_dir: Path
+    model: LoadedModel
+    report: TuningReport
+    adapter: TunedAdapter
+
+
+@pytest.fixture(scope="session")
+def learned(learnable_model_dir) -> Learned:
+    """`tune` with its defaults on topic rows of DEFAULT_LABELS, words the model never saw."""
+    from core.config import DEFAULT_TEMPLATE
+    from core.exploration.tuning import tune
+    from core.labels.defaults import DEFAULT_LABELS
+
+    model = load_model(str(learnable_model_dir), num_threads=1)
+    texts, expected = topic_rows(DEFAULT_LABELS, LEARNED_ROWS_PER_LABEL, seed=1)
+    report, adapter = tune(model, texts, expected, list(DEFAULT_LABELS), DEFAULT_TEMPLATE)
+    return Learned(learnable_model_dir, model, report, adapter)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import random
 import tempfile
 import time
@@ -311,8 +312,10 @@ def _train(
     settings: TuningSettings,
     progress: _Progress,
     run_step: Step,
+    stop_below: float = 0.0,
 ) -> int:
-    """Train the active adapter on `pairs`; epochs completed."""
+    """Train the active adapter on `pairs`; epochs completed. Ends early after an epoch whose
+    mean loss is below `stop_below`."""
     import torch
 
     encoded = []
@@ -332,10 +335,11 @@ def _train(
     for _ in range(settings.epochs):
         order = list(range(len(encoded)))
         rng.shuffle(order)
+        epoch_loss = 0.0
         for start in range(0, len(order), settings.batch_pairs):
             batch = [encoded[i] for i in order[start : start + settings.batch_pairs]]
 
-            def step(batch=batch) -> None:
+            def step(batch=batch) -> float:
                 peft_model.train()
                 inputs = scoring.collate(as_model, [features for features, _ in batch])
                 targets = torch.tensor([target for _, target in batch])
@@ -345,16 +349,34 @@ def _train(
                 loss.backward()
                 optimizer.step()
                 peft_model.eval()
+                return loss.item() * len(batch)
 
-            run_step(step)
+            epoch_loss += run_step(step)
             if not progress.step():
                 return epochs
         epochs += 1
+        if epoch_loss / len(encoded) < stop_below:
+            return epochs
     return epochs
 
 
 def _steps(pair_count: int, settings: TuningSettings) -> int:
     return -(-pair_count // settings.batch_pairs) * settings.epochs
+
+
+def train_all(
+    loaded: LoadedModel,
+    pairs: Sequence[TrainingPair],
+    settings: TuningSettings,
+    stop_below: float = 0.0,
+) -> int:
+    """Train every parameter of `loaded.model` (full fine-tuning) on `pairs` with an adapter's
+    steps (settings' epochs, lr, batch and shuffle seed; no time limit), ending after the first
+    epoch whose mean cross-entropy is below `stop_below`. Epochs run."""
+    progress = _Progress(
+        _steps(len(pairs), settings), lambda done, total: None, lambda: False, math.inf
+    )
+    return _train(loaded.model, loaded, pairs, settings, progress, _direct, stop_below)
 
 
 def tune(
