@@ -194,9 +194,9 @@ def tuned_set_use(
 ) -> serving.LabelSetUse | None:
     """The saved set `name` as it is served, when its version `version` (the one the page
     loaded) carries a tuned adapter and the page still has that version's labels, template and
-    mode; else None (the page's own inputs are classified zero-shot). StoreUnavailable when
-    the store is away."""
-    if not version:
+    mode; else None (the page's own inputs are classified zero-shot; so too on an int8 model,
+    which cannot carry an adapter). StoreUnavailable when the store is away."""
+    if not version or get_settings().model.quantize == "int8":
         return None
     try:
         use = resolve_label_set(name)
