@@ -76,6 +76,20 @@ def test_a_reload_keeps_the_last_result_and_a_text_typed_but_not_sent(page, app_
     screenshot(page, "classify-reloaded")
 
 
+def test_a_box_cleared_but_not_sent_stays_empty_after_a_reload(page, app_server):
+    text = _classified_then_typed(page, app_server.url)
+    text.fill("")
+    page.keyboard.press("Tab")
+    page.reload()
+    # The server still has the sent text; the cleared box is what the person left.
+    expect(page.locator(RESULT_QUOTE)).to_contain_text("そうだ京都に行こう!")
+    # The draft keeper put the draft back over the server's value (web/ui/drafts.py)...
+    page.wait_for_function(
+        "el => el.__draftBase === 'そうだ京都に行こう!'", arg=text.element_handle()
+    )
+    expect(text).to_have_value("")  # ...and that draft is the empty box
+
+
 def test_a_reload_keeps_comparisons(page, app_server):
     page.goto(app_server.url + "/")
     page.get_by_role("link", name="テンプレート比較", exact=True).click()

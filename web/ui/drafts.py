@@ -75,12 +75,14 @@ _SCRIPT = """
   });
   // A box is first drawn empty and given the server's value a moment later (a property, no DOM
   // change): a draft waits up to RESTORE_MS for the value it was typed over, then is dropped.
+  // An empty draft (a box cleared) cannot be told from that first empty draw: it waits too.
   const RESTORE_MS = 3000;
   const settle = (el, key, draft, since) => {
     if (el.value === draft.base && draft.value !== el.value) {
       el.__draftBase = draft.base;
       setValue(el, draft.value);
-    } else if (el.value === draft.value || performance.now() - since > RESTORE_MS) {
+    } else if ((el.value === draft.value && draft.value !== '')
+               || performance.now() - since > RESTORE_MS) {
       sessionStorage.removeItem(key);
     } else {
       setTimeout(() => settle(el, key, draft, since), 50);
