@@ -462,6 +462,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tune.progress": ("学習中: {done} / {total} ステップ", "Tuning: step {done} of {total}"),
     "tune.stop": ("学習を止める", "Stop tuning"),
     "tune.status": ("学習ジョブ: {status}", "Tuning job: {status}"),
+    "tune.preparing": (
+        "学習の準備をしています (例の分割、ステップ数の計算)…",
+        "Preparing to tune (splitting the rows, counting the steps)…",
+    ),
+    "tune.status_running": ("実行中", "running"),
+    "tune.status_done": ("完了", "done"),
+    "tune.status_stopped": ("止めました", "stopped"),
+    "tune.status_failed": ("失敗しました", "failed"),
+    "tune.status_interrupted": (
+        "中断されました (サーバーの再起動)",
+        "interrupted (the server restarted)",
+    ),
     "tune.board": (
         "検証用の例 {rows} 件 ({method}) でのゼロショットと学習済みの比較",
         "Zero-shot against tuned on {rows} held-out rows ({method})",

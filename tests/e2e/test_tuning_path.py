@@ -87,7 +87,7 @@ def _tune(page, name: str) -> None:
     _wait_until_idle(page)
     page.evaluate(WATCH_PROGRESS)
     page.get_by_role("button", name="学習する").click()
-    expect(page.get_by_text("学習ジョブ: done")).to_be_visible()
+    expect(page.get_by_text("学習ジョブ: 完了")).to_be_visible()
 
 
 def test_rows_tuned_on_experiments_and_the_set_found_in_another_browser(page, browser, app_server):
@@ -99,7 +99,8 @@ def test_rows_tuned_on_experiments_and_the_set_found_in_another_browser(page, br
 
     # The job showed its progress while it trained, then zero-shot and tuned side by side.
     seen = page.evaluate("window.progressSeen")
-    assert any(re.search(r"学習中: \d+ / \d+ ステップ", text) for text in seen), seen
+    progress = r"学習中: \d+ / \d+ ステップ|学習の準備をしています"
+    assert any(re.search(progress, text) for text in seen), seen
     expect(page.get_by_text(f"検証用の例 {ROWS} 件 (k-fold)")).to_be_visible()
     board = page.locator('[data-testid="stDataFrame"] th')
     expect(board.filter(has_text="ゼロショット")).not_to_have_count(0)

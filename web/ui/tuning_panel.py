@@ -74,7 +74,11 @@ def _progress(job_id: str) -> None:
     if job is None or job.status != JobStatus.RUNNING:
         st.rerun()
         return
-    text = t("tune.progress", done=job.done, total=max(job.total, job.done))
+    # Until the rows are split and the steps counted, there is no total to show yet.
+    if job.total:
+        text = t("tune.progress", done=job.done, total=max(job.total, job.done))
+    else:
+        text = t("tune.preparing")
     left = job.seconds_left()
     if left is not None:
         text += " · " + t("run.time_left", seconds=math.ceil(left))
@@ -158,7 +162,8 @@ def tuning_panel(rows: Sequence[dict[str, str]]) -> None:
     if job.status == JobStatus.RUNNING:
         _progress(job_id)
         return
-    st.caption(t("tune.status", status=job.status.value))
+    status = job.status.value
+    st.caption(t("tune.status", status=t(f"tune.status_{status}")))
     if job.error is not None:
         st.error(error_text(InputError(job.error[0], **job.error[1])))
     if job.status == JobStatus.DONE and job.report is not None:
