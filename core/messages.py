@@ -307,8 +307,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The tuned model did not beat zero-shot on the held-out examples: it is not offered.",
     ),
     "tuning.running": (
-        "このラベルセットはすでに学習中です。終わるか止めるまでお待ちください。",
-        "This label set is being tuned already. Wait for it to finish, or stop it.",
+        "このサーバーでは別の学習ジョブが実行中です (学習は一度に一つ)。終わるまでお待ちください。",
+        "Another tuning job is training on this server (one at a time). Wait for it to finish.",
     ),
     "tuning.job_failed": (
         "学習が失敗しました ({detail})。",

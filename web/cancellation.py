@@ -20,6 +20,9 @@ from core.inference.microbatch import Cancellation
 
 T = TypeVar("T")
 
+# nginx's status for a request whose client went away before the answer.
+CLIENT_CLOSED_REQUEST = 499
+
 
 async def run_until_gone(work: Callable[[Cancellation], T], gone: Awaitable[object]) -> T:
     """`work(cancel)`'s result; Cancelled if `gone` completed first (then `cancel` was set)."""
@@ -33,6 +36,16 @@ async def run_until_gone(work: Callable[[Cancellation], T], gone: Awaitable[obje
         return await task
     finally:
         watcher.cancel()
+
+
+async def until_gone(request: Request, method: Callable[..., T], *args: object) -> T:
+    """`method(*args, client=…, cancel=…)` on a worker thread, for the request's client's share
+    of the model, and cancelled (Cancelled) if the client leaves first. Call it only after the
+    body has been read (FastAPI has, before a route's function runs)."""
+    client = client_of(request)
+    return await run_until_gone(
+        lambda cancel: method(*args, client=client, cancel=cancel), disconnected(request)
+    )
 
 
 async def disconnected(request: Request) -> None:

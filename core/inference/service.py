@@ -279,6 +279,7 @@ class ClassifierService:
         adapter: AdapterRef | None = None,
         client: object = None,
         cancel: Cancellation | None = None,
+        max_tokens: int | None = None,
     ) -> list[ClassificationResult]:
         """Results for validated requests: cached pairs looked up, the others (from every
         request, each once) handed to the micro-batcher in one go, then each request scored
@@ -289,7 +290,8 @@ class ClassifierService:
         The new pairs' tokens are bounded (`max_request_tokens`, bulk: `max_job_tokens`):
         more is InputError `error.too_much_work` before anything runs. `client` (a session id,
         a client address) shares the model fairly with other clients; `cancel` set while the
-        pairs wait drops them (Cancelled)."""
+        pairs wait drops them (Cancelled). `max_tokens`: a tighter bound than the priority's own
+        (bulk work an HTTP request asks for: MAX_REQUEST_TOKENS)."""
         import torch
 
         started = time.perf_counter() if started is None else started
@@ -302,7 +304,7 @@ class ClassifierService:
         loaded = self.model(wait)
         if missing:
             name = self._adapter_name(loaded, adapter) if adapter is not None else None
-            values = self._run_pairs(loaded, missing, bulk, name, client, cancel)
+            values = self._run_pairs(loaded, missing, bulk, name, client, cancel, max_tokens)
             for key, value in zip(missing, values, strict=True):
                 self.pairs.put(key, value)
                 found[key] = value
@@ -337,9 +339,13 @@ class ClassifierService:
         }
         return [encoded[text][hypothesis] for *_, text, hypothesis in keys]
 
-    def _check_tokens(self, pairs: Sequence[scoring.EncodedPair], bulk: bool) -> None:
+    def _check_tokens(
+        self, pairs: Sequence[scoring.EncodedPair], bulk: bool, max_tokens: int | None = None
+    ) -> None:
         limits = self.settings.limits
         limit = limits.max_job_tokens if bulk else limits.max_request_tokens
+        if max_tokens is not None:
+            limit = min(limit, max_tokens)
         tokens = sum(len(pair.features["input_ids"]) for pair in pairs)
         if tokens > limit:
             raise InputError("error.too_much_work", pairs=len(pairs), tokens=tokens, limit=limit)
@@ -352,10 +358,11 @@ class ClassifierService:
         adapter_name: str | None = None,
         client: object = None,
         cancel: Cancellation | None = None,
+        max_tokens: int | None = None,
     ) -> list[PairLogits]:
         """Logits of new pairs: each text tokenized once, all pairs in one hand-over."""
         pairs = self._encode(loaded, keys)
-        self._check_tokens(pairs, bulk)
+        self._check_tokens(pairs, bulk, max_tokens)
         features = [pair.features for pair in pairs]
         if adapter_name is not None:
             features = [{**f, ADAPTER_KEY: adapter_name} for f in features]

@@ -115,10 +115,12 @@ def classify_with_set(
     bulk: bool = False,
     client: object = None,
     cancel: Cancellation | None = None,
+    max_tokens: int | None = None,
 ) -> LabelSetAnswer:
     """Score `texts` as the set is served: wordings, calibration and adapter applied, then its
     thresholds (a Decision per result, None when the set has none for this mode). A bad text
-    raises InputError naming its position. `client` and `cancel`: see ClassifierService.score."""
+    raises InputError naming its position. `client`, `cancel` and `max_tokens`: see
+    ClassifierService.score."""
     settings = service.settings
     if not texts:
         raise InputError("error.empty_text")
@@ -127,7 +129,14 @@ def classify_with_set(
 
     def classify_many(batch, template, hypotheses, multi):
         requests = build_requests([(t, template) for t in batch], hypotheses, settings, multi)
-        return service.score(requests, bulk=bulk, adapter=use.adapter, client=client, cancel=cancel)
+        return service.score(
+            requests,
+            bulk=bulk,
+            adapter=use.adapter,
+            client=client,
+            cancel=cancel,
+            max_tokens=max_tokens,
+        )
 
     if use.wordings or use.calibration != "none":
         results = experiments.classify_with_options(
@@ -154,6 +163,9 @@ def measure(
     use: LabelSetUse,
     texts: Sequence[str],
     expected: Sequence[frozenset[str]],
+    client: object = None,
+    cancel: Cancellation | None = None,
+    max_tokens: int | None = None,
 ) -> Measurement:
     """Fit the set's thresholds on rows (texts with expected labels; 該当なし / none for a text
     that fits none), scored as the set is served, and what they give there. The set's tuning
@@ -168,7 +180,7 @@ def measure(
     if unknown:
         raise Mismatch("eval.unknown_label", labels="、".join(unknown))
     unthresholded = replace(use, measurement=None)
-    answer = classify_with_set(service, unthresholded, texts, bulk=True)
+    answer = classify_with_set(service, unthresholded, texts, True, client, cancel, max_tokens)
     rows = [dict(zip(r.labels, r.scores, strict=True)) for r in answer.results]
     fitted = fit(rows, expected, use.labels, use.multi_label)
     previous = use.measurement

@@ -115,7 +115,7 @@ def add_api(app: FastAPI, settings: Settings, streamlit_app: ASGIApp | None = No
         classify_router(settings, hold),
         hf_router(settings, hold),
         label_sets_router(settings),
-        tuning_router(settings),
+        tuning_router(settings, hold),
         lite_router(settings),
         login_router(settings),
     ):

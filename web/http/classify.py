@@ -6,7 +6,6 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -14,7 +13,7 @@ from core.config import Settings
 from core.errors import Cancelled
 from core.labels.written import names_and_wordings
 from web import resources
-from web.cancellation import client_of, disconnected, run_until_gone
+from web.cancellation import CLIENT_CLOSED_REQUEST, until_gone
 from web.http.access import add_guarded_route
 from web.http.bodies import request_bodies
 from web.http.body_limit import LimitedRoute
@@ -24,17 +23,6 @@ from web.http.schemas import ClassifyResponse
 from web.http.tuned_sets_api import answer_by_label_set
 
 CLASSIFY_PATH = "/api/classify"
-# nginx's status for a request whose client went away before the answer.
-CLIENT_CLOSED_REQUEST = 499
-
-
-async def _until_gone(request: Request, method, *args):
-    """`method(*args)` on a worker thread, for this client's share of the model and cancelled
-    if it leaves."""
-    client = client_of(request)
-    return await run_until_gone(
-        lambda cancel: method(*args, client=client, cancel=cancel), disconnected(request)
-    )
 
 
 def classify_router(settings: Settings, share: Any = None) -> APIRouter:
@@ -53,7 +41,10 @@ def classify_router(settings: Settings, share: Any = None) -> APIRouter:
     async def classify(request: Request, body: body_type) -> Any:  # type: ignore[valid-type]
         if body.label_set is not None:
             # A saved set: its version's thresholds, wordings, calibration and adapter apply.
-            return await run_in_threadpool(answer_by_label_set, body)
+            try:
+                return await until_gone(request, answer_by_label_set, body)
+            except Cancelled:
+                return Response(status_code=CLIENT_CLOSED_REQUEST)
         # Labels written with wordings (`旅行=旅行|観光`, core.labels.written), as every page
         # reads them; the body's own `wordings` win. A malformed one is an InputError (400).
         labels, written_wordings = names_and_wordings(body.labels or [])
@@ -65,18 +56,18 @@ def classify_router(settings: Settings, share: Any = None) -> APIRouter:
             if isinstance(body.text, list):
                 if wordings or body.calibration != "none":
                     many = partial(resources.classify_with_options, body.text, *args, *options)
-                    results = await _until_gone(request, many)
+                    results = await until_gone(request, many)
                 else:
                     service = resources.get_service()
-                    results = await _until_gone(request, service.classify_many, body.text, *args)
+                    results = await until_gone(request, service.classify_many, body.text, *args)
                 return [ClassifyResponse.of(result) for result in results]
             if body.explain and not wordings and body.calibration == "none":
-                explanation = await _until_gone(
+                explanation = await until_gone(
                     request, resources.get_service().explain, body.text, *args, body.explain_label
                 )
                 return ClassifyResponse.of(explanation.result, explanation)
             return ClassifyResponse.of(
-                await _until_gone(request, resources.classify, body.text, *args, *options)
+                await until_gone(request, resources.classify, body.text, *args, *options)
             )
         except Cancelled:
             # Nobody is there to read an answer: the work was dropped.

@@ -5,12 +5,13 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from core.config import Settings
+from core.errors import Cancelled
 from web import resources
+from web.cancellation import CLIENT_CLOSED_REQUEST, until_gone
 from web.http.access import access_dependencies
 from web.http.bodies import request_bodies
 from web.http.body_limit import LimitedRoute
@@ -72,14 +73,18 @@ def hf_router(settings: Settings, share: Any = None) -> APIRouter:
         # Hugging Face's own API answers 503 at once while a model loads, unless asked to wait.
         waits = x_wait_for_model.strip().lower() == "true"
         wait = settings.model.ready_wait_seconds if waits else 0.0
-        result = await run_in_threadpool(
-            resources.get_service().classify,
-            body.inputs,
-            labels,
-            body.parameters.hypothesis_template,
-            bool(body.parameters.multi_label),
-            wait,
-        )
+        try:
+            result = await until_gone(
+                request,
+                resources.get_service().classify,
+                body.inputs,
+                labels,
+                body.parameters.hypothesis_template,
+                bool(body.parameters.multi_label),
+                wait,
+            )
+        except Cancelled:  # nobody is there to read an answer: the work was dropped
+            return Response(status_code=CLIENT_CLOSED_REQUEST)
         return JSONResponse(
             hf_answer(result),
             headers={

@@ -7,6 +7,7 @@ as the JSON API, and uses the same model service and store.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -19,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.config import Settings
 from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
@@ -28,6 +29,7 @@ from core.labels.serving import UnknownLabelSet, classify_with_set
 from web import resources
 from web.cancellation import client_of
 from web.http.access import authorized, refusal
+from web.http.body_limit import MAX_BODY_BYTES
 from web.http.client_share import ClientShare
 from web.http.errors import Refusal
 from web.text import header_lang, message
@@ -168,17 +170,73 @@ class _Guarded:
             lang = header_lang(request.headers.get("accept-language"))
             await refusal(verdict, False, lang)(scope, receive, send)
             return
-        if self.share is None or request.method != "POST":
+        if request.method != "POST":
             await self.app(scope, receive, send)
             return
+        lang = header_lang(request.headers.get("accept-language"))
         try:
-            async with self.share.held(client_of(request)):
-                await self.app(scope, receive, send)
+            body = await _read_body(receive)
         except Refusal as refused:
-            lang = header_lang(request.headers.get("accept-language"))
-            text = message(refused.key, lang, **refused.params)
-            body = {"error": text, "code": refused.key}
-            await JSONResponse(body, refused.status, refused.headers)(scope, receive, send)
+            await _refused(refused, lang)(scope, receive, send)
+            return
+        if body is None:  # the client left mid-body: nobody to answer, nothing to log
+            return
+        replay = _replaying(body, receive)
+        try:
+            if self.share is None:
+                await self.app(scope, replay, send)
+                return
+            async with self.share.held(client_of(request)):
+                await self.app(scope, replay, send)
+        except Refusal as refused:
+            await _refused(refused, lang)(scope, receive, send)
+
+
+def _refused(refused: Refusal, lang: str) -> JSONResponse:
+    text = message(refused.key, lang, **refused.params)
+    body = {"error": text, "code": refused.key}
+    return JSONResponse(body, refused.status, refused.headers)
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The whole request body (None if the client left first), read before the SDK sees it:
+    the SDK answers a client that leaves mid-body with a 500 and a logged traceback. Refusal
+    413 past MAX_BODY_BYTES, as on every JSON route; 400 `error.bad_unicode` for a lone
+    surrogate anywhere in it, as on every route (the SDK's parser calls it a parse error)."""
+    chunks, size = [], 0
+    while True:
+        event = await receive()
+        if event["type"] == "http.disconnect":
+            return None
+        chunk = event.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise Refusal(413, "error.body_too_large", limit=MAX_BODY_BYTES)
+        chunks.append(chunk)
+        if not event.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    try:
+        check_unicode(json.loads(body))
+    except InputError as error:
+        raise Refusal(400, error.key, **error.params) from None
+    except ValueError:
+        pass  # not JSON: the SDK answers that in its own protocol
+    return body
+
+
+def _replaying(body: bytes, receive: Receive) -> Receive:
+    """`receive` with the body already read given back first."""
+    given = False
+
+    async def replay() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def mcp_route(settings: Settings, share: ClientShare | None = None) -> Route:

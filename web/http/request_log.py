@@ -14,6 +14,8 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from web.cancellation import CLIENT_CLOSED_REQUEST
+
 LOGGER_NAME = "zeroshot.access"
 # A client-supplied id is kept only if it looks like one; anything else could forge log lines.
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -56,7 +58,8 @@ class RequestLogMiddleware:
         given = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
         request_id = given if REQUEST_ID_PATTERN.match(given) else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
-        status = 500
+        # None until an answer starts: none at all means the client left first (nginx's 499).
+        status: int | None = None
         started = time.perf_counter()
         logged = False
 
@@ -86,6 +89,10 @@ class RequestLogMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except BaseException:
+            status = status or 500
+            raise
         finally:
             if not logged:
+                status = status or CLIENT_CLOSED_REQUEST
                 log_line()

@@ -5,20 +5,22 @@ the app's exception handlers (web/http/errors.py)."""
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from core.config import Settings
-from core.errors import InputError
+from core.errors import Cancelled, InputError
 from core.exploration.thresholds import decide
 from core.exploration.tuning import TuningSettings
 from core.exploration.tuning_jobs import TuningJob
+from core.inference.microbatch import Cancellation
 from core.labels import serving
 from core.labels.serving import LabelSetUse, UnknownLabelSet, classify_with_set
 from core.labels.tuned_sets import tuning_spec
 from web import resources
+from web.cancellation import CLIENT_CLOSED_REQUEST, until_gone
 from web.http.access import access_dependencies
 from web.http.bodies import SetName, request_bodies
 from web.http.body_limit import LimitedRoute
@@ -41,10 +43,12 @@ def used(use: LabelSetUse) -> LabelSetUsed:
     )
 
 
-def answer_by_label_set(body: Any) -> ClassifyResponse | list[ClassifyResponse]:
+def answer_by_label_set(
+    body: Any, client: object = None, cancel: Cancellation | None = None
+) -> ClassifyResponse | list[ClassifyResponse]:
     """The answer to a classify body naming `label_set`. Raises Refusal (404 unknown set, 400
-    explain with options), InputError, ModelBusy, ModelNotReady, StoreUnavailable. Blocking:
-    run it off the event loop."""
+    explain with options), InputError, ModelBusy, ModelNotReady, StoreUnavailable; Cancelled
+    once `cancel` is set. Blocking: run it off the event loop."""
     try:
         use = resources.resolve_label_set(
             body.label_set,
@@ -67,12 +71,14 @@ def answer_by_label_set(body: Any) -> ClassifyResponse | list[ClassifyResponse]:
             use.multi_label,
             body.explain_label,
             adapter=use.adapter,
+            client=client,
+            cancel=cancel,
         )
         result = explanation.result
         thresholds = use.thresholds
         decision = decide(result.labels, result.scores, thresholds) if thresholds else None
         return ClassifyResponse.of(result, explanation, decision, used(use))
-    answer = classify_with_set(resources.get_service(), use, texts)
+    answer = classify_with_set(resources.get_service(), use, texts, False, client, cancel)
     answers = [
         ClassifyResponse.of(result, None, decision, used(use))
         for result, decision in zip(answer.results, answer.decisions, strict=True)
@@ -97,13 +103,20 @@ def _rows(body: Any) -> tuple[list[str], list[frozenset[str]]]:
     return [row.text for row in body.rows], [frozenset(row.expected) for row in body.rows]
 
 
-def fit_thresholds(name: str, body: Any) -> dict:
+def fit_thresholds(
+    name: str, body: Any, client: object = None, cancel: Cancellation | None = None
+) -> dict:
     """Fit a saved set's thresholds on the body's rows (scored as the set is served: its
     adapter too) and keep them with its current version; the measurement as JSON. `body`: a
-    `request_bodies(settings).thresholds`. Mismatch (409) for rows that do not fit the set."""
+    `request_bodies(settings).thresholds`. Mismatch (409) for rows that do not fit the set.
+    An HTTP request: its new pairs are bounded by MAX_REQUEST_TOKENS (InputError
+    `error.too_much_work`), so it ends within a host's request timeout; they wait behind
+    people's requests (bulk), and are dropped once `cancel` is set (the client left)."""
     use = _use(name, body.multi_label)
     texts, expected = _rows(body)
-    measured = serving.measure(resources.get_service(), use, texts, expected)
+    service = resources.get_service()
+    bound = service.settings.limits.max_request_tokens
+    measured = serving.measure(service, use, texts, expected, client, cancel, bound)
     return resources.get_measurements().put(name, use.saved.version, measured).to_json()
 
 
@@ -169,8 +182,9 @@ def adapter_download(name: str) -> Response:
     return Response(stored.data, media_type=ADAPTER_MEDIA, headers=headers)
 
 
-def tuning_router(settings: Settings) -> APIRouter:
-    """Thresholds and tuning of a saved set from rows in the request, the job, the adapter."""
+def tuning_router(settings: Settings, share: Any = None) -> APIRouter:
+    """Thresholds and tuning of a saved set from rows in the request, the job, the adapter.
+    `share`: as `classify_router`'s (fitting thresholds runs the model)."""
     router = APIRouter(
         route_class=LimitedRoute, tags=["label sets"], dependencies=access_dependencies(settings)
     )
@@ -183,11 +197,19 @@ def tuning_router(settings: Settings) -> APIRouter:
         summary="Fit the set's thresholds on rows (multi-label: each label's best-F1 cut; "
         "single-label: a minimum top score, below it 該当なし / none) for its version",
         response_model=MeasurementResponse,
-        responses=refusals(404, 409, 413, 503),
+        responses=refusals(404, 409, 413, 429, 503),
         operation_id="fit_thresholds",
+        dependencies=[Depends(share)] if share is not None else [],
     )
-    async def post_thresholds(name: SetName, body: thresholds_body) -> Any:  # type: ignore[valid-type]
-        return await run_in_threadpool(fit_thresholds, name, body)
+    async def post_thresholds(
+        name: SetName,
+        body: thresholds_body,  # type: ignore[valid-type]
+        request: Request,
+    ) -> Any:
+        try:
+            return await until_gone(request, fit_thresholds, name, body)
+        except Cancelled:  # nobody is there to read an answer: the work was dropped
+            return Response(status_code=CLIENT_CLOSED_REQUEST)
 
     @router.post(
         path + "/tuning",

@@ -35,6 +35,29 @@ CASES = [
     ("label-set put notes", "PUT", "/api/label-sets/u-test", {**SET, "notes": BAD}),
     ("lite classify", "POST", "/lite/api/classify", {**CLASSIFY, "text": BAD}),
     ("login grant", "POST", "/auth/session", {"grant": BAD}),
+    (
+        "thresholds rows",
+        "POST",
+        "/api/label-sets/u-test/thresholds",
+        {"rows": [{"text": BAD, "expected": ["旅行"]}]},
+    ),
+    (
+        "tuning rows",
+        "POST",
+        "/api/label-sets/u-test/tuning",
+        {"rows": [{"text": "京都", "expected": [BAD]}]},
+    ),
+    (
+        "mcp tool arguments",
+        "POST",
+        "/mcp",
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "tools/call",
+            "params": {"name": "classify", "arguments": {"text": BAD, "labels": ["旅行"]}},
+        },
+    ),
 ]
 
 

@@ -200,13 +200,51 @@ def test_a_lone_surrogate_in_an_mcp_tool_call_is_refused_with_our_message(server
         },
         timeout=30,
     )
-    # The SDK's transport refuses it as JSON-RPC (400, a parse error) before any tool runs;
-    # the tool checks again for a transport that lets it through.
-    assert answer.status_code in (200, 400), answer.text
-    if answer.status_code == 200:
-        result = answer.json()["result"]
-        assert result["isError"] is True
-        assert "surrogate" in result["content"][0]["text"]
-    else:
-        assert answer.json()["error"]["code"] < 0
+    # Refused before the SDK reads it, as on every route (the tool checks again for a
+    # transport that lets it through).
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "error.bad_unicode"
+    assert "サロゲート" in answer.json()["error"]
     assert "Traceback" not in server.log()
+
+
+def _log_lines(server, route: str) -> list[dict]:
+    found = [
+        json.loads(line)
+        for line in server.log().splitlines()
+        if line.startswith('{"event": "request"')
+    ]
+    return [line for line in found if line["route"] == route]
+
+
+def test_an_mcp_client_that_leaves_mid_body_is_not_an_error(server):
+    import socket
+    import time
+    from urllib.parse import urlparse
+
+    address = urlparse(server.url)
+    head = (
+        b"POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Accept: application/json, text/event-stream\r\nContent-Length: 1000\r\n\r\n"
+    )
+    before = len(_log_lines(server, "/mcp"))
+    for _ in range(5):
+        with socket.create_connection((address.hostname, address.port)) as sock:
+            sock.sendall(head + b'{"jsonrpc"')
+    deadline = time.monotonic() + 30
+    while len(_log_lines(server, "/mcp")) < before + 5 and time.monotonic() < deadline:
+        # The server logs each request once it has given up on it; wait for those lines.
+        httpx.get(server.url + "/healthz", timeout=5)
+    left = _log_lines(server, "/mcp")[before:]
+    assert [line["status"] for line in left] == [499] * 5
+    assert "Traceback" not in server.log() and "ClientDisconnect" not in server.log()
+
+
+def test_an_mcp_body_past_the_limit_is_refused_like_every_route(server):
+    from web.http.body_limit import MAX_BODY_BYTES
+
+    body = b'{"jsonrpc": "2.0", "pad": "' + b"x" * MAX_BODY_BYTES + b'"}'
+    headers = {"content-type": "application/json", "accept": "application/json"}
+    answer = httpx.post(server.url + "/mcp", content=body, headers=headers, timeout=30)
+    assert answer.status_code == 413
+    assert answer.json()["code"] == "error.body_too_large"
