@@ -102,6 +102,9 @@ def deployment(tiny_model_dir, database_url, tmp_path):
 def _on_task(page, url: str, task: str) -> None:
     """Open `url` as a browser the balancer keeps on `task`, and check that task answered."""
     host = url.split("/")[2].split(":")[0]
+    # Leave the page first: its own requests in flight (a WebSocket reconnecting through a
+    # restart) would bring back the balancer's cookie for the task it was on, over this one.
+    page.goto("about:blank")
     page.context.add_cookies([{"name": STICKY_COOKIE, "value": task, "domain": host, "path": "/"}])
     response = page.goto(url)
     assert response.headers["x-task"] == task

@@ -88,4 +88,4 @@ def test_a_place_is_given_back_when_the_work_ends_or_fails():
         async with share.held("a"):
             pass
 
-    asyncio.run(scenario())
+    run_apart(scenario())
