@@ -10,8 +10,11 @@ import json
 
 from pydantic import ValidationError
 
-from core.config import LimitSettings
+from core.config import Settings
 from core.errors import InputError
+from core.inference.request import check_plain_text, check_template, clean_labels
+from core.labels.store import check_name
+from core.labels.written import parse_wordings
 from core.workspaces.model import WorkspaceData
 
 FORMAT = "zeroshot-ja-workspace"
@@ -24,14 +27,16 @@ def export_document(workspace: WorkspaceData) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
 
 
-def parse_document(raw: bytes, limits: LimitSettings) -> WorkspaceData:
-    """The workspace in an exported file, validated whole and within `limits` before anything
-    uses it (the file's size is checked before it is read).
+def parse_document(raw: bytes, settings: Settings) -> WorkspaceData:
+    """The workspace in an exported file, validated whole, within the settings' limits and
+    by the rules typing obeys (check_content) before anything uses it (the file's size is
+    checked before it is read).
 
     Raises InputError: workspace.too_large, workspace.bad_unicode (not UTF-8, or a lone surrogate
     such as `\\ud800`), workspace.not_json, workspace.wrong_format, workspace.wrong_version,
     workspace.bad_field (naming where, e.g. `label_sets.標準.0`), and WorkspaceData.check_limits'
     refusals."""
+    limits = settings.limits
     if len(raw) > limits.max_workspace_bytes:
         raise InputError("workspace.too_large", limit=f"{limits.max_workspace_mb:g}")
     try:
@@ -64,4 +69,29 @@ def parse_document(raw: bytes, limits: LimitSettings) -> WorkspaceData:
     if "label_sets" in workspace.model_fields_set and not workspace.label_sets:
         raise InputError("workspace.bad_field", field="label_sets")
     workspace.check_limits(limits)
+    check_content(workspace, settings)
     return workspace
+
+
+def check_content(workspace: WorkspaceData, settings: Settings) -> None:
+    """What a person could not have typed is refused, as typing it is (InputError naming the
+    rule): set names by the store's name rule, every label and wording by the API's label rule
+    (characters, length, not blank), the template by the template rule, texts no longer than
+    MAX_TEXT_CHARS and free of control characters."""
+    limit = settings.limits.max_text_chars
+    for name, entries in workspace.label_sets.items():
+        check_name(name)
+        for label in parse_wordings(entries):  # a blank label or wording is refused here
+            clean_labels([label.label, *label.wordings], settings)
+    if workspace.input_template:
+        check_template(workspace.input_template, settings)
+    texts = [
+        workspace.input_text,
+        *workspace.examples,
+        *(row.text for row in workspace.evaluation_rows),
+        *(text for texts in workspace.experiment_rows.values() for text in texts),
+    ]
+    for text in texts:
+        check_plain_text(text, "text", allow_newlines=True)
+        if len(text) > limit:
+            raise InputError("error.text_too_long", length=len(text), limit=limit)

@@ -20,12 +20,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Field,
     StrictBool,
     ValidationError,
     model_validator,
@@ -90,8 +91,8 @@ class ExperimentChoices(BaseModel):
     templates: str | None = None
     average: StrictBool | None = None
     modes: list[StrictBool] | None = None
-    threshold: float | None = None
-    calibrations: list[str] | None = None
+    threshold: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    calibrations: list[Literal["none", "content_free", "batch"]] | None = None
 
 
 class WorkspaceData(BaseModel):
@@ -112,13 +113,14 @@ class WorkspaceData(BaseModel):
     input_unchecked_labels: Annotated[list[str], AfterValidator(sorted)] = []
     input_explain: StrictBool = False
     input_wordings: str = ""  # lines like 旅行=旅行|観光|旅
-    input_calibration: str = "none"
+    # One text's calibrations (Classify); batch calibration needs many texts.
+    input_calibration: Literal["none", "content_free"] = "none"
     compare_template_lines: str = ""
     evaluation_rows: list[EvaluationRow] = []
     experiment_runs: list[RunRecord] = []
     # The texts experiment runs ran on, once per distinct list: digest → texts.
     experiment_rows: dict[str, list[str]] = {}
-    batch_job: str = ""
+    batch_job: Annotated[str, Field(pattern=r"^[0-9A-Za-z_-]{0,64}$")] = ""
     # Digests of the share links this workspace has taken in (the last few): each is applied once.
     shared_links_applied: list[str] = []
     experiment_choices: ExperimentChoices = ExperimentChoices()

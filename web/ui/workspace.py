@@ -155,7 +155,7 @@ def _import() -> None:
     if upload is None:
         return
     try:
-        workspace = parse_document(upload.getvalue(), resources.get_settings().limits)
+        workspace = parse_document(upload.getvalue(), resources.get_settings())
         created = resources.get_workspaces().create(workspace.to_json(), login.account())
     except (InputError, StoreUnavailable) as error:
         state.flash(error_text(error), where="top")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from core.config import LimitSettings
+from core.config import LimitSettings, Settings
 from core.errors import InputError
 from core.workspaces.document import FORMAT, FORMAT_VERSION, export_document, parse_document
 from core.workspaces.model import WorkspaceData
@@ -38,7 +38,7 @@ RUN = {
 }
 
 
-LIMITS = LimitSettings()
+LIMITS = Settings()
 
 
 def _file(workspace, **document) -> bytes:
@@ -104,6 +104,45 @@ def test_a_bad_file_is_a_clear_refusal(raw, key):
     assert str(refused.value)
 
 
+SETS = {"標準": ["旅行", "料理"]}
+
+
+@pytest.mark.parametrize(
+    ("workspace", "key"),
+    [
+        ({"label_sets": SETS, "experiment_choices": {"threshold": 5}}, "workspace.bad_field"),
+        ({"label_sets": SETS, "experiment_choices": {"threshold": -0.5}}, "workspace.bad_field"),
+        ({"label_sets": SETS, "input_calibration": "evil"}, "workspace.bad_field"),
+        ({"label_sets": SETS, "batch_job": "../../etc/passwd"}, "workspace.bad_field"),
+        ({"label_sets": {"X": ["a\x00b"]}}, "error.control_chars"),
+        ({"label_sets": {"X": ["旅" * 10_000]}}, "error.label_too_long"),
+        ({"label_sets": {"X": ["旅行", "  "]}}, "experiment.bad_wording"),
+        ({"label_sets": {"a/b": ["旅行"]}}, "store.name_slash"),
+        ({"label_sets": {"a\x07": ["旅行"]}}, "error.control_chars"),
+        ({"label_sets": SETS, "input_template": "{}{}{0}"}, "error.template_placeholder"),
+        ({"label_sets": SETS, "examples": ["長" * 100_000]}, "error.text_too_long"),
+    ],
+    ids=[
+        "threshold above 1",
+        "threshold below 0",
+        "unknown calibration",
+        "a job id that is a path",
+        "NUL in a label",
+        "a 10,000-character label",
+        "a blank label",
+        "a set name with a slash",
+        "a control character in a set name",
+        "a template with more than one {}",
+        "an example past the text limit",
+    ],
+)
+def test_what_could_not_be_typed_cannot_be_imported(workspace, key):
+    raw = _file(workspace)
+    with pytest.raises(InputError) as refused:
+        parse_document(raw, LIMITS)
+    assert refused.value.key == key
+
+
 def test_a_bad_field_is_named_where_it_is():
     with pytest.raises(InputError) as refused:
         parse_document(_file({"label_sets": {"標準": ["旅行", 2]}}), LIMITS)
@@ -139,7 +178,7 @@ def test_a_file_past_a_size_limit_is_refused_naming_it(workspace, key):
 
 
 def test_a_file_past_the_workspace_size_is_refused_before_it_is_read():
-    small = LimitSettings(max_workspace_mb=0.001)
+    small = Settings(limits=LimitSettings(max_workspace_mb=0.001))
     with pytest.raises(InputError) as refused:
         parse_document(b"{" * 2000, small)  # not even JSON: never parsed
     assert refused.value.key == "workspace.too_large"
