@@ -59,6 +59,18 @@ def test_fitted_thresholds_are_kept_with_the_version_and_shown(open_client, name
     assert shown["thresholds"] == body["thresholds"]
 
 
+def test_fitting_thresholds_is_one_request_bounded_by_its_tokens(open_client, name):
+    limit = resources.get_settings().limits.max_request_tokens
+    # Distinct long texts: each row's three pairs are new, far past one request's bound.
+    long = "京都の寺を巡り、湯豆腐を食べ、夜は鴨川を歩きました。" * 8
+    rows = [{"text": f"{long}{i}", "expected": ["旅行"]} for i in range(60)]
+    refused = open_client.post(f"{LABEL_SETS_PATH}/{name}/thresholds", json={"rows": rows})
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "error.too_much_work"
+    assert f"{limit}" in refused.json()["error"]
+    assert resources.get_measurements().get(name, 1) is None  # nothing kept
+
+
 def test_a_text_below_the_minimum_top_score_is_none_with_labels_and_scores_kept(open_client, name):
     _measure(name, Thresholds(False, min_top_score=0.999))
     answer = open_client.post(CLASSIFY_PATH, json={"text": TEXT, "label_set": name}).json()
