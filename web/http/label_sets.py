@@ -20,6 +20,7 @@ from web.http.access import access_dependencies
 from web.http.bodies import SetName, request_bodies
 from web.http.body_limit import LimitedRoute
 from web.http.errors import Refusal, refusals
+from web.http.preconditions import etag, matches
 from web.http.schemas import LabelSetList, LabelSetResponse, dump
 from web.http.tuned_sets_api import measured_json
 
@@ -27,18 +28,6 @@ LABEL_SETS_PATH = "/api/label-sets"
 LABEL_SET_PATH = LABEL_SETS_PATH + "/{name}"
 
 ETAG_HEADER = {"ETag": {"description": "The set's version", "schema": {"type": "string"}}}
-
-
-def etag(saved: SavedSet) -> str:
-    return f'"{saved.version}"'
-
-
-def _matches(header: str, saved: SavedSet | None) -> bool:
-    """If-Match: strong comparison (a weak tag never matches); `*` matches any current set."""
-    if saved is None:
-        return False
-    tags = [tag.strip() for tag in header.split(",")]
-    return "*" in tags or etag(saved) in tags
 
 
 def _reply(saved: SavedSet, status: int = 200, measured: dict | None = None) -> JSONResponse:
@@ -132,7 +121,7 @@ def label_sets_router(settings: Settings) -> APIRouter:
         current = await _current(name)
         if create_only and current is not None:
             raise _changed(name)
-        if if_match is not None and not _matches(if_match, current):
+        if if_match is not None and not matches(if_match, current):
             raise _changed(name) if current else _not_found(name)
         if if_match is None and current is not None:
             raise Refusal(428, "error.precondition_required")
@@ -155,7 +144,7 @@ def label_sets_router(settings: Settings) -> APIRouter:
         current = await _current(name)
         if current is None:
             raise _not_found(name)
-        if not _matches(if_match, current):
+        if not matches(if_match, current):
             raise _changed(name)
         await run_in_threadpool(resources.get_store().delete, name, current.version)
         return Response(status_code=204)

@@ -3,9 +3,9 @@
 The classify router (web/http/classify.py) calls `answer_by_label_set`; errors are answered by
 the app's exception handlers (web/http/errors.py)."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,6 +25,7 @@ from web.http.access import access_dependencies
 from web.http.bodies import SetName, request_bodies
 from web.http.body_limit import LimitedRoute
 from web.http.errors import Refusal, refusals, request_lang
+from web.http.preconditions import matches
 from web.http.schemas import (
     ClassifyResponse,
     LabelSetUsed,
@@ -104,15 +105,22 @@ def _rows(body: Any) -> tuple[list[str], list[frozenset[str]]]:
 
 
 def fit_thresholds(
-    name: str, body: Any, client: object = None, cancel: Cancellation | None = None
+    name: str,
+    body: Any,
+    if_match: str | None = None,
+    client: object = None,
+    cancel: Cancellation | None = None,
 ) -> dict:
     """Fit a saved set's thresholds on the body's rows (scored as the set is served: its
     adapter too) and keep them with its current version; the measurement as JSON. `body`: a
     `request_bodies(settings).thresholds`. Mismatch (409) for rows that do not fit the set.
     An HTTP request: its new pairs are bounded by MAX_REQUEST_TOKENS (InputError
     `error.too_much_work`), so it ends within a host's request timeout; they wait behind
-    people's requests (bulk), and are dropped once `cancel` is set (the client left)."""
+    people's requests (bulk), and are dropped once `cancel` is set (the client left). With
+    `if_match` (the ETag read), Refusal 412 when the set has moved on to another version."""
     use = _use(name, body.multi_label)
+    if if_match is not None and not matches(if_match, use.saved):
+        raise Refusal(412, "store.changed_elsewhere", name=name)
     texts, expected = _rows(body)
     service = resources.get_service()
     bound = service.settings.limits.max_request_tokens
@@ -197,7 +205,7 @@ def tuning_router(settings: Settings, share: Any = None) -> APIRouter:
         summary="Fit the set's thresholds on rows (multi-label: each label's best-F1 cut; "
         "single-label: a minimum top score, below it 該当なし / none) for its version",
         response_model=MeasurementResponse,
-        responses=refusals(404, 409, 413, 429, 503),
+        responses=refusals(404, 409, 412, 413, 429, 503),
         operation_id="fit_thresholds",
         dependencies=[Depends(share)] if share is not None else [],
     )
@@ -205,9 +213,12 @@ def tuning_router(settings: Settings, share: Any = None) -> APIRouter:
         name: SetName,
         body: thresholds_body,  # type: ignore[valid-type]
         request: Request,
+        if_match: Annotated[
+            str | None, Header(description="The ETag read: fit only while the set is that version")
+        ] = None,
     ) -> Any:
         try:
-            return await until_gone(request, fit_thresholds, name, body)
+            return await until_gone(request, fit_thresholds, name, body, if_match)
         except Cancelled:  # nobody is there to read an answer: the work was dropped
             return Response(status_code=CLIENT_CLOSED_REQUEST)
 

@@ -59,6 +59,18 @@ def test_fitted_thresholds_are_kept_with_the_version_and_shown(open_client, name
     assert shown["thresholds"] == body["thresholds"]
 
 
+def test_thresholds_are_fitted_only_on_the_version_read_when_it_is_named(open_client, name):
+    rows = [{"text": "京都を旅行しました。", "expected": ["旅行"]}]
+    path = f"{LABEL_SETS_PATH}/{name}/thresholds"
+    stale = open_client.post(path, json={"rows": rows}, headers={"If-Match": '"99"'})
+    assert stale.status_code == 412
+    assert stale.json()["code"] == "store.changed_elsewhere"
+    assert resources.get_measurements().get(name, 1) is None  # nothing kept
+    read = open_client.get(f"{LABEL_SETS_PATH}/{name}").headers["ETag"]
+    fitted = open_client.post(path, json={"rows": rows}, headers={"If-Match": read})
+    assert fitted.status_code == 200
+
+
 def test_fitting_thresholds_is_one_request_bounded_by_its_tokens(open_client, name):
     limit = resources.get_settings().limits.max_request_tokens
     # Distinct long texts: each row's three pairs are new, far past one request's bound.
