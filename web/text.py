@@ -658,5 +658,23 @@ def message(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
 
 
 def header_lang(accept_language: str | None) -> str:
-    """The language for an HTTP answer: English when the client asks for it first, else Japanese."""
-    return "en" if (accept_language or "").lower().startswith("en") else DEFAULT_LANGUAGE
+    """The language for an HTTP answer: of Japanese and English, the one the client weighs
+    higher in Accept-Language (RFC 9110 section 12.5.4: `q` weights, 1 when absent, 0 meaning
+    "not this"; the first listed wins a tie); Japanese when it names neither."""
+    best, best_q = DEFAULT_LANGUAGE, 0.0
+    for item in (accept_language or "").split(","):
+        tag, _, params = item.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in ("ja", "en"):
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > best_q:
+            best, best_q = primary, q
+    return best

@@ -92,3 +92,21 @@ def test_core_holds_only_the_texts_of_its_own_errors():
     for path in sorted((ROOT / "core").rglob("*.py")):
         in_core.update(KEY_CALL.findall(path.read_text(encoding="utf-8")))
     assert set(core_messages.MESSAGES) <= in_core
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        (None, "ja"),
+        ("en", "en"),
+        ("en-US,en;q=0.9", "en"),
+        ("ja, en", "ja"),
+        ("en;q=0, ja", "ja"),
+        ("ja;q=0.1, en;q=0.9", "en"),
+        ("fr, en", "en"),
+        ("fr", "ja"),
+        ("en;q=bad", "ja"),
+    ],
+)
+def test_the_answer_language_follows_accept_languages_weights(header, lang):
+    assert web_text.header_lang(header) == lang
