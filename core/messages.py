@@ -68,6 +68,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The request is malformed: {detail}",
     ),
     "store.name_empty": ("名前を入力してください。", "Enter a name."),
+    "store.name_dots": (
+        "名前を「.」や「..」だけにはできません (URL からその名前に届かないため)。",
+        "A name cannot be just “.” or “..” (URLs could not reach it).",
+    ),
+    "store.name_invisible": (
+        "名前に見えない文字 (ゼロ幅スペースなど) や壊れた文字 (U+FFFD) は使えません。",
+        "A name cannot hold invisible characters (a zero-width space…) or U+FFFD.",
+    ),
     "store.name_slash": (
         "名前に「/」は使えません (API の URL からその名前に届かないため)。",
         "A name cannot hold “/” (the API's URLs could not reach it).",

@@ -40,6 +40,9 @@ from core.storage import Database, metadata
 
 # Names show in a select box and in share links; longer ones only hurt both.
 MAX_NAME_CHARS = 100
+# U+FFFD (what invalid UTF-8 in a URL decodes to) and the invisible format characters (a
+# name with one looks like another name): web/http/patterns.py's NAME_PATTERN says the same.
+_INVISIBLE = frozenset("\ufffd\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
 MAX_NOTES_CHARS = 2000
 
 label_sets = Table(
@@ -91,6 +94,10 @@ def check_name(name: str) -> str:
         raise InputError("store.name_too_long", limit=MAX_NAME_CHARS)
     if "/" in name:
         raise InputError("store.name_slash")
+    if name in (".", ".."):
+        raise InputError("store.name_dots")
+    if any(char in _INVISIBLE for char in name):
+        raise InputError("store.name_invisible")
     normal = normalize_label(name)
     if name != normal:
         raise InputError("store.name_not_normal", name=name, normal=normal)

@@ -13,7 +13,18 @@ LABEL_PATTERN = rf"^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"
 LABEL_LIST_PATTERN = rf"^[^{CONTROL}]*[^{CONTROL}{SPACE},][^{CONTROL}]*$"
 # Exactly one {} and no other brace: a template is spliced, never str.format()ted.
 TEMPLATE_PATTERN = rf"^[^{{}}{CONTROL}]*\{{\}}[^{{}}{CONTROL}]*$"
-# A saved set's name as a path segment: no slash, no control, no space at either end.
-NAME_PATTERN = rf"^[^/{CONTROL}{SPACE}]([^/{CONTROL}]*[^/{CONTROL}{SPACE}])?$"
+# What no name may hold, besides control characters: "/" (a route's {name} never matches it),
+# U+FFFD (what invalid UTF-8 in a URL decodes to: two different byte strings would be one name)
+# and the invisible format characters (a look-alike of another name: "a\u200bb" beside "ab").
+NOT_IN_NAMES = r"/\ufffd\u200b-\u200f\u2060-\u2064\ufeff"
+_IN_NAME = rf"[^{NOT_IN_NAMES}{CONTROL}]"
+_AT_EDGE = rf"[^{NOT_IN_NAMES}{CONTROL}{SPACE}]"
+_NOT_DOT = rf"[^.{NOT_IN_NAMES}{CONTROL}{SPACE}]"
+# A saved set's name as a path segment: none of the above, no space at either end, and never
+# "." or ".." (clients remove those segments from a URL: the set could not be reached). Written
+# without lookarounds, which the regex engine of pydantic-core lacks.
+NAME_PATTERN = (
+    rf"^(?:{_NOT_DOT}|{_NOT_DOT}{_AT_EDGE}|\.{_NOT_DOT}|{_AT_EDGE}{_IN_NAME}+{_AT_EDGE})$"
+)
 # Notes are free text over several lines.
 NOTES_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"

@@ -214,6 +214,19 @@ def test_a_name_a_route_would_change_is_refused_not_altered(open_client, name, p
     assert not [saved for saved in names if saved.endswith(name)]
 
 
+@pytest.mark.parametrize(
+    "path_name",
+    ["%FF", "%ED%A0%80", "a%E2%80%8Bb", "%2E%2E", "%2E"],
+    ids=["invalid UTF-8", "an encoded surrogate", "a zero-width space", "..", "."],
+)
+def test_a_name_no_url_could_reach_or_tell_apart_is_refused(open_client, path_name):
+    before = open_client.get(LABEL_SETS_PATH).json()["label_sets"]
+    response = _create(open_client, path_name)
+    assert response.status_code in (400, 404, 405)
+    assert response.json()["code"]
+    assert open_client.get(LABEL_SETS_PATH).json()["label_sets"] == before
+
+
 def test_a_look_alike_of_a_saved_name_is_refused(open_client, name):
     assert _create(open_client, f"テニス{name}").status_code == 201
     response = _create(open_client, f"ﾃﾆｽ{name}")
