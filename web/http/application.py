@@ -95,13 +95,16 @@ def lifespan_beside(
 
 
 class Beside:
-    """What the router does with a path no route claims: Streamlit's, but never under /api/."""
+    """What the router does with a path no route claims: Streamlit's, but never `/api` or
+    under `/api/` (a JSON 404 there, as every API answer is JSON)."""
 
     def __init__(self, streamlit_app: ASGIApp | None) -> None:
         self.streamlit_app = streamlit_app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.streamlit_app is None or scope["path"].startswith(API_PREFIX):
+        path = scope["path"]
+        api = path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/")
+        if self.streamlit_app is None or api:
             raise HTTPException(404)
         await self.streamlit_app(scope, receive, send)
 

@@ -122,9 +122,10 @@ def test_the_openapi_document_validates_and_names_every_route(server):
 
 
 def test_unknown_api_paths_and_wrong_methods_answer_json(server):
-    missing = httpx.get(server.url + "/api/nothing-here")
-    assert missing.status_code == 404
-    assert missing.json()["code"] == "error.not_found"
+    for path in ("/api/nothing-here", "/api"):
+        missing = httpx.put(server.url + path)
+        assert missing.status_code == 404
+        assert missing.json()["code"] == "error.not_found"
     wrong = httpx.get(server.url + "/api/classify")
     assert wrong.status_code == 405
     assert wrong.headers["allow"] == "POST"
