@@ -188,7 +188,10 @@ def _allowed(request: Request) -> list[str]:
 def _http(request: Request, error: HTTPException) -> JSONResponse:
     """Routing's and FastAPI's own refusals, in our shape."""
     if error.status_code == 404:
-        return error_response(request, 404, "error.not_found", path=request.url.path)
+        # Cut: an answer must not grow with what the client sent.
+        path = request.url.path
+        shown = path if len(path) <= 100 else path[:100] + "…"
+        return error_response(request, 404, "error.not_found", path=shown)
     if error.status_code == 405:
         allowed = ", ".join(_allowed(request))
         return error_response(

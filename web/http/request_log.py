@@ -27,11 +27,21 @@ SECRET_PATHS = (
 )
 
 
-def loggable_route(path: str) -> str:
-    """`path` with session ids, upload ids and media names replaced by placeholders."""
+# A path no route claims is logged cut to this: a client must not make log lines grow.
+MAX_LOGGED_PATH_CHARS = 200
+
+
+def loggable_route(path: str, template: str | None = None) -> str:
+    """The route's template when a route claimed the request (`/api/label-sets/{name}`: set
+    names and job ids stay out of the log); else `path` with session ids, upload ids and media
+    names replaced by placeholders, cut to MAX_LOGGED_PATH_CHARS."""
+    if template:
+        return template
     for pattern, placeholder in SECRET_PATHS:
         if pattern.match(path):
             return pattern.sub(placeholder, path, count=1)
+    if len(path) > MAX_LOGGED_PATH_CHARS:
+        return path[:MAX_LOGGED_PATH_CHARS] + "…"
     return path
 
 
@@ -70,7 +80,9 @@ class RequestLogMiddleware:
                 "event": "request",
                 "request_id": request_id,
                 "method": scope.get("method"),
-                "route": loggable_route(scope.get("path") or ""),
+                "route": loggable_route(
+                    scope.get("path") or "", getattr(scope.get("route"), "path", None)
+                ),
                 "status": status,
                 "latency_ms": round((time.perf_counter() - started) * 1000, 2),
                 "labels": scope["state"].get("label_count"),

@@ -273,6 +273,28 @@ def test_logged_routes_never_carry_a_session_id_or_a_media_name(path, logged):
 
 
 @pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/api/label-sets/秘密の名前", "/api/label-sets/{name}"),
+        ("/api/" + "A" * 60_000, "/api/" + "A" * 195 + "…"),
+    ],
+    ids=["a set's name", "a 60 KB path"],
+)
+def test_a_logged_route_names_its_template_and_never_grows_with_the_path(
+    open_client, caplog, path, logged
+):
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addHandler(caplog.handler)
+    try:
+        answer = open_client.get(path)
+    finally:
+        logger.removeHandler(caplog.handler)
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == LOGGER_NAME]
+    assert [line["route"] for line in lines] == [logged]
+    assert len(answer.content) < 1000
+
+
+@pytest.mark.parametrize(
     ("body", "status"),
     [
         ({"parameters": {"candidate_labels": ["旅行"]}}, 422),
