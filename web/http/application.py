@@ -23,7 +23,7 @@ from core.exploration import batch_jobs, tuning_jobs
 from web import resources
 from web.http.access import AccessRefused, access_refused
 from web.http.classify import classify_router
-from web.http.client_share import client_share
+from web.http.client_share import ClientShareMiddleware
 from web.http.errors import add_error_handlers
 from web.http.hf import hf_router
 from web.http.label_sets import label_sets_router
@@ -112,23 +112,23 @@ class Beside:
 def add_api(app: FastAPI, settings: Settings, streamlit_app: ASGIApp | None = None) -> FastAPI:
     """The routes, error answers and middleware of the app, on `app`; other paths go to
     `streamlit_app` (none: a JSON 404, as in the in-process tests)."""
-    share, hold = client_share(settings)
     for router in (
         status_router(settings),
-        classify_router(settings, hold),
-        hf_router(settings, hold),
+        classify_router(settings),
+        hf_router(settings),
         label_sets_router(settings),
-        tuning_router(settings, hold),
+        tuning_router(settings),
         lite_router(settings),
         login_router(settings),
     ):
         app.include_router(router)
-    app.router.routes.append(mcp_route(settings, share))
+    app.router.routes.append(mcp_route(settings))
     log_off_the_loop()  # after the MCP SDK put its Rich handler on the root logger
     app.router.default = Beside(streamlit_app)
     add_error_handlers(app)
     app.add_exception_handler(AccessRefused, access_refused)
     # The last added runs first: every request gets its id and log line before anything else.
+    app.add_middleware(ClientShareMiddleware, settings=settings)
     app.add_middleware(StreamlitSurfaceGuard, settings=settings)
     app.add_middleware(RequestLogMiddleware)
     return app

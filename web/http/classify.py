@@ -5,7 +5,7 @@ an experiment's options (wordings, calibration)."""
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -25,9 +25,9 @@ from web.http.tuned_sets_api import answer_by_label_set
 CLASSIFY_PATH = "/api/classify"
 
 
-def classify_router(settings: Settings, share: Any = None) -> APIRouter:
-    """`share`: a dependency holding one of the client's places while the route works
-    (web.http.client_share)."""
+def classify_router(settings: Settings) -> APIRouter:
+    """The JSON API's and the plain page's classify routes (each client's share of them:
+    web.http.client_share)."""
     body_type = request_bodies(settings).classify
     router = APIRouter(route_class=LimitedRoute)
     documented: dict[str, Any] = {
@@ -35,7 +35,6 @@ def classify_router(settings: Settings, share: Any = None) -> APIRouter:
         "response_model": ClassifyResponse | list[ClassifyResponse],
         "response_model_exclude_none": True,
         "responses": refusals(404, 413, 429, 503),
-        "dependencies": [Depends(share)] if share is not None else [],
     }
 
     async def classify(request: Request, body: body_type) -> Any:  # type: ignore[valid-type]

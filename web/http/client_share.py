@@ -11,15 +11,19 @@ one proxies apply per client address (nginx's `limit_conn`); past it, 429 with `
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.config import Settings
 from web.cancellation import client_of
 from web.http.errors import Refusal
+from web.text import header_lang, message
 
 # Work in progress ends within seconds; come back then.
 CLIENT_RETRY_AFTER_SECONDS = 1
@@ -52,15 +56,43 @@ class ClientShare:
                 del self._busy[client]
 
 
-def client_share(
-    settings: Settings,
-) -> tuple[ClientShare, Callable[[Request], AsyncIterator[None]]]:
-    """The share, and a FastAPI dependency holding one of the request's client's places while
-    the route works."""
-    share = ClientShare(settings.limits.max_client_requests)
+# The routes that run the model for a POST: the JSON API, the plain page's, the Hugging Face
+# protocol, fitting a set's thresholds, and MCP calls.
+_MODEL_ROUTES = re.compile(
+    r"^/(api/classify|lite/api/classify|api/hf|api/label-sets/[^/]+/thresholds|mcp)/?$"
+)
 
-    async def hold(request: Request) -> AsyncIterator[None]:
-        async with share.held(client_of(request)):
-            yield
 
-    return share, hold
+class ClientShareMiddleware:
+    """Holds one of the client's places while a POST to a model route is answered; past its
+    share, 429 at once, before the body is read or parsed (a refusal must cost next to
+    nothing, or a flood of refused requests takes the CPU the share protects)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.share = ClientShare(settings.limits.max_client_requests)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope.get("method") != "POST"
+            or not _MODEL_ROUTES.match(scope.get("path", ""))
+        ):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        held = self.share.held(client_of(request))
+        try:
+            await held.__aenter__()
+        except Refusal as refused:
+            lang = header_lang(request.headers.get("accept-language"))
+            text = message(refused.key, lang, **refused.params)
+            answer = JSONResponse(
+                {"error": text, "code": refused.key}, refused.status, refused.headers
+            )
+            await answer(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            await held.__aexit__(None, None, None)

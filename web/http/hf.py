@@ -4,7 +4,7 @@ huggingface_hub's `InferenceClient.zero_shot_classification` works against this 
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Header
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -34,8 +34,7 @@ def dropped_header(dropped: tuple[str, ...]) -> str:
     return json.dumps(kept)
 
 
-def hf_router(settings: Settings, share: Any = None) -> APIRouter:
-    """`share`: as `classify_router`'s."""
+def hf_router(settings: Settings) -> APIRouter:
     body_type = request_bodies(settings).hf
     router = APIRouter(route_class=LimitedRoute, tags=["api"])
     headers = {
@@ -55,10 +54,7 @@ def hf_router(settings: Settings, share: Any = None) -> APIRouter:
         summary="Hugging Face inference protocol (InferenceClient.zero_shot_classification)",
         response_model=HFResponse,
         responses={200: {"headers": headers}, **refusals(413, 422, 429, 503)},
-        dependencies=[
-            *access_dependencies(settings),
-            *([Depends(share)] if share is not None else []),
-        ],
+        dependencies=access_dependencies(settings),
         operation_id="hf_zero_shot_classification",
     )
     async def api_hf(

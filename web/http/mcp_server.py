@@ -27,10 +27,8 @@ from core.errors import InputError, ModelBusy, ModelNotReady, StoreUnavailable
 from core.inference.request import check_unicode
 from core.labels.serving import UnknownLabelSet, classify_with_set
 from web import resources
-from web.cancellation import client_of
 from web.http.access import authorized, refusal
 from web.http.body_limit import MAX_BODY_BYTES
-from web.http.client_share import ClientShare
 from web.http.errors import Refusal
 from web.text import header_lang, message
 
@@ -158,10 +156,9 @@ def build_mcp() -> MCPServer:
 class _Guarded:
     """The MCP endpoint behind the JSON API's access rule."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, share: ClientShare | None) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.settings = settings
-        self.share = share
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
@@ -181,15 +178,7 @@ class _Guarded:
             return
         if body is None:  # the client left mid-body: nobody to answer, nothing to log
             return
-        replay = _replaying(body, receive)
-        try:
-            if self.share is None:
-                await self.app(scope, replay, send)
-                return
-            async with self.share.held(client_of(request)):
-                await self.app(scope, replay, send)
-        except Refusal as refused:
-            await _refused(refused, lang)(scope, receive, send)
+        await self.app(scope, _replaying(body, receive), send)
 
 
 def _refused(refused: Refusal, lang: str) -> JSONResponse:
@@ -239,9 +228,8 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def mcp_route(settings: Settings, share: ClientShare | None = None) -> Route:
-    """The /mcp route; its session manager is run by `running_mcp` in the app's lifespan. A
-    call (a POST) holds one of its client's places in `share` while it works."""
+def mcp_route(settings: Settings) -> Route:
+    """The /mcp route; its session manager is run by `running_mcp` in the app's lifespan."""
     global _current
     server = build_mcp()
     # Stateless JSON answers: any task behind a load balancer can answer any call.
@@ -249,7 +237,7 @@ def mcp_route(settings: Settings, share: ClientShare | None = None) -> Route:
         streamable_http_path=MCP_PATH, stateless_http=True, json_response=True, host="0.0.0.0"
     )
     _current = server.session_manager
-    app = _Guarded(StreamableHTTPASGIApp(server.session_manager), settings, share)
+    app = _Guarded(StreamableHTTPASGIApp(server.session_manager), settings)
     return Route(MCP_PATH, endpoint=app, methods=["GET", "POST", "DELETE"])
 
 

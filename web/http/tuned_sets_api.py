@@ -5,7 +5,7 @@ the app's exception handlers (web/http/errors.py)."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -190,9 +190,8 @@ def adapter_download(name: str) -> Response:
     return Response(stored.data, media_type=ADAPTER_MEDIA, headers=headers)
 
 
-def tuning_router(settings: Settings, share: Any = None) -> APIRouter:
-    """Thresholds and tuning of a saved set from rows in the request, the job, the adapter.
-    `share`: as `classify_router`'s (fitting thresholds runs the model)."""
+def tuning_router(settings: Settings) -> APIRouter:
+    """Thresholds and tuning of a saved set from rows in the request, the job, the adapter."""
     router = APIRouter(
         route_class=LimitedRoute, tags=["label sets"], dependencies=access_dependencies(settings)
     )
@@ -207,7 +206,6 @@ def tuning_router(settings: Settings, share: Any = None) -> APIRouter:
         response_model=MeasurementResponse,
         responses=refusals(404, 409, 412, 413, 429, 503),
         operation_id="fit_thresholds",
-        dependencies=[Depends(share)] if share is not None else [],
     )
     async def post_thresholds(
         name: SetName,
