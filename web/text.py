@@ -157,6 +157,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "保存済みセット「{name}」(v{version}) のしきい値を適用: {predicted}",
         "Thresholds of saved set “{name}” (v{version}) applied: {predicted}",
     ),
+    "batch.set_used": (
+        "保存済みセット「{name}」(v{version}) で分類: しきい値があれば、どのラベルも届かない行は「該当なし」、学習済みモデルがあればそのモデルで。",
+        "Classified as saved set “{name}” (v{version}): with its thresholds, a row no label reaches is “none”; with its tuned model, by that model.",
+    ),
     "classify.tuned_model": (
         "保存済みセット「{name}」(v{version}) の学習済みモデルで分類しました。",
         "Classified with the tuned model of saved set “{name}” (v{version}).",

@@ -55,6 +55,9 @@ def _describe(spec: JobSpec) -> None:
             mode=t("run.mode_multi") if spec.multi_label else t("run.mode_single"),
         )
     )
+    if spec.set_version:
+        # Rows no label reaches come back as 該当なし: say which set's thresholds decided.
+        st.caption(t("batch.set_used", name=spec.set_name, version=spec.set_version))
 
 
 @st.fragment(run_every=PROGRESS_POLL_SECONDS)
@@ -151,7 +154,7 @@ def _saved_set_on_screen(labels: list[str], template: str) -> str | None:
         return None
     try:
         saved = resources.get_store().get(name)
-    except InputError:
+    except (InputError, StoreUnavailable):
         return None
     if saved is None or list(saved.labels) != labels or saved.template != template:
         return None
