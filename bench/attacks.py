@@ -4,9 +4,10 @@ its quiet p95, in the same run, on the live server.
     python -m bench.attacks [--seconds 20] [--threads 1] [--quantize int8] [--model DIR]
 
 Starts the app as the container does (BERT-base-shaped model unless --model is given), then an
-honest client from 127.0.0.1 sends, once a second, `/api/classify` with 3 labels (a new text
-each time, so the model works) and `GET /healthz`. Attackers connect from 127.0.0.2 (another
-client address on loopback) and run, one after the other, for a fixed time each:
+honest client from 127.0.0.1, in a process of its own, sends, once a second, `/api/classify`
+with 3 labels (a new text each time, so the model works) and `GET /healthz`. Attackers connect
+from 127.0.0.2 (another client address on loopback) and run, one after the other, for a fixed
+time each:
 
 - long text × 50 labels, and the largest request the cost bound accepts (long text × 20 labels)
 - explain × 50 labels on a 152-character text, and explain × 3 labels
@@ -21,6 +22,9 @@ p95, their ratio to the quiet p95, and what the attacker got (status codes).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import multiprocessing
+import queue
 import socket
 import tempfile
 import threading
@@ -63,18 +67,23 @@ class Phase:
     honest_errors: int = 0
     attacker: Counter = field(default_factory=Counter)
     note: str = ""
+    # The phase's window on the machine's monotonic clock (the honest process's samples too).
+    start: float = 0.0
+    end: float = 0.0
 
 
 def _client(address: str, timeout: float = REQUEST_TIMEOUT_SECONDS) -> httpx.Client:
     return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=timeout)
 
 
-def honest_loop(url: str, phase_of: Callable[[], Phase | None], stop: threading.Event) -> None:
-    """Once a second: a new 3-label classification, then /healthz, each timed."""
+def honest_process(url: str, samples, stop) -> None:
+    """Once a second: a new 3-label classification, then /healthz, each timed; every sample
+    (its start on the machine's monotonic clock, kind, seconds, ok) put on `samples`. Run in a
+    process of its own: in the attackers' process it would wait for their threads' GIL, and
+    measure that instead of the server."""
     numbers = count()
     with _client(HONEST_ADDRESS) as client:
         while not stop.is_set():
-            phase = phase_of()
             began = time.monotonic()
             text = f"{SENTENCES[next(numbers) % len(SENTENCES)]}({next(numbers)})"
             for path, kind in (("/api/classify", "api"), ("/healthz", "health")):
@@ -89,11 +98,23 @@ def honest_loop(url: str, phase_of: Callable[[], Phase | None], stop: threading.
                     ok = response.status_code == 200
                 except httpx.HTTPError:
                     ok = False
-                took = time.monotonic() - started
-                if phase is not None:
-                    getattr(phase, kind).append(took)
-                    phase.honest_errors += not ok
+                samples.put((started, kind, time.monotonic() - started, ok))
             stop.wait(max(0.0, 1.0 - (time.monotonic() - began)))
+
+
+def _collect(process, samples, phases: list[Phase]) -> None:
+    """Drain the honest process's samples until it ends; each counts for the phase it started in."""
+    records = []
+    deadline = time.monotonic() + REQUEST_TIMEOUT_SECONDS
+    while (process.is_alive() or not samples.empty()) and time.monotonic() < deadline:
+        with contextlib.suppress(queue.Empty):
+            records.append(samples.get(timeout=1))
+    process.join(5)
+    for started, kind, took, ok in records:
+        for phase in phases:
+            if phase.start <= started < phase.end:
+                getattr(phase, kind).append(took)
+                phase.honest_errors += not ok
 
 
 def _post_loop(url: str, body: dict, phase: Phase, stop: threading.Event) -> None:
@@ -223,9 +244,9 @@ def _varied(
                 phase.attacker[type(exc).__name__] += 1
 
 
-def run_phase(phase: Phase, attacker, threads: int, seconds: float, current: list) -> None:
+def run_phase(phase: Phase, attacker, threads: int, seconds: float) -> None:
     stop = threading.Event()
-    current[0] = phase
+    phase.start = time.monotonic()
     workers = [
         threading.Thread(target=attacker, args=(phase, stop), daemon=True) for _ in range(threads)
     ]
@@ -233,7 +254,7 @@ def run_phase(phase: Phase, attacker, threads: int, seconds: float, current: lis
         worker.start()
     stop.wait(seconds)
     stop.set()
-    current[0] = None
+    phase.end = time.monotonic()
     for worker in workers:
         worker.join(REQUEST_TIMEOUT_SECONDS)
 
@@ -282,23 +303,21 @@ def main(argv: list[str] | None = None) -> list[Phase]:
     phases: list[Phase] = []
     with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp), **env) as server:
         server.wait_for_model_state("ready", READY_TIMEOUT_SECONDS)
-        current: list[Phase | None] = [None]
-        stop = threading.Event()
-        honest = threading.Thread(
-            target=honest_loop, args=(server.url, lambda: current[0], stop), daemon=True
-        )
+        spawn = multiprocessing.get_context("spawn")
+        samples, stop = spawn.Queue(), spawn.Event()
+        honest = spawn.Process(target=honest_process, args=(server.url, samples, stop))
         honest.start()
         quiet = Phase("quiet")
-        run_phase(quiet, lambda phase, stop: stop.wait(), 1, args.seconds, current)
+        run_phase(quiet, lambda phase, stop: stop.wait(), 1, args.seconds)
         phases.append(quiet)
         for name, attacker, threads in attacks(server.url):
             if args.only and args.only not in name:
                 continue
             phase = Phase(name)
-            run_phase(phase, attacker, threads, args.seconds, current)
+            run_phase(phase, attacker, threads, args.seconds)
             phases.append(phase)
         stop.set()
-        honest.join(REQUEST_TIMEOUT_SECONDS)
+        _collect(honest, samples, phases)
         log = server.log().splitlines()
         errors = [line for line in log if '"status": 500' in line]
         causes = Counter(
