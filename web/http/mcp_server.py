@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 from mcp.server.mcpserver import MCPServer
@@ -39,6 +40,10 @@ INSTRUCTIONS = (
     "text and candidate labels (or the name of a saved label set from `list_label_sets`); the "
     "answer ranks the labels, best first. / 日本語テキストのゼロショット分類。"
 )
+
+# The language of the call being answered (its Accept-Language): a tool's refusal is in it.
+# Set by _Guarded around the SDK's handling; the call's tasks inherit it.
+_LANG: ContextVar[str] = ContextVar("mcp_lang", default="en")
 
 # The session manager of the server built last: the app's lifespan runs it.
 _current: StreamableHTTPSessionManager | None = None
@@ -71,13 +76,15 @@ def _classify_tool(
         else:
             result = resources.classify(text, labels or [], hypothesis_template, bool(multi_label))
     except UnknownLabelSet as missing:
-        raise _Refused(message("error.unknown_label_set", "en", name=missing.name[:100])) from None
+        raise _Refused(
+            message("error.unknown_label_set", _LANG.get(), name=missing.name[:100])
+        ) from None
     except (InputError, StoreUnavailable) as error:
-        raise _Refused(error.message("en")) from None
+        raise _Refused(error.message(_LANG.get())) from None
     except ModelNotReady:
-        raise _Refused(message("model.not_ready", "en")) from None
+        raise _Refused(message("model.not_ready", _LANG.get())) from None
     except ModelBusy:
-        raise _Refused(message("model.busy", "en")) from None
+        raise _Refused(message("model.busy", _LANG.get())) from None
     answer_json = {
         "labels": list(result.labels),
         "scores": list(result.scores),
@@ -138,7 +145,7 @@ def build_mcp() -> MCPServer:
         try:
             saved = await run_in_threadpool(lambda: resources.get_store().list())
         except (InputError, StoreUnavailable) as error:
-            raise _Refused(error.message("en")) from None
+            raise _Refused(error.message(_LANG.get())) from None
         return [
             {
                 "name": item.name,
@@ -178,7 +185,13 @@ class _Guarded:
             return
         if body is None:  # the client left mid-body: nobody to answer, nothing to log
             return
-        await self.app(scope, _replaying(body, receive), send)
+        # English unless asked otherwise: an assistant reads it, and MCP clients seldom say.
+        accept = request.headers.get("accept-language")
+        token = _LANG.set(header_lang(accept) if accept else "en")
+        try:
+            await self.app(scope, _replaying(body, receive), send)
+        finally:
+            _LANG.reset(token)
 
 
 def _refused(refused: Refusal, lang: str) -> JSONResponse:
