@@ -11,6 +11,7 @@ one proxies apply per client address (nginx's `limit_conn`); past it, 429 with `
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -65,8 +66,8 @@ _MODEL_ROUTES = re.compile(
 
 class ClientShareMiddleware:
     """Holds one of the client's places while a POST to a model route is answered; past its
-    share, 429 at once, before the body is read or parsed (a refusal must cost next to
-    nothing, or a flood of refused requests takes the CPU the share protects)."""
+    share, 429 after its Retry-After, before the body is read or parsed (a refusal must cost
+    next to nothing, or a flood of refused requests takes the CPU the share protects)."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -85,6 +86,10 @@ class ClientShareMiddleware:
         try:
             await held.__aenter__()
         except Refusal as refused:
+            # The refusal itself waits out its Retry-After (it costs no CPU to wait): a client
+            # that asks again at once, in a loop, gets one answer a second per connection
+            # instead of hundreds, whose handling alone would slow everyone's passes.
+            await asyncio.sleep(CLIENT_RETRY_AFTER_SECONDS)
             lang = header_lang(request.headers.get("accept-language"))
             text = message(refused.key, lang, **refused.params)
             answer = JSONResponse(
