@@ -33,7 +33,7 @@ from core.inference.request import (
     clean_text,
 )
 from core.labels.store import MAX_NAME_CHARS, MAX_NOTES_CHARS
-from web.http.errors import BadBody, Refusal, first_problem
+from web.http.errors import BadBody, Refusal
 from web.http.patterns import (
     LABEL_LIST_PATTERN,
     LABEL_PATTERN,
@@ -79,7 +79,7 @@ class Body(BaseModel):
                 raise carried from None
             if isinstance(data, dict):
                 cls.reason(data)
-            raise BadBody(first_problem(problems), cls.invalid_status) from None
+            raise BadBody(problems, cls.invalid_status) from None
 
 
 def _whole_number(value: Any) -> Any:

@@ -59,9 +59,10 @@ class BadBody(ValueError):
     """A body that is not the documented shape and that core has no message of its own for:
     answered `status` (400; the Hugging Face protocol's 422) with the first problem named."""
 
-    def __init__(self, detail: str, status: int = 400) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    def __init__(self, problems: list[Any], status: int = 400) -> None:
+        super().__init__(first_problem(problems))
+        # Kept whole: the answer names the first one in the request's language.
+        self.problems = problems
         self.status = status
 
 
@@ -109,13 +110,51 @@ def error_response(
     return JSONResponse({"error": text, "code": key}, status_code=status, headers=headers)
 
 
-def first_problem(errors: list[Any]) -> str:
-    """One line a person can act on: which field, and what is wrong with it."""
+# Pydantic's error types, said in Japanese (its own messages are English): the kinds a request
+# body meets. Anything else keeps pydantic's message.
+_JA_PROBLEMS = {
+    "missing": "必須です",
+    "extra_forbidden": "この項目は使えません",
+    "string_type": "文字列にしてください",
+    "string_pattern_mismatch": "使えない文字を含むか、空です",
+    "string_too_short": "{min_length} 文字以上にしてください",
+    "string_too_long": "{max_length} 文字以内にしてください",
+    "too_short": "{min_length} 個以上にしてください",
+    "too_long": "{max_length} 個以内にしてください",
+    "int_type": "整数にしてください",
+    "int_parsing": "整数にしてください",
+    "int_from_float": "整数にしてください",
+    "float_type": "数にしてください",
+    "float_parsing": "数にしてください",
+    "bool_type": "true か false にしてください",
+    "bool_parsing": "true か false にしてください",
+    "list_type": "配列にしてください",
+    "dict_type": "オブジェクトにしてください",
+    "model_type": "オブジェクトにしてください",
+    "model_attributes_type": "オブジェクトにしてください",
+    "greater_than": "{gt} より大きくしてください",
+    "greater_than_equal": "{ge} 以上にしてください",
+    "less_than": "{lt} より小さくしてください",
+    "less_than_equal": "{le} 以下にしてください",
+    "literal_error": "次のどれかにしてください: {expected}",
+    "union_tag_invalid": "形が違います",
+}
+
+
+def first_problem(errors: list[Any], lang: str = "en") -> str:
+    """One line a person can act on: which field, and what is wrong with it (in `lang`)."""
     if not errors:
         return "body"
     problem = errors[0]
     where = ".".join(str(part) for part in problem.get("loc", ()) if part != "body") or "body"
-    return f"{where}: {problem.get('msg', '')}"[:300]
+    what = problem.get("msg", "")
+    said = _JA_PROBLEMS.get(problem.get("type", "")) if lang == "ja" else None
+    if said is not None:
+        try:
+            what = said.format(**(problem.get("ctx") or {}))
+        except (KeyError, IndexError, ValueError):
+            what = said.split("{")[0].strip() or what
+    return f"{where}: {what}"[:300]
 
 
 def _input_error(request: Request, error: InputError) -> JSONResponse:
@@ -152,15 +191,15 @@ def _invalid(request: Request, error: RequestValidationError | ValidationError) 
         if isinstance(carried, InputError):
             return _input_error(request, carried)
         if isinstance(carried, BadBody):
-            return error_response(
-                request, carried.status, "error.bad_request", detail=carried.detail
-            )
+            detail = first_problem(carried.problems, request_lang(request))
+            return error_response(request, carried.status, "error.bad_request", detail=detail)
     if any(_missing_precondition(problem) for problem in problems):
         return error_response(request, 428, "error.precondition_required")
     if problems and problems[0].get("type") == "json_invalid":
         detail = f"JSON: {(problems[0].get('ctx') or {}).get('error', '')}"
         return error_response(request, 400, "error.bad_request", detail=detail)
-    return error_response(request, 400, "error.bad_request", detail=first_problem(problems))
+    detail = first_problem(problems, request_lang(request))
+    return error_response(request, 400, "error.bad_request", detail=detail)
 
 
 def _missing_precondition(problem: dict[str, Any]) -> bool:

@@ -553,3 +553,15 @@ def test_a_client_that_leaves_has_its_work_dropped(ready_service):
         assert sent[1]["status"] == CLIENT_CLOSED_REQUEST
     assert held.ran == [1]  # only the holding pass ran; the leaver's three pairs never did
     assert ready_service._batcher._queued == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"), [("ja", "配列にしてください"), ("en", "valid list")], ids=["ja", "en"]
+)
+def test_a_body_of_the_wrong_shape_is_named_in_the_requests_language(open_client, lang, says):
+    answer = open_client.post(
+        CLASSIFY_PATH, json={**GOOD, "labels": 3}, headers={"accept-language": lang}
+    )
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "error.bad_request"
+    assert "labels" in answer.json()["error"] and says in answer.json()["error"]
