@@ -18,13 +18,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.config import Settings
 from web.cancellation import client_of
-from web.http.errors import Refusal
-from web.text import header_lang, message
+from web.http.errors import Refusal, refusal_response
 
 # Work in progress ends within seconds; come back then.
 CLIENT_RETRY_AFTER_SECONDS = 1
@@ -37,17 +35,20 @@ class ClientShare:
         self.per_client = per_client
         self._busy: Counter[str] = Counter()
 
+    def full(self, client: str) -> bool:
+        """Whether every one of `client`'s places is taken."""
+        return self._busy[client] >= self.per_client
+
+    def refusal(self) -> Refusal:
+        """429 `error.client_busy`, naming the limit, with Retry-After."""
+        headers = {"Retry-After": str(CLIENT_RETRY_AFTER_SECONDS)}
+        return Refusal(429, "error.client_busy", headers, limit=self.per_client)
+
     @asynccontextmanager
     async def held(self, client: str) -> AsyncIterator[None]:
-        """One of `client`'s places for the block; Refusal 429 `error.client_busy` when all are
-        taken."""
-        if self._busy[client] >= self.per_client:
-            raise Refusal(
-                429,
-                "error.client_busy",
-                {"Retry-After": str(CLIENT_RETRY_AFTER_SECONDS)},
-                limit=self.per_client,
-            )
+        """One of `client`'s places for the block; `refusal()` raised when all are taken."""
+        if self.full(client):
+            raise self.refusal()
         self._busy[client] += 1
         try:
             yield
@@ -82,22 +83,14 @@ class ClientShareMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        held = self.share.held(client_of(request))
-        try:
-            await held.__aenter__()
-        except Refusal as refused:
+        client = client_of(request)
+        if self.share.full(client):
             # The refusal itself waits out its Retry-After (it costs no CPU to wait): a client
             # that asks again at once, in a loop, gets one answer a second per connection
             # instead of hundreds, whose handling alone would slow everyone's passes.
             await asyncio.sleep(CLIENT_RETRY_AFTER_SECONDS)
-            lang = header_lang(request.headers.get("accept-language"))
-            text = message(refused.key, lang, **refused.params)
-            answer = JSONResponse(
-                {"error": text, "code": refused.key}, refused.status, refused.headers
-            )
-            await answer(scope, receive, send)
+            await refusal_response(request, self.share.refusal())(scope, receive, send)
             return
-        try:
+        # Nothing awaited since the check (one event loop): the place is still free.
+        async with self.share.held(client):
             await self.app(scope, receive, send)
-        finally:
-            await held.__aexit__(None, None, None)

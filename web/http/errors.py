@@ -179,7 +179,9 @@ def _busy(request: Request, error: ModelBusy) -> JSONResponse:
     return error_response(request, 503, "model.busy", headers)
 
 
-def _refusal(request: Request, refusal: Refusal) -> JSONResponse:
+def refusal_response(request: Request, refusal: Refusal) -> JSONResponse:
+    """A Refusal's answer, `{"error", "code"}` in the request's language, with its headers:
+    the exception handler's, and for ASGI code outside the routes (middleware, MCP)."""
     return error_response(request, refusal.status, refusal.key, refusal.headers, **refusal.params)
 
 
@@ -264,7 +266,7 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StoreUnavailable, _unavailable)
     app.add_exception_handler(ModelNotReady, _not_ready)
     app.add_exception_handler(ModelBusy, _busy)
-    app.add_exception_handler(Refusal, _refusal)
+    app.add_exception_handler(Refusal, refusal_response)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Exception, _internal)

@@ -19,7 +19,6 @@ from mcp.server.streamable_http_manager import StreamableHTTPASGIApp, Streamable
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,7 +29,7 @@ from core.labels.serving import UnknownLabelSet, classify_with_set
 from web import resources
 from web.http.access import authorized, refusal
 from web.http.body_limit import MAX_BODY_BYTES
-from web.http.errors import Refusal
+from web.http.errors import Refusal, refusal_response
 from web.text import header_lang, message
 
 MCP_PATH = "/mcp"
@@ -177,11 +176,10 @@ class _Guarded:
         if request.method != "POST":
             await self.app(scope, receive, send)
             return
-        lang = header_lang(request.headers.get("accept-language"))
         try:
             body = await _read_body(receive)
         except Refusal as refused:
-            await _refused(refused, lang)(scope, receive, send)
+            await refusal_response(request, refused)(scope, receive, send)
             return
         if body is None:  # the client left mid-body: nobody to answer, nothing to log
             return
@@ -192,12 +190,6 @@ class _Guarded:
             await self.app(scope, _replaying(body, receive), send)
         finally:
             _LANG.reset(token)
-
-
-def _refused(refused: Refusal, lang: str) -> JSONResponse:
-    text = message(refused.key, lang, **refused.params)
-    body = {"error": text, "code": refused.key}
-    return JSONResponse(body, refused.status, refused.headers)
 
 
 async def _read_body(receive: Receive) -> bytes | None:
