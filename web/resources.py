@@ -23,7 +23,7 @@ from core.config import Settings
 from core.errors import InputError, StoreUnavailable
 from core.exploration import batch_jobs, experiments, tuning_jobs
 from core.exploration.batch_jobs import JobStore
-from core.exploration.thresholds import NONE_LABEL, Decision, decide
+from core.exploration.thresholds import NONE_LABEL, Decision, Thresholds, decide
 from core.exploration.tuning_jobs import TuningJob, TuningJobStore, TuningSpec
 from core.inference.explain import Explanation
 from core.inference.microbatch import Cancellation
@@ -177,12 +177,21 @@ def use_tuned(job_id: str, name: str, version: int):
 def saved_set_decision(result: ClassificationResult, name: str, version: int) -> Decision | None:
     """What the saved set `name` (as read at `version`) makes of a result on the pages: its
     fitted thresholds applied when the result is of its labels and mode; else None."""
+    return _decision(result, _saved_thresholds(name, version))
+
+
+def _saved_thresholds(name: str, version: int) -> Thresholds | None:
+    """The fitted thresholds of saved set `name` at `version` (None: no version, none fitted)."""
     if not version:
         return None
     measured = get_measurements().get(name, version)
-    if measured is None or measured.thresholds is None:
+    return measured.thresholds if measured is not None else None
+
+
+def _decision(result: ClassificationResult, thresholds: Thresholds | None) -> Decision | None:
+    """`thresholds` applied to `result` when it is of their labels and mode; else None."""
+    if thresholds is None:
         return None
-    thresholds = measured.thresholds
     labels = {item.label for item in thresholds.per_label}
     if thresholds.multi_label != result.multi_label or set(result.labels) != labels:
         return None
@@ -284,12 +293,14 @@ def _score_rows(
     items = [(text, template) for text in texts]
     tuned = tuned_set_use(set_name, set_version, labels, template, multi_label)
     results = classify_skipping_blanks(items, labels, multi_label, client, cancel, tuned)
+    # Read once for the chunk, not once per row.
+    thresholds = _saved_thresholds(set_name, set_version)
     rows: list[batch_jobs.ScoredRow | None] = []
     for result in results:
         if result is None:
             rows.append(None)
             continue
-        decision = saved_set_decision(result, set_name, set_version) if set_version else None
+        decision = _decision(result, thresholds)
         top = NONE_LABEL if decision is not None and decision.abstained else result.top_label
         rows.append(batch_jobs.ScoredRow(top, dict(zip(result.labels, result.scores, strict=True))))
     return rows
